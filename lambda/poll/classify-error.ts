@@ -1,0 +1,111 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import type { MonitoringFailureReason } from '../../lib/events';
+
+/** The answer of `GetImportTask` arrived but cannot be what the service sends. */
+export class MalformedImportTaskError extends Error {
+  override readonly name = 'MalformedImportTaskError';
+}
+
+/** The request took longer than the poll function allows and was abandoned. */
+export class PollRequestTimeoutError extends Error {
+  override readonly name = 'PollRequestTimeoutError';
+}
+
+/** What to do about a failed `GetImportTask` request. */
+export type PollErrorClass =
+  | { readonly retryable: true }
+  | { readonly retryable: false; readonly reason: Exclude<MonitoringFailureReason, 'TIMED_OUT' | 'POLLING_ERROR'> };
+
+/** The parts of an error worth telling people about. */
+export interface ErrorSummary {
+  readonly name: string;
+  readonly message: string;
+  readonly httpStatusCode?: number;
+}
+
+const NOT_FOUND_NAMES = new Set(['ResourceNotFoundException', 'NotFoundException']);
+const ACCESS_DENIED_NAMES = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnauthorizedException',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'MissingAuthenticationTokenException',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'CredentialsProviderError',
+]);
+const INVALID_REQUEST_NAMES = new Set(['ValidationException', 'InvalidParameterException', 'SerializationException']);
+
+/** Status codes that say "try again later" without naming a known throttling or server error. */
+const RETRYABLE_STATUS_CODES = new Set([408, 425, 429]);
+
+interface ErrorLike {
+  readonly name?: unknown;
+  readonly message?: unknown;
+  readonly code?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $retryable?: unknown;
+}
+
+function asErrorLike(error: unknown): ErrorLike {
+  return typeof error === 'object' && error !== null ? (error as ErrorLike) : {};
+}
+
+/** The HTTP status of the answer that caused `error`, when there was one. */
+export function httpStatusOf(error: unknown): number | undefined {
+  const status = asErrorLike(error).$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * Sorts a failed request into "try again" and "give up, because …".
+ *
+ * Known names decide first; then the SDK's own throttling, transient and server-error
+ * classification; then the HTTP status. Whatever is left (malformed answers, dropped
+ * connections, errors nobody foresaw) is retried: the retry budget bounds it, and a watch
+ * is never given up on for a fault that might pass.
+ */
+export function classifyPollError(error: unknown): PollErrorClass {
+  const { name, message } = summarizeError(error);
+  if (NOT_FOUND_NAMES.has(name)) return { retryable: false, reason: 'TASK_NOT_FOUND' };
+  if (name === 'InvalidSignatureException' && /signature expired/i.test(message)) return { retryable: true };
+  if (ACCESS_DENIED_NAMES.has(name)) return { retryable: false, reason: 'ACCESS_DENIED' };
+  if (INVALID_REQUEST_NAMES.has(name)) return { retryable: false, reason: 'INVALID_REQUEST' };
+
+  const sdkError = asErrorLike(error) as Parameters<typeof isTransientError>[0];
+  if (typeof error === 'object' && error !== null) {
+    if (isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError)) {
+      return { retryable: true };
+    }
+  }
+
+  const status = httpStatusOf(error);
+  if (status === undefined || status >= 500 || RETRYABLE_STATUS_CODES.has(status)) return { retryable: true };
+  if (status === 404) return { retryable: false, reason: 'TASK_NOT_FOUND' };
+  if (status === 401 || status === 403) return { retryable: false, reason: 'ACCESS_DENIED' };
+  if (status >= 400) return { retryable: false, reason: 'INVALID_REQUEST' };
+  return { retryable: true };
+}
+
+/** Name, message and HTTP status of any thrown value, for logs and events. */
+export function summarizeError(error: unknown): ErrorSummary {
+  const like = asErrorLike(error);
+  const name =
+    typeof like.name === 'string' && like.name !== ''
+      ? like.name
+      : typeof like.code === 'string'
+        ? like.code
+        : typeof error === 'object' && error !== null
+          ? 'Error'
+          : typeof error;
+  const rawMessage = typeof like.message === 'string' ? like.message : typeof error === 'string' ? error : '';
+  const httpStatusCode = httpStatusOf(error);
+  return {
+    name,
+    message: rawMessage.slice(0, 1000),
+    ...(httpStatusCode === undefined ? {} : { httpStatusCode }),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * What the state machine and the poll function pass each other. The state machine's
+ * definition embeds a {@link PollerConfig}; every invocation gets it with the state's input.
+ */
+import type { ErrorRetryConfig, PollerConfig } from '../../lib/poller-config';
+
+export type { ErrorRetryConfig, PollerConfig };
+
+/** What the poller knows about a task between polls; small, and carried across executions. */
+export interface WatchState {
+  readonly taskId: string;
+  readonly graphId: string | null;
+  /** Epoch milliseconds of the first poll of the first execution. */
+  readonly watchStartedAt: number;
+  /** Epoch milliseconds after which the watch gives up with `TIMED_OUT`. */
+  readonly deadline: number;
+  readonly pollCount: number;
+  readonly consecutiveErrors: number;
+  readonly lastStatus: string | null;
+  /** Execution number in a chain of continued executions; 0 for the first. */
+  readonly generation: number;
+  /** History events the current execution has used, as accounted by the poll function. */
+  readonly historyEvents: number;
+  /** Whatever the polling strategy remembers between polls. */
+  readonly strategyMemory: Record<string, unknown>;
+}
+
+/** One event for the state machine to put. */
+export interface EventToPublish {
+  readonly detailType: string;
+  readonly detail: Record<string, unknown>;
+}
+
+/** What the poll function tells the state machine to do next. */
+export type PollDecision =
+  | {
+      /** Wait `waitSeconds`, then poll again; publish `event` first when present. */
+      readonly action: 'WAIT';
+      readonly waitSeconds: number;
+      readonly watch: WatchState;
+      readonly event?: EventToPublish;
+    }
+  | {
+      /** Publish `event`, the terminal one, and end. */
+      readonly action: 'FINISH';
+      readonly event: EventToPublish;
+    }
+  | {
+      /** Start a new execution named `executionName` with `input`, and end this one. */
+      readonly action: 'CONTINUE';
+      readonly executionName: string;
+      readonly input: { readonly watch: WatchState };
+    };
+
+/** The payload the state machine sends the poll function. */
+export interface PollRequest {
+  readonly config: PollerConfig;
+  /** The state's input: an execution input, or the previous decision. */
+  readonly input: unknown;
+}
+
+/** The payload the state machine sends the poll function after the poll step failed for good. */
+export interface PollFailureReport {
+  readonly config: PollerConfig;
+  /** The poll step's input, with the caught error under `pollFailure`. */
+  readonly failed: unknown;
+}

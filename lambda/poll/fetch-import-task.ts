@@ -1,0 +1,50 @@
+import { GetImportTaskCommand, NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
+import { PollRequestTimeoutError } from './classify-error';
+
+/** Milliseconds allowed to open a connection to Neptune Analytics. */
+export const CONNECTION_TIMEOUT_MS = 3_000;
+/** Milliseconds allowed for the answer's headers once connected. */
+export const REQUEST_TIMEOUT_MS = 5_000;
+/** Milliseconds a whole `GetImportTask` call may take, body included, before it is abandoned. */
+export const CALL_TIMEOUT_MS = 10_000;
+
+/** Fetches one import task's `GetImportTask` answer, or throws what went wrong. */
+export type ImportTaskFetcher = (taskId: string) => Promise<unknown>;
+
+/**
+ * A Neptune Analytics client that fails fast: one attempt per call (the state machine owns
+ * retries and their backoff), and timeouts that cut a hanging connection long before the
+ * function's own timeout.
+ */
+export function createNeptuneGraphClient(): NeptuneGraphClient {
+  return new NeptuneGraphClient({
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+  });
+}
+
+/** Calls `GetImportTask` with `client`, abandoning the call after `callTimeoutMs` whatever the server does. */
+export function importTaskFetcher(client: NeptuneGraphClient, callTimeoutMs = CALL_TIMEOUT_MS): ImportTaskFetcher {
+  return async (taskId) => {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new PollRequestTimeoutError(`GetImportTask for ${taskId} took longer than ${callTimeoutMs} ms`));
+      }, callTimeoutMs);
+    });
+    try {
+      return await Promise.race([
+        client.send(new GetImportTaskCommand({ taskIdentifier: taskId }), { abortSignal: controller.signal }),
+        deadline,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Step Functions ends a Standard execution that reaches 25,000 history events. The poll
+ * function counts the events its own decisions cause, per state type, so that it can hand the
+ * watch over to a fresh execution in time. The counts are those of the Step Functions
+ * execution history; service tasks get one spare event.
+ */
+export const HISTORY_EVENTS_PER_STATE = {
+  /** ExecutionStarted. */
+  executionStart: 1,
+  /** TaskStateEntered, LambdaFunctionScheduled, LambdaFunctionStarted, LambdaFunctionSucceeded, TaskStateExited. */
+  lambdaTask: 5,
+  /** TaskStateEntered, TaskScheduled, TaskStarted, TaskSucceeded, TaskStateExited, and one spare. */
+  serviceTask: 6,
+  /** ChoiceStateEntered, ChoiceStateExited. */
+  choice: 2,
+  /** WaitStateEntered, WaitStateExited. */
+  wait: 2,
+  /** SucceedStateEntered, SucceedStateExited. */
+  succeed: 2,
+  /** ExecutionSucceeded. */
+  executionEnd: 1,
+} as const;
+
+/** The history limit of a Standard execution. */
+export const STEP_FUNCTIONS_HISTORY_LIMIT = 25_000;
+
+const E = HISTORY_EVENTS_PER_STATE;
+
+/** Events of one poll cycle: poll, route, optionally publish a status change, wait. */
+export function pollCycleEvents(publishesEvent: boolean): number {
+  return E.lambdaTask + E.choice + (publishesEvent ? E.serviceTask : 0) + E.wait;
+}
+
+/** Events of the last step of an execution: poll, route, publish or start the next execution, succeed. */
+export const CLOSING_EVENTS = E.lambdaTask + E.choice + E.serviceTask + E.succeed + E.executionEnd;
+
+/** Smallest budget that lets an execution poll at least once before it must hand over. */
+export const MIN_HISTORY_EVENT_BUDGET = E.executionStart + pollCycleEvents(true) + CLOSING_EVENTS;
+
+/**
+ * Whether an execution that has used `used` events must hand over now: one more full cycle
+ * (with a published status change) followed by the closing step would not fit in `budget`.
+ */
+export function mustContinueAsNew(used: number, budget: number): boolean {
+  return used + pollCycleEvents(true) + CLOSING_EVENTS > budget;
+}

@@ -1,0 +1,113 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { classifyPollError, summarizeError } from './classify-error';
+import type { PollDecision, PollFailureReport, PollRequest, PollerConfig } from './contract';
+import { afterAnswer, afterError, describePollFailure, planPoll, startFrom } from './decide';
+import type { ImportTaskFetcher } from './fetch-import-task';
+import { toImportTaskSnapshot } from './import-task-snapshot';
+
+/** The poll function's state machine payload was not built by this construct. */
+export class InvalidPollerConfigError extends Error {
+  override readonly name = 'InvalidPollerConfigError';
+}
+
+/** What the poll handler needs from the outside world. */
+export interface PollHandlerDependencies {
+  readonly fetchImportTask: ImportTaskFetcher;
+  /** Epoch milliseconds now. */
+  readonly now: () => number;
+  /** Uniform in [0, 1). */
+  readonly random: () => number;
+  readonly logger: Logger;
+}
+
+/** The poll function: one `GetImportTask` call and the decision that follows. */
+export type PollHandler = (event: PollRequest | PollFailureReport) => Promise<PollDecision>;
+
+function assertConfig(config: unknown): asserts config is PollerConfig {
+  const c = config as Partial<PollerConfig> | undefined;
+  const ok =
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.timeoutSeconds === 'number' &&
+    typeof c.historyEventBudget === 'number' &&
+    typeof c.emitStatusChanges === 'boolean' &&
+    typeof c.polling === 'object' &&
+    c.polling !== null &&
+    typeof c.errorRetry === 'object' &&
+    c.errorRetry !== null;
+  if (!ok) {
+    throw new InvalidPollerConfigError(
+      `The payload's config is missing or incomplete (got ${JSON.stringify(config)?.slice(0, 300) ?? 'nothing'}); ` +
+        'the state machine must be the one NeptuneImportTaskPoller deploys',
+    );
+  }
+}
+
+function logDecision(logger: Logger, decision: PollDecision): void {
+  switch (decision.action) {
+    case 'WAIT':
+      logger.info('Waiting before the next poll', {
+        waitSeconds: decision.waitSeconds,
+        lastStatus: decision.watch.lastStatus,
+        pollCount: decision.watch.pollCount,
+        consecutiveErrors: decision.watch.consecutiveErrors,
+        publishes: decision.event?.detailType,
+      });
+      return;
+    case 'FINISH':
+      logger.info('Watch finished', { detailType: decision.event.detailType, detail: decision.event.detail });
+      return;
+    case 'CONTINUE':
+      logger.info('Continuing the watch in a new execution', {
+        executionName: decision.executionName,
+        pollCount: decision.input.watch.pollCount,
+      });
+      return;
+  }
+}
+
+/** Builds the poll handler around its dependencies. */
+export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
+  return async (event) => {
+    assertConfig(event?.config);
+    const { config } = event;
+    if ('failed' in event) {
+      const decision = describePollFailure(event.failed, deps.now());
+      deps.logger.error('The poll step failed beyond its retries', { detail: decision.action === 'FINISH' ? decision.event.detail : undefined });
+      return decision;
+    }
+
+    const start = startFrom(event.input, config, deps.now());
+    if (start.kind === 'refused') {
+      deps.logger.warn('Watch request refused', { decision: start.decision });
+      return start.decision;
+    }
+    const logger = deps.logger.createChild({ persistentKeys: { taskId: start.watch.taskId } });
+    const plan = planPoll(start.watch, config);
+    if (plan.kind === 'decided') {
+      logDecision(logger, plan.decision);
+      return plan.decision;
+    }
+
+    const watch = { ...plan.watch, pollCount: plan.watch.pollCount + 1 };
+    let decision: PollDecision;
+    try {
+      const answer = await deps.fetchImportTask(watch.taskId);
+      const task = toImportTaskSnapshot(answer, watch.taskId);
+      logger.info('GetImportTask answered', {
+        status: task.status,
+        progressPercentage: task.importTaskDetails?.progressPercentage,
+        attemptNumber: task.attemptNumber,
+        pollCount: watch.pollCount,
+      });
+      decision = afterAnswer(watch, task, config, deps.now(), deps.random);
+    } catch (error) {
+      const summary = summarizeError(error);
+      const errorClass = classifyPollError(error);
+      logger.warn('GetImportTask failed', { error: summary, retryable: errorClass.retryable, pollCount: watch.pollCount });
+      decision = afterError(watch, summary, errorClass, config, deps.now(), deps.random);
+    }
+    logDecision(logger, decision);
+    return decision;
+  };
+}

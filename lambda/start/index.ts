@@ -1,0 +1,16 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createStartHandler } from './start-handler';
+
+const logger = new Logger({ serviceName: 'neptune-import-poller' });
+const client = new SFNClient({});
+const stateMachineArn = process.env.STATE_MACHINE_ARN;
+
+/** Entry point of the start function. */
+export const handler = createStartHandler({
+  startExecution: async (name, input) => {
+    if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
+    return client.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+  },
+  logger,
+});

@@ -1,0 +1,49 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import { NeptuneImportTaskPoller, type NeptuneImportTaskPollerProps } from './neptune-import-task-poller';
+
+/** Props of {@link NeptuneImportPollerStack}. */
+export interface NeptuneImportPollerStackProps extends StackProps {
+  /**
+   * Props of the poller the stack holds; they win over context values.
+   * @default - the poller's defaults, adjusted by context values
+   */
+  readonly poller?: NeptuneImportTaskPollerProps;
+}
+
+function contextText(scope: Construct, key: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+/**
+ * Poller props from `cdk deploy -c key=value`: `eventBusName`, `eventSource`, `graphIds`
+ * (comma-separated) and `emitStatusChanges` (`true` or `false`).
+ */
+export function pollerPropsFromContext(scope: Construct): NeptuneImportTaskPollerProps {
+  const busName = contextText(scope, 'eventBusName');
+  const source = contextText(scope, 'eventSource');
+  const graphIds = contextText(scope, 'graphIds')
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  const emit = contextText(scope, 'emitStatusChanges');
+  return {
+    ...(busName === undefined ? {} : { eventBus: events.EventBus.fromEventBusName(scope, 'EventBus', busName) }),
+    ...(source === undefined ? {} : { eventSource: source }),
+    ...(graphIds === undefined ? {} : { graphIds }),
+    ...(emit === undefined ? {} : { emitStatusChanges: emit === 'true' }),
+  };
+}
+
+/** A stack that holds one {@link NeptuneImportTaskPoller}, as `cdk deploy` of this repository deploys it. */
+export class NeptuneImportPollerStack extends Stack {
+  /** The poller. */
+  public readonly poller: NeptuneImportTaskPoller;
+
+  constructor(scope: Construct, id: string, props: NeptuneImportPollerStackProps = {}) {
+    super(scope, id, props);
+    this.poller = new NeptuneImportTaskPoller(this, 'Poller', { ...pollerPropsFromContext(this), ...props.poller });
+  }
+}

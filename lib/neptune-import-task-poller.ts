@@ -1,0 +1,382 @@
+import { ArnFormat, Duration, Names, Stack, Token, Validations, type CfnResource } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { DEFAULT_EVENT_SOURCE } from './events';
+import { prebuiltHandlerCode } from './handler-code';
+import type { PollerConfig } from './poller-config';
+import { buildPollerDefinition } from './poller-definition';
+import { PollingStrategy } from './polling-strategy';
+import { apiCallPattern, watchRequestPattern } from './trigger-patterns';
+import { PollerPropsValidationError } from './validation';
+
+/** Log levels of the poller's functions. */
+export enum PollerLogLevel {
+  /** Every request and decision. */
+  DEBUG = 'DEBUG',
+  /** Each poll's answer and decision. */
+  INFO = 'INFO',
+  /** Failed polls and refused requests. */
+  WARN = 'WARN',
+  /** Only what needs a person. */
+  ERROR = 'ERROR',
+}
+
+/** How failed `GetImportTask` requests are retried: exponential backoff with full jitter. */
+export interface PollErrorRetryOptions {
+  /**
+   * Consecutive failed requests (throttling, server errors, timeouts, malformed answers) after which the watch ends with `POLLING_ERROR`.
+   * @default 10
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Upper bound of the wait before the first retry; each wait is drawn uniformly below its bound.
+   * @default Duration.seconds(2)
+   */
+  readonly initialInterval?: Duration;
+  /**
+   * Upper bound of any retry's wait.
+   * @default Duration.minutes(5)
+   */
+  readonly maxInterval?: Duration;
+  /**
+   * Factor by which the bound grows after each failure.
+   * @default 2
+   */
+  readonly backoffRate?: number;
+}
+
+/** Props of {@link NeptuneImportTaskPoller}. */
+export interface NeptuneImportTaskPollerProps {
+  /**
+   * Bus that completion events are put on, and where watch requests are listened for.
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
+   * `source` of the events put; must not start with `aws.`.
+   * @default 'neptune-import-poller'
+   */
+  readonly eventSource?: string;
+  /**
+   * Graph ids (`g-…`) whose import tasks are watched; watch requests must then name one of them.
+   * @default - imports into every graph of the account and region
+   */
+  readonly graphIds?: string[];
+  /**
+   * Start watching when CloudTrail reports a successful `StartImportTask` or `CreateGraphUsingImportTask` call (needs a trail that records management events).
+   * @default true
+   */
+  readonly startOnApiCalls?: boolean;
+  /**
+   * Start watching on `Neptune Analytics Import Task Watch Requested` events put on the bus.
+   * @default true
+   */
+  readonly startOnWatchRequests?: boolean;
+  /**
+   * How long to wait between polls of a running import.
+   * @default PollingStrategy.exponential()
+   */
+  readonly pollingStrategy?: PollingStrategy;
+  /**
+   * How long a task is watched before the poller gives up with `TIMED_OUT`; counted from the first poll.
+   * @default Duration.days(7)
+   */
+  readonly monitoringTimeout?: Duration;
+  /**
+   * How failed `GetImportTask` requests are retried.
+   * @default - 10 attempts, waits drawn below 2 s doubling up to 5 minutes
+   */
+  readonly pollErrorRetry?: PollErrorRetryOptions;
+  /**
+   * Also put a Status Change event (with `terminal: false`) each time a task's status changes, not only when it ends.
+   * @default false
+   */
+  readonly emitStatusChanges?: boolean;
+  /**
+   * History events one execution may use before it hands the watch to a new execution (Step Functions stops an execution at 25,000).
+   * @default 20000
+   */
+  readonly historyEventBudget?: number;
+  /**
+   * Log level of the poller's functions.
+   * @default PollerLogLevel.INFO
+   */
+  readonly logLevel?: PollerLogLevel;
+  /**
+   * How long the poller's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const ONE_YEAR = Duration.days(365);
+const GRAPH_ID = /^g-[a-z0-9]{10}$/;
+
+function validateProps(props: NeptuneImportTaskPollerProps): void {
+  const source = props.eventSource;
+  if (source !== undefined && !Token.isUnresolved(source)) {
+    if (source.trim() === '' || source.length > 256) {
+      throw new PollerPropsValidationError(
+        `eventSource must be 1 to 256 characters; got ${JSON.stringify(source)}. Use a name such as "com.example.imports".`,
+      );
+    }
+    if (source.toLowerCase().startsWith('aws.')) {
+      throw new PollerPropsValidationError(
+        `eventSource must not start with "aws." (EventBridge reserves it for AWS services); got ${JSON.stringify(source)}. ` +
+          'Use a name of your own, such as "com.example.imports".',
+      );
+    }
+  }
+  if (props.graphIds !== undefined) {
+    if (props.graphIds.length === 0) {
+      throw new PollerPropsValidationError(
+        'graphIds is empty, which would watch nothing; leave it out to watch every graph, or name at least one graph.',
+      );
+    }
+    const bad = props.graphIds.filter((id) => !Token.isUnresolved(id) && !GRAPH_ID.test(id));
+    if (bad.length > 0) {
+      throw new PollerPropsValidationError(
+        `graphIds must be graph ids (g- and ten lower-case letters or digits); got ${bad.map((id) => JSON.stringify(id)).join(', ')}.`,
+      );
+    }
+  }
+  if (props.startOnApiCalls === false && props.startOnWatchRequests === false) {
+    throw new PollerPropsValidationError(
+      'startOnApiCalls and startOnWatchRequests are both false; the poller could then be started only directly. ' +
+        'Enable one of them, or keep both off knowingly by starting executions yourself with grantStartWatching().',
+    );
+  }
+  const timeout = props.monitoringTimeout;
+  if (timeout !== undefined && !timeout.isUnresolved()) {
+    if (timeout.toSeconds() < 60 || timeout.toSeconds() > ONE_YEAR.toSeconds()) {
+      throw new PollerPropsValidationError(
+        `monitoringTimeout must be between 1 minute and 365 days; got ${timeout.toHumanString()}.`,
+      );
+    }
+  }
+  const budget = props.historyEventBudget;
+  if (budget !== undefined && !Token.isUnresolved(budget)) {
+    if (!Number.isInteger(budget) || budget < 100 || budget > 24_000) {
+      throw new PollerPropsValidationError(
+        `historyEventBudget must be a whole number from 100 to 24000 (Step Functions stops executions at 25,000 events); got ${budget}.`,
+      );
+    }
+  }
+  const retry = props.pollErrorRetry;
+  if (retry?.maxAttempts !== undefined && !Token.isUnresolved(retry.maxAttempts)) {
+    if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 100) {
+      throw new PollerPropsValidationError(`pollErrorRetry.maxAttempts must be a whole number from 1 to 100; got ${retry.maxAttempts}.`);
+    }
+  }
+  if (retry?.backoffRate !== undefined && !Token.isUnresolved(retry.backoffRate)) {
+    if (!(retry.backoffRate >= 1 && retry.backoffRate <= 10)) {
+      throw new PollerPropsValidationError(`pollErrorRetry.backoffRate must be from 1 to 10; got ${retry.backoffRate}.`);
+    }
+  }
+  for (const [name, value] of [
+    ['initialInterval', retry?.initialInterval],
+    ['maxInterval', retry?.maxInterval],
+  ] as const) {
+    if (value !== undefined && !value.isUnresolved() && (value.toSeconds() < 1 || value.toSeconds() > 3600)) {
+      throw new PollerPropsValidationError(`pollErrorRetry.${name} must be from 1 second to 1 hour; got ${value.toHumanString()}.`);
+    }
+  }
+}
+
+/**
+ * Watches Amazon Neptune Analytics import tasks and puts one EventBridge event when each ends.
+ *
+ * A Standard state machine polls `GetImportTask` through a Lambda function, waits between
+ * polls, and publishes a `Neptune Analytics Import Task Status Change` event (or a
+ * `… Monitoring Failed` event when it cannot tell) with the whole answer in it. Watches start
+ * from CloudTrail records of the calls that start imports, from watch-request events, or
+ * from direct executions.
+ */
+export class NeptuneImportTaskPoller extends Construct {
+  /** The state machine that watches one task per execution. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The function that polls `GetImportTask` and decides what comes next. */
+  public readonly pollFunction: lambda.Function;
+  /** The function that turns trigger events into executions. */
+  public readonly startFunction: lambda.Function;
+  /** The rule on the default bus for CloudTrail records of import-starting calls; undefined when `startOnApiCalls` is false. */
+  public readonly apiCallRule?: events.Rule;
+  /** The rule for watch requests; undefined when `startOnWatchRequests` is false. */
+  public readonly watchRequestRule?: events.Rule;
+  /** The bus the poller's events are put on. */
+  public readonly eventBus: events.IEventBus;
+  /** The `source` of the poller's events. */
+  public readonly eventSource: string;
+  /** Log group of the state machine's executions. */
+  public readonly stateMachineLogGroup: logs.LogGroup;
+  /** Log group of the poll function. */
+  public readonly pollLogGroup: logs.LogGroup;
+  /** Log group of the start function. */
+  public readonly startLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: NeptuneImportTaskPollerProps = {}) {
+    super(scope, id);
+    validateProps(props);
+
+    const stack = Stack.of(this);
+    this.eventSource = props.eventSource ?? DEFAULT_EVENT_SOURCE;
+    this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logLevel = props.logLevel ?? PollerLogLevel.INFO;
+    const timeout = props.monitoringTimeout ?? Duration.days(7);
+    const retry = props.pollErrorRetry ?? {};
+
+    const config: PollerConfig = {
+      timeoutSeconds: timeout.toSeconds(),
+      polling: (props.pollingStrategy ?? PollingStrategy.exponential()).config,
+      errorRetry: {
+        maxAttempts: retry.maxAttempts ?? 10,
+        initialIntervalSeconds: (retry.initialInterval ?? Duration.seconds(2)).toSeconds(),
+        maxIntervalSeconds: (retry.maxInterval ?? Duration.minutes(5)).toSeconds(),
+        backoffRate: retry.backoffRate ?? 2,
+      },
+      emitStatusChanges: props.emitStatusChanges ?? false,
+      historyEventBudget: props.historyEventBudget ?? 20_000,
+    };
+
+    this.pollLogGroup = new logs.LogGroup(this, 'PollLogGroup', { retention });
+    this.pollFunction = this.createFunction('PollFunction', 'poll', this.pollLogGroup, logLevel, {
+      description: 'Polls GetImportTask for one Neptune Analytics import task and decides what comes next',
+    });
+    this.pollFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['neptune-graph:GetImportTask'],
+        resources: [
+          stack.formatArn({
+            service: 'neptune-graph',
+            resource: 'import-task',
+            resourceName: '*',
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+
+    this.stateMachineLogGroup = new logs.LogGroup(this, 'StateMachineLogGroup', {
+      retention,
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        buildPollerDefinition(this, {
+          pollFunction: this.pollFunction,
+          eventBus: this.eventBus,
+          eventSource: this.eventSource,
+          config,
+        }),
+      ),
+      logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+      comment: 'Watches one Neptune Analytics import task per execution and puts one event when it ends',
+    });
+    // A separate policy: granting through the role's default policy would make the state machine depend on itself.
+    new iam.Policy(this, 'ContinueAsNewPolicy', {
+      roles: [this.stateMachine.role],
+      statements: [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] })],
+    });
+
+    this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', { retention });
+    this.startFunction = this.createFunction('StartFunction', 'start', this.startLogGroup, logLevel, {
+      description: 'Starts one watch execution per Neptune Analytics import task',
+      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+    });
+    this.stateMachine.grantStartExecution(this.startFunction);
+    this.acknowledgeNecessaryWildcards();
+
+    const target = new targets.LambdaFunction(this.startFunction, {
+      retryAttempts: 8,
+      maxEventAge: Duration.hours(24),
+    });
+    if (props.startOnApiCalls ?? true) {
+      this.apiCallRule = new events.Rule(this, 'ApiCallRule', {
+        description: 'CloudTrail records of calls that start Neptune Analytics import tasks',
+        eventPattern: apiCallPattern(props.graphIds),
+        targets: [target],
+      });
+    }
+    if (props.startOnWatchRequests ?? true) {
+      this.watchRequestRule = new events.Rule(this, 'WatchRequestRule', {
+        description: 'Requests to watch a Neptune Analytics import task',
+        eventBus: this.eventBus,
+        eventPattern: watchRequestPattern(props.graphIds),
+        targets: [target],
+      });
+    }
+  }
+
+  /** Lets `grantee` start watches by starting executions of the state machine directly. */
+  public grantStartWatching(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /** Lets `grantee` put watch requests on the poller's bus. */
+  public grantPutWatchRequests(grantee: iam.IGrantable): iam.Grant {
+    return this.eventBus.grantPutEventsTo(grantee);
+  }
+
+  /** Wildcards that IAM offers no narrower form of; each acknowledged on the one role that holds it. */
+  private acknowledgeNecessaryWildcards(): void {
+    const stack = Stack.of(this);
+    Validations.of(this.pollFunction.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:<AWS::Region>:<AWS::AccountId>:import-task/*]',
+      reason:
+        'Task ids are known only when an import starts; GetImportTask is allowed on import tasks of this account and region only.',
+    });
+    const pollFunctionId = stack.getLogicalId(this.pollFunction.node.defaultChild as CfnResource);
+    Validations.of(this.stateMachine.role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${pollFunctionId}.Arn>:*]`,
+        reason: "Step Functions' Lambda integration grants the poll function's versions and aliases as well; no other function.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray trace upload and CloudWatch Logs log delivery (vended logs) do not support resource-level permissions.',
+      },
+    );
+  }
+
+  private createFunction(
+    id: string,
+    handler: 'poll' | 'start',
+    logGroup: logs.LogGroup,
+    logLevel: PollerLogLevel,
+    options: { description: string; environment?: Record<string, string> },
+  ): lambda.Function {
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: options.description,
+    });
+    logGroup.grantWrite(role);
+    return new lambda.Function(this, id, {
+      description: options.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: prebuiltHandlerCode(handler),
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'neptune-import-poller',
+        POWERTOOLS_LOG_LEVEL: logLevel,
+        ...options.environment,
+      },
+    });
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The settings a deployed poller hands its poll function, embedded in the state machine's
+ * definition. No dependency on aws-cdk-lib: the poll function reads these types too.
+ */
+
+/** Waits a fixed interval. */
+export interface FixedPollingConfig {
+  readonly kind: 'fixed';
+  readonly intervalSeconds: number;
+  /** Fraction in [0, 1): each wait is drawn uniformly from [interval × (1 − jitter), interval]. */
+  readonly jitter: number;
+}
+
+/** Waits `initial × growthRate^(n−1)` before poll n+1, capped at `maxWaitSeconds`. */
+export interface ExponentialPollingConfig {
+  readonly kind: 'exponential';
+  readonly initialWaitSeconds: number;
+  readonly maxWaitSeconds: number;
+  readonly growthRate: number;
+  /** Fraction in [0, 1): each wait is drawn uniformly from [wait × (1 − jitter), wait]. */
+  readonly jitter: number;
+}
+
+/** Any polling strategy's settings. */
+export type PollingStrategyConfig = FixedPollingConfig | ExponentialPollingConfig;
+
+/** How transient `GetImportTask` failures are retried: exponential backoff with full jitter. */
+export interface ErrorRetryConfig {
+  /** Consecutive failed requests after which the watch ends with `POLLING_ERROR`. */
+  readonly maxAttempts: number;
+  /** Upper bound of the first retry's wait. */
+  readonly initialIntervalSeconds: number;
+  /** Upper bound of any retry's wait. */
+  readonly maxIntervalSeconds: number;
+  /** Growth of the upper bound per failure. */
+  readonly backoffRate: number;
+}
+
+/** Settings of one poller, fixed when it is deployed. */
+export interface PollerConfig {
+  /** How long a task is watched, counted from the first poll of the first execution. */
+  readonly timeoutSeconds: number;
+  /** How long to wait between polls of a running task. */
+  readonly polling: PollingStrategyConfig;
+  /** How failed polls are retried. */
+  readonly errorRetry: ErrorRetryConfig;
+  /** Whether every status change is published, not only the terminal one. */
+  readonly emitStatusChanges: boolean;
+  /** History events one execution may use before the watch continues in a new execution. */
+  readonly historyEventBudget: number;
+}
+

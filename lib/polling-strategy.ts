@@ -1,0 +1,111 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import type { PollingStrategyConfig } from './poller-config';
+import { PollerPropsValidationError } from './validation';
+
+/** Options of {@link PollingStrategy.fixed}. */
+export interface FixedPollingOptions {
+  /**
+   * Time between polls.
+   * @default Duration.seconds(60)
+   */
+  readonly interval?: Duration;
+  /**
+   * Share of each wait, from 0 to 0.5, that is randomly taken off so that watches started together drift apart.
+   * @default 0.1
+   */
+  readonly jitter?: number;
+}
+
+/** Options of {@link PollingStrategy.exponential}. */
+export interface ExponentialPollingOptions {
+  /**
+   * Wait after the first poll.
+   * @default Duration.seconds(30)
+   */
+  readonly initialWait?: Duration;
+  /**
+   * Longest wait between two polls.
+   * @default Duration.minutes(15)
+   */
+  readonly maxWait?: Duration;
+  /**
+   * Factor by which the wait grows after each poll; 1 or more.
+   * @default 1.5
+   */
+  readonly growthRate?: number;
+  /**
+   * Share of each wait, from 0 to 0.5, that is randomly taken off so that watches started together drift apart.
+   * @default 0.1
+   */
+  readonly jitter?: number;
+}
+
+const MAX_WAIT = Duration.days(1);
+
+function seconds(duration: Duration): number {
+  return duration.toSeconds();
+}
+
+function checkDuration(name: string, value: Duration, min: Duration, max: Duration): void {
+  if (value.isUnresolved()) return;
+  const s = seconds(value);
+  if (s < seconds(min) || s > seconds(max)) {
+    throw new PollerPropsValidationError(
+      `${name} must be between ${min.toHumanString()} and ${max.toHumanString()}; got ${value.toHumanString()}. ` +
+        'Pick a duration in that range.',
+    );
+  }
+}
+
+function checkNumber(name: string, value: number, min: number, max: number, hint: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new PollerPropsValidationError(`${name} must be between ${min} and ${max}; got ${value}. ${hint}`);
+  }
+}
+
+/** How long the poller waits between polls of a running import. */
+export abstract class PollingStrategy {
+  /** Polls at a fixed interval (jittered). Simple and predictable; many polls for long imports. */
+  public static fixed(options: FixedPollingOptions = {}): PollingStrategy {
+    const interval = options.interval ?? Duration.seconds(60);
+    const jitter = options.jitter ?? 0.1;
+    checkDuration('fixed polling interval', interval, Duration.seconds(1), MAX_WAIT);
+    checkNumber('fixed polling jitter', jitter, 0, 0.5, 'Use 0 for no jitter, 0.1 to take up to 10 % off each wait.');
+    return new ConfiguredPollingStrategy({ kind: 'fixed', intervalSeconds: seconds(interval), jitter });
+  }
+
+  /** Waits longer after each poll, from `initialWait` up to `maxWait` (jittered). */
+  public static exponential(options: ExponentialPollingOptions = {}): PollingStrategy {
+    const initialWait = options.initialWait ?? Duration.seconds(30);
+    const maxWait = options.maxWait ?? Duration.minutes(15);
+    const growthRate = options.growthRate ?? 1.5;
+    const jitter = options.jitter ?? 0.1;
+    checkDuration('exponential polling initialWait', initialWait, Duration.seconds(1), MAX_WAIT);
+    checkDuration('exponential polling maxWait', maxWait, Duration.seconds(1), MAX_WAIT);
+    if (!initialWait.isUnresolved() && !maxWait.isUnresolved() && seconds(maxWait) < seconds(initialWait)) {
+      throw new PollerPropsValidationError(
+        `exponential polling maxWait (${maxWait.toHumanString()}) is shorter than initialWait (${initialWait.toHumanString()}); ` +
+          'make maxWait at least initialWait.',
+      );
+    }
+    checkNumber('exponential polling growthRate', growthRate, 1, 10, 'Use 1 for a fixed wait, 2 to double it after each poll.');
+    checkNumber('exponential polling jitter', jitter, 0, 0.5, 'Use 0 for no jitter, 0.1 to take up to 10 % off each wait.');
+    return new ConfiguredPollingStrategy({
+      kind: 'exponential',
+      initialWaitSeconds: seconds(initialWait),
+      maxWaitSeconds: seconds(maxWait),
+      growthRate,
+      jitter,
+    });
+  }
+
+  /** The settings the poll function receives. */
+  public abstract readonly config: PollingStrategyConfig;
+}
+
+class ConfiguredPollingStrategy extends PollingStrategy {
+  constructor(public readonly config: PollingStrategyConfig) {
+    super();
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * A stand-in for the Neptune Analytics control plane on loopback: a real HTTP server speaking
+ * the REST-JSON wire format of `GetImportTask` and `StartImportTask`, with scripted imports,
+ * injectable faults and an optional request-rate limit answered with 429.
+ */
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { importStateAt, simpleTimeline, type ImportTimeline } from './import-timeline';
+
+/** Something the stand-in does instead of answering normally. */
+export type StandInFault =
+  /** An error answer: status code, `x-amzn-ErrorType` and a JSON message (or a raw body). */
+  | { readonly kind: 'error'; readonly status: number; readonly errorType?: string; readonly message?: string; readonly body?: string; readonly contentType?: string }
+  /** Accepts the request and never answers. */
+  | { readonly kind: 'hang' }
+  /** Drops the connection without answering. */
+  | { readonly kind: 'reset' }
+  /** Answers 200 with this body, as is. */
+  | { readonly kind: 'raw'; readonly body: string; readonly status?: number; readonly contentType?: string }
+  /** Sends the headers and part of the body, then stalls. */
+  | { readonly kind: 'stall-body' }
+  /** Answers normally, with the answer passed through `edit` first. */
+  | { readonly kind: 'edit'; readonly edit: (answer: Record<string, unknown>) => unknown };
+
+/** One request the stand-in received. */
+export interface StandInRequest {
+  /** Epoch ms on the stand-in's clock. */
+  readonly at: number;
+  /** Real epoch ms. */
+  readonly realAt: number;
+  readonly method: string;
+  readonly path: string;
+  readonly taskId?: string;
+  /** Status answered; 0 when the connection was dropped or left hanging. */
+  readonly status: number;
+  readonly fault?: StandInFault['kind'] | 'rate-limited';
+}
+
+/** A scripted import task. */
+export interface StandInTask {
+  readonly taskId: string;
+  readonly graphId: string;
+  readonly timeline: ImportTimeline;
+  /** Epoch ms on the stand-in's clock. */
+  readonly startedAt: number;
+  readonly source: string;
+  readonly format: string;
+  readonly roleArn: string;
+}
+
+/** Options of the stand-in. */
+export interface NeptuneGraphStandInOptions {
+  /** Epoch ms now, on the clock the imports follow. */
+  readonly now?: () => number;
+  /** Requests per real second answered before answering 429 `ThrottlingException`. */
+  readonly maxRequestsPerSecond?: number;
+  /** Timeline of imports started through `StartImportTask`. */
+  readonly timelineForStartedImport?: () => ImportTimeline;
+}
+
+const IMPORT_TASK_PATH = /^\/importtasks\/([^/?]+)$/;
+const START_IMPORT_PATH = /^\/graphs\/([^/?]+)\/importtasks$/;
+
+/** A random id in the service's format: prefix and ten lower-case letters or digits. */
+export function randomNeptuneId(prefix: 't' | 'g'): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return `${prefix}-${Array.from(randomBytes(10), (byte) => alphabet[byte % alphabet.length]).join('')}`;
+}
+
+/** The Neptune Analytics stand-in. */
+export class NeptuneGraphStandIn {
+  /** Every request received, in order. */
+  public readonly requests: StandInRequest[] = [];
+  private readonly tasks = new Map<string, StandInTask>();
+  private readonly faults = new Map<string, StandInFault[]>();
+  private readonly sockets = new Set<Socket>();
+  private readonly recentRequestTimes: number[] = [];
+  private readonly server: http.Server;
+  private readonly now: () => number;
+
+  constructor(private readonly options: NeptuneGraphStandInOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' });
+        res.end(JSON.stringify({ message: String(error) }));
+      });
+    });
+    this.server.keepAliveTimeout = 30_000;
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Starts listening on a free loopback port; resolves with the endpoint URL. */
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.endpoint;
+  }
+
+  /** The endpoint URL, once started. */
+  get endpoint(): string {
+    const address = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Stops listening and drops every connection, hanging ones included. */
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Adds a scripted import task; returns it. */
+  addTask(task: Partial<StandInTask> & { readonly timeline: ImportTimeline }): StandInTask {
+    const full: StandInTask = {
+      taskId: task.taskId ?? randomNeptuneId('t'),
+      graphId: task.graphId ?? randomNeptuneId('g'),
+      startedAt: task.startedAt ?? this.now(),
+      source: task.source ?? 's3://example-bucket/graph-data/',
+      format: task.format ?? 'CSV',
+      roleArn: task.roleArn ?? 'arn:aws:iam::123456789012:role/NeptuneImport',
+      timeline: task.timeline,
+    };
+    this.tasks.set(full.taskId, full);
+    return full;
+  }
+
+  /** Makes the next requests for `taskId` meet `faults`, one each, in order. */
+  injectFaults(taskId: string, ...faults: StandInFault[]): void {
+    this.faults.set(taskId, [...(this.faults.get(taskId) ?? []), ...faults]);
+  }
+
+  /** `GetImportTask` requests received for `taskId`. */
+  pollsOf(taskId: string): StandInRequest[] {
+    return this.requests.filter((request) => request.taskId === taskId && request.method === 'GET');
+  }
+
+  /** The `GetImportTask` answer for `task` now. */
+  answerFor(task: StandInTask): Record<string, unknown> {
+    const elapsed = Math.max(0, (this.now() - task.startedAt) / 1000);
+    const state = importStateAt(task.timeline, elapsed);
+    return {
+      graphId: task.graphId,
+      taskId: task.taskId,
+      source: task.source,
+      format: task.format,
+      roleArn: task.roleArn,
+      status: state.status,
+      importTaskDetails: {
+        status: state.phaseStatus,
+        startTime: Math.floor(task.startedAt / 1000),
+        timeElapsedSeconds: Math.floor(elapsed),
+        progressPercentage: state.progressPercentage,
+        errorCount: state.outcome?.errorCount ?? 0,
+        ...(state.outcome?.errorDetails === undefined ? {} : { errorDetails: state.outcome.errorDetails }),
+        statementCount: Math.floor(state.progressPercentage * 1000),
+        dictionaryEntryCount: Math.floor(state.progressPercentage * 100),
+      },
+      attemptNumber: state.attemptNumber,
+      ...(state.outcome?.statusReason === undefined ? {} : { statusReason: state.outcome.statusReason }),
+    };
+  }
+
+  private rateLimited(realAt: number): boolean {
+    const limit = this.options.maxRequestsPerSecond;
+    if (limit === undefined) return false;
+    while (this.recentRequestTimes.length > 0 && this.recentRequestTimes[0] <= realAt - 1000) this.recentRequestTimes.shift();
+    if (this.recentRequestTimes.length >= limit) return true;
+    this.recentRequestTimes.push(realAt);
+    return false;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const realAt = Date.now();
+    const at = this.now();
+    const path = (req.url ?? '/').split('?')[0];
+    const method = req.method ?? 'GET';
+    const body = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    const log = (entry: Omit<StandInRequest, 'at' | 'realAt' | 'method' | 'path'>): void => {
+      this.requests.push({ at, realAt, method, path, ...entry });
+    };
+    const json = (status: number, payload: unknown, errorType?: string): void => {
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-amzn-requestid': randomBytes(8).toString('hex'),
+        ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
+      });
+      res.end(JSON.stringify(payload));
+    };
+
+    const getMatch = IMPORT_TASK_PATH.exec(path);
+    const startMatch = START_IMPORT_PATH.exec(path);
+    const taskId = getMatch ? decodeURIComponent(getMatch[1]) : undefined;
+
+    if (this.rateLimited(realAt)) {
+      log({ taskId, status: 429, fault: 'rate-limited' });
+      json(429, { message: 'Rate exceeded' }, 'ThrottlingException');
+      return;
+    }
+    const fault = taskId === undefined ? undefined : this.faults.get(taskId)?.shift();
+    if (fault !== undefined && fault.kind !== 'edit') {
+      this.applyFault(fault, res, (status) => log({ taskId, status, fault: fault.kind }));
+      return;
+    }
+
+    if (method === 'GET' && taskId !== undefined) {
+      const task = this.tasks.get(taskId);
+      if (task === undefined) {
+        log({ taskId, status: 404 });
+        json(404, { message: `Import task ${taskId} not found` }, 'ResourceNotFoundException');
+        return;
+      }
+      const answer = this.answerFor(task);
+      log({ taskId, status: 200, ...(fault === undefined ? {} : { fault: fault.kind }) });
+      json(200, fault?.kind === 'edit' ? fault.edit(answer) : answer);
+      return;
+    }
+    if (method === 'POST' && startMatch) {
+      const graphId = decodeURIComponent(startMatch[1]);
+      let request: Record<string, unknown> = {};
+      try {
+        request = JSON.parse(body || '{}') as Record<string, unknown>;
+      } catch {
+        log({ status: 400 });
+        json(400, { message: 'The request body is not JSON', reason: 'BAD_REQUEST' }, 'ValidationException');
+        return;
+      }
+      const task = this.addTask({
+        graphId,
+        source: typeof request.source === 'string' ? request.source : undefined,
+        format: typeof request.format === 'string' ? request.format : undefined,
+        roleArn: typeof request.roleArn === 'string' ? request.roleArn : undefined,
+        timeline: this.options.timelineForStartedImport?.() ?? simpleTimeline(600),
+      });
+      log({ taskId: task.taskId, status: 201 });
+      json(201, {
+        graphId: task.graphId,
+        taskId: task.taskId,
+        source: task.source,
+        format: task.format,
+        roleArn: task.roleArn,
+        status: 'INITIALIZING',
+      });
+      return;
+    }
+    log({ taskId, status: 404 });
+    json(404, { message: `No route for ${method} ${path}` }, 'UnknownOperationException');
+  }
+
+  private applyFault(fault: StandInFault, res: http.ServerResponse, log: (status: number) => void): void {
+    switch (fault.kind) {
+      case 'error':
+        log(fault.status);
+        res.writeHead(fault.status, {
+          'content-type': fault.contentType ?? 'application/json',
+          ...(fault.errorType === undefined ? {} : { 'x-amzn-errortype': fault.errorType }),
+        });
+        res.end(fault.body ?? JSON.stringify({ message: fault.message ?? `Injected ${fault.errorType ?? fault.status}` }));
+        return;
+      case 'hang':
+        log(0);
+        return;
+      case 'reset':
+        log(0);
+        res.socket?.destroy();
+        return;
+      case 'raw':
+        log(fault.status ?? 200);
+        res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'application/json' });
+        res.end(fault.body);
+        return;
+      case 'stall-body':
+        log(200);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"taskId":"');
+        return;
+      case 'edit':
+        return;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Synthesizes the poller's stack, exactly as `cdk deploy` would, and reads back what a local
+ * run needs: the state machine's definition (with CloudFormation references resolved to
+ * local ARNs) and which function each Lambda ARN stands for.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnResource } from 'aws-cdk-lib';
+import { NeptuneImportPollerStack, type NeptuneImportTaskPollerProps } from '../lib';
+
+/** Account and region the local ARNs use. */
+export const LOCAL_ACCOUNT = '123456789012';
+/** Region the local ARNs use. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** What a local run needs from the synthesized stack. */
+export interface SynthesizedPoller {
+  /** The state machine definition, as deployed, with references resolved. */
+  readonly definition: Record<string, unknown>;
+  /** ARN the definition uses for the poll function. */
+  readonly pollFunctionArn: string;
+  /** ARN of the state machine. */
+  readonly stateMachineArn: string;
+  /** ARN of the bus events are put on. */
+  readonly eventBusArn: string;
+  /** `source` of the events. */
+  readonly eventSource: string;
+  /** The synthesized template. */
+  readonly template: Record<string, unknown>;
+  /** Event patterns of the trigger rules, by rule construct id. */
+  readonly rulePatterns: Readonly<Record<string, unknown>>;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** ARN a resource gets in local runs, from its logical id and type. */
+function localArn(logicalId: string, type: string | undefined): string {
+  switch (type) {
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+    case 'AWS::StepFunctions::StateMachine':
+      return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+    case 'AWS::Events::EventBus':
+      return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${logicalId}`;
+    default:
+      return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${logicalId}`;
+  }
+}
+
+/** Resolves `Ref`, `Fn::GetAtt` and `Fn::Join` against local values. */
+export function resolveIntrinsics(value: Json, resources: Record<string, { Type?: string }>): Json {
+  if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, resources));
+  if (value === null || typeof value !== 'object') return value;
+  if ('Ref' in value) {
+    const ref = value.Ref as string;
+    const pseudo: Record<string, string> = {
+      'AWS::Partition': 'aws',
+      'AWS::Region': LOCAL_REGION,
+      'AWS::AccountId': LOCAL_ACCOUNT,
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
+    return pseudo[ref] ?? localArn(ref, resources[ref]?.Type);
+  }
+  if ('Fn::GetAtt' in value) {
+    const [logicalId] = value['Fn::GetAtt'] as string[];
+    return localArn(logicalId, resources[logicalId]?.Type);
+  }
+  if ('Fn::Join' in value) {
+    const [separator, parts] = value['Fn::Join'] as [string, Json[]];
+    return parts.map((part) => String(resolveIntrinsics(part, resources))).join(separator);
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, resolveIntrinsics(child, resources)]));
+}
+
+/** Synthesizes the poller's stack with `props` and extracts what a local run needs. */
+export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): SynthesizedPoller {
+  const app = new App();
+  const stack = new NeptuneImportPollerStack(app, 'NeptuneImportPoller', { poller: props });
+  const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type?: string; Properties?: Record<string, Json> }> };
+  const resources = template.Resources;
+  const logicalId = (resource: CfnResource): string => stack.getLogicalId(resource);
+  const stateMachineId = logicalId(stack.poller.stateMachine.node.defaultChild as CfnResource);
+  const pollFunctionId = logicalId(stack.poller.pollFunction.node.defaultChild as CfnResource);
+  const definitionString = resources[stateMachineId].Properties?.DefinitionString as Json;
+  const definition = JSON.parse(String(resolveIntrinsics(definitionString, resources))) as Record<string, unknown>;
+  const rulePatterns: Record<string, unknown> = {};
+  for (const rule of [stack.poller.apiCallRule, stack.poller.watchRequestRule]) {
+    if (rule === undefined) continue;
+    const id = logicalId(rule.node.defaultChild as CfnResource);
+    rulePatterns[rule.node.id] = resources[id].Properties?.EventPattern;
+  }
+  return {
+    definition,
+    pollFunctionArn: localArn(pollFunctionId, 'AWS::Lambda::Function'),
+    stateMachineArn: localArn(stateMachineId, 'AWS::StepFunctions::StateMachine'),
+    eventBusArn: String(resolveIntrinsics(stack.resolve(stack.poller.eventBus.eventBusArn) as Json, resources)),
+    eventSource: stack.poller.eventSource,
+    template: template as unknown as Record<string, unknown>,
+    rulePatterns,
+  };
+}
