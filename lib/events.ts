@@ -32,11 +32,7 @@ export const UNSUCCESSFUL_IMPORT_STATUSES: readonly string[] = ['FAILED', 'CANCE
 
 /** Why the poller stopped watching a task without seeing a terminal status. */
 export type MonitoringFailureReason =
-  | 'TASK_NOT_FOUND'
-  | 'ACCESS_DENIED'
-  | 'TIMED_OUT'
-  | 'INVALID_REQUEST'
-  | 'POLLING_ERROR';
+  'TASK_NOT_FOUND' | 'ACCESS_DENIED' | 'TIMED_OUT' | 'INVALID_REQUEST' | 'POLLING_ERROR';
 
 /** Every monitoring failure reason, in documentation order. */
 export const MONITORING_FAILURE_REASONS: readonly MonitoringFailureReason[] = [

@@ -14,7 +14,8 @@ export interface NeptuneImportPollerStackProps extends StackProps {
 
 function contextText(scope: Construct, key: string): string | undefined {
   const value: unknown = scope.node.tryGetContext(key);
-  return value === undefined || value === null || value === '' ? undefined : String(value);
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
 /**

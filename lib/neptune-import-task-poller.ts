@@ -170,12 +170,16 @@ function validateProps(props: NeptuneImportTaskPollerProps): void {
   const retry = props.pollErrorRetry;
   if (retry?.maxAttempts !== undefined && !Token.isUnresolved(retry.maxAttempts)) {
     if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 100) {
-      throw new PollerPropsValidationError(`pollErrorRetry.maxAttempts must be a whole number from 1 to 100; got ${retry.maxAttempts}.`);
+      throw new PollerPropsValidationError(
+        `pollErrorRetry.maxAttempts must be a whole number from 1 to 100; got ${retry.maxAttempts}.`,
+      );
     }
   }
   if (retry?.backoffRate !== undefined && !Token.isUnresolved(retry.backoffRate)) {
     if (!(retry.backoffRate >= 1 && retry.backoffRate <= 10)) {
-      throw new PollerPropsValidationError(`pollErrorRetry.backoffRate must be from 1 to 10; got ${retry.backoffRate}.`);
+      throw new PollerPropsValidationError(
+        `pollErrorRetry.backoffRate must be from 1 to 10; got ${retry.backoffRate}.`,
+      );
     }
   }
   for (const [name, value] of [
@@ -183,7 +187,9 @@ function validateProps(props: NeptuneImportTaskPollerProps): void {
     ['maxInterval', retry?.maxInterval],
   ] as const) {
     if (value !== undefined && !value.isUnresolved() && (value.toSeconds() < 1 || value.toSeconds() > 3600)) {
-      throw new PollerPropsValidationError(`pollErrorRetry.${name} must be from 1 second to 1 hour; got ${value.toHumanString()}.`);
+      throw new PollerPropsValidationError(
+        `pollErrorRetry.${name} must be from 1 second to 1 hour; got ${value.toHumanString()}.`,
+      );
     }
   }
 }
@@ -283,7 +289,9 @@ export class NeptuneImportTaskPoller extends Construct {
     // A separate policy: granting through the role's default policy would make the state machine depend on itself.
     new iam.Policy(this, 'ContinueAsNewPolicy', {
       roles: [this.stateMachine.role],
-      statements: [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] })],
+      statements: [
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+      ],
     });
 
     this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', { retention });
@@ -337,7 +345,8 @@ export class NeptuneImportTaskPoller extends Construct {
     Validations.of(this.stateMachine.role).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${pollFunctionId}.Arn>:*]`,
-        reason: "Step Functions' Lambda integration grants the poll function's versions and aliases as well; no other function.",
+        reason:
+          "Step Functions' Lambda integration grants the poll function's versions and aliases as well; no other function.",
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',

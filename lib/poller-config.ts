@@ -49,4 +49,3 @@ export interface PollerConfig {
   /** History events one execution may use before the watch continues in a new execution. */
   readonly historyEventBudget: number;
 }
-

@@ -89,8 +89,20 @@ export abstract class PollingStrategy {
           'make maxWait at least initialWait.',
       );
     }
-    checkNumber('exponential polling growthRate', growthRate, 1, 10, 'Use 1 for a fixed wait, 2 to double it after each poll.');
-    checkNumber('exponential polling jitter', jitter, 0, 0.5, 'Use 0 for no jitter, 0.1 to take up to 10 % off each wait.');
+    checkNumber(
+      'exponential polling growthRate',
+      growthRate,
+      1,
+      10,
+      'Use 1 for a fixed wait, 2 to double it after each poll.',
+    );
+    checkNumber(
+      'exponential polling jitter',
+      jitter,
+      0,
+      0.5,
+      'Use 0 for no jitter, 0.1 to take up to 10 % off each wait.',
+    );
     return new ConfiguredPollingStrategy({
       kind: 'exponential',
       initialWaitSeconds: seconds(initialWait),

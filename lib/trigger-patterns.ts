@@ -25,6 +25,7 @@ export function apiCallPattern(graphIds?: readonly string[]): events.EventPatter
 export function watchRequestPattern(graphIds?: readonly string[]): events.EventPattern {
   return {
     detailType: [WATCH_REQUEST_DETAIL_TYPE],
-    detail: graphIds === undefined ? { taskId: [{ prefix: 't-' }] } : { taskId: [{ prefix: 't-' }], graphId: [...graphIds] },
+    detail:
+      graphIds === undefined ? { taskId: [{ prefix: 't-' }] } : { taskId: [{ prefix: 't-' }], graphId: [...graphIds] },
   };
 }

@@ -59,6 +59,7 @@ function interpolate(points: readonly (readonly [number, number])[], share: numb
 export function importStateAt(timeline: ImportTimeline, elapsedSeconds: number): ImportState {
   let start = 0;
   let attemptNumber = 1;
+  let lastProgress = 0;
   for (const phase of timeline.phases) {
     attemptNumber = phase.attemptNumber ?? attemptNumber;
     if (elapsedSeconds < start + phase.seconds) {
@@ -72,11 +73,12 @@ export function importStateAt(timeline: ImportTimeline, elapsedSeconds: number):
       };
     }
     start += phase.seconds;
+    lastProgress = Math.floor(interpolate(phase.progress ?? [], 1));
   }
   return {
     status: timeline.outcome.status,
     phaseStatus: timeline.outcome.status,
-    progressPercentage: timeline.outcome.status === 'SUCCEEDED' ? 100 : 0,
+    progressPercentage: timeline.outcome.status === 'SUCCEEDED' ? 100 : lastProgress,
     attemptNumber,
     ended: true,
     outcome: timeline.outcome,
@@ -84,7 +86,10 @@ export function importStateAt(timeline: ImportTimeline, elapsedSeconds: number):
 }
 
 /** A plain import: initializing, analyzing, importing at an even pace, then `outcome`. */
-export function simpleTimeline(importSeconds: number, outcome: ImportOutcome = { status: 'SUCCEEDED' }): ImportTimeline {
+export function simpleTimeline(
+  importSeconds: number,
+  outcome: ImportOutcome = { status: 'SUCCEEDED' },
+): ImportTimeline {
   return {
     phases: [
       { status: 'INITIALIZING', seconds: Math.max(1, Math.round(importSeconds * 0.05)) },

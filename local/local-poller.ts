@@ -5,6 +5,7 @@
  * executions runs here as it would in Step Functions.
  */
 import { randomUUID } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
 import { HISTORY_EVENTS_PER_STATE } from '../lambda/poll/history-accounting';
 import type { PollHandler } from '../lambda/poll/poll-handler';
 import { executionNameFor, isTaskId } from '../lambda/shared/identifiers';
@@ -90,7 +91,10 @@ function byteLength(value: unknown): number {
 function checkPayload(value: unknown, what: string): void {
   const bytes = byteLength(value);
   if (bytes > STATE_PAYLOAD_LIMIT_BYTES) {
-    throw new StatesTaskError('States.DataLimitExceeded', `${what} is ${bytes} bytes; Step Functions allows ${STATE_PAYLOAD_LIMIT_BYTES}`);
+    throw new StatesTaskError(
+      'States.DataLimitExceeded',
+      `${what} is ${bytes} bytes; Step Functions allows ${STATE_PAYLOAD_LIMIT_BYTES}`,
+    );
   }
 }
 
@@ -101,25 +105,28 @@ export function readPath(root: unknown, path: string): unknown {
   return path
     .slice(2)
     .split('.')
-    .reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), root);
+    .reduce<unknown>(
+      (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+      root,
+    );
 }
 
-/** The interpreter, loaded once; it needs Promise.withResolvers, which Node.js 20 lacks. */
-async function loadInterpreter(): Promise<typeof import('aws-local-stepfunctions')> {
+/** The interpreter calls Promise.withResolvers, which Node.js 20 lacks. */
+function polyfillPromiseWithResolvers(): void {
   const promise = Promise as unknown as { withResolvers?: unknown };
-  if (typeof promise.withResolvers !== 'function') {
-    promise.withResolvers = function withResolvers<T>() {
-      let resolve!: (value: T) => void;
-      let reject!: (reason?: unknown) => void;
-      const created = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise: created, resolve, reject };
-    };
-  }
-  return import('aws-local-stepfunctions');
+  if (typeof promise.withResolvers === 'function') return;
+  promise.withResolvers = function withResolvers<T>() {
+    let resolve!: (value: T) => void;
+    let reject!: (reason?: unknown) => void;
+    const created = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise: created, resolve, reject };
+  };
 }
+
+polyfillPromiseWithResolvers();
 
 /** The synthesized state machine, run locally. */
 export class LocalPoller {
@@ -128,20 +135,13 @@ export class LocalPoller {
   /** Every execution, by name. */
   public readonly executions = new Map<string, LocalExecution>();
   private readonly states: Record<string, StateJson>;
-  private machine?: InstanceType<Awaited<ReturnType<typeof loadInterpreter>>['StateMachine']>;
+  private readonly machine: StateMachine;
 
   constructor(private readonly options: LocalPollerOptions) {
     this.states = options.synthesized.definition.States as Record<string, StateJson>;
-  }
-
-  private async stateMachine() {
-    if (this.machine === undefined) {
-      const { StateMachine } = await loadInterpreter();
-      this.machine = new StateMachine(this.options.synthesized.definition as never, {
-        validationOptions: { checkPaths: true, checkArn: true },
-      });
-    }
-    return this.machine;
+    this.machine = new StateMachine(options.synthesized.definition as never, {
+      validationOptions: { checkPaths: true, checkArn: true },
+    });
   }
 
   /**
@@ -197,9 +197,8 @@ export class LocalPoller {
   }
 
   private async run(record: LocalExecution): Promise<void> {
-    const machine = await this.stateMachine();
     const context = { lastPollOutput: undefined as unknown };
-    const execution = machine.run(JSON.parse(record.input) as never, {
+    const execution = this.machine.run(JSON.parse(record.input) as never, {
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(record, context),
         waitTimeOverrides: this.waitOverrides(context),
@@ -260,19 +259,19 @@ export class LocalPoller {
       if (resource === this.options.synthesized.pollFunctionArn) {
         handlers[name] = async (input) => {
           checkPayload(input, `The input of ${name}`);
-          const output = JSON.parse(JSON.stringify(await this.options.pollHandler(JSON.parse(JSON.stringify(input))))) as Json;
+          const payload = JSON.parse(JSON.stringify(input)) as Parameters<PollHandler>[0];
+          const output = JSON.parse(JSON.stringify(await this.options.pollHandler(payload))) as Json;
           checkPayload(output, `The output of ${name}`);
           context.lastPollOutput = output;
           return output;
         };
       } else if (resource.endsWith(':states:::events:putEvents')) {
-        handlers[name] = async (input) => this.putEvents(record, input);
+        handlers[name] = (input) => Promise.resolve().then(() => this.putEvents(record, input));
       } else if (resource.endsWith(':states:::states:startExecution')) {
-        handlers[name] = async (input) => this.startChild(record, input);
+        handlers[name] = (input) => Promise.resolve().then(() => this.startChild(record, input));
       } else {
-        handlers[name] = async () => {
-          throw new StatesTaskError('States.TaskFailed', `No local handler for resource ${resource}`);
-        };
+        handlers[name] = () =>
+          Promise.reject(new StatesTaskError('States.TaskFailed', `No local handler for resource ${resource}`));
       }
     }
     return handlers;
@@ -284,13 +283,20 @@ export class LocalPoller {
     for (const entry of entries) {
       const detail = entry.Detail;
       if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
-        throw new StatesTaskError('EventBridge.EventBridgeException', `Detail must be a JSON object; got ${JSON.stringify(detail)}`);
+        throw new StatesTaskError(
+          'EventBridge.EventBridgeException',
+          `Detail must be a JSON object; got ${JSON.stringify(detail)}`,
+        );
       }
-      const source = String(entry.Source ?? '');
-      const detailType = String(entry.DetailType ?? '');
+      const source = typeof entry.Source === 'string' ? entry.Source : '';
+      const detailType = typeof entry.DetailType === 'string' ? entry.DetailType : '';
       const resources = [record.arn, this.options.synthesized.stateMachineArn];
       const size =
-        14 + Buffer.byteLength(source) + Buffer.byteLength(detailType) + byteLength(detail) + resources.reduce((sum, r) => sum + Buffer.byteLength(r), 0);
+        14 +
+        Buffer.byteLength(source) +
+        Buffer.byteLength(detailType) +
+        byteLength(detail) +
+        resources.reduce((sum, r) => sum + Buffer.byteLength(r), 0);
       const refusal =
         size > EVENT_ENTRY_LIMIT_BYTES
           ? 'EntrySizeExceeded'
@@ -298,12 +304,15 @@ export class LocalPoller {
             ? 'InvalidSource'
             : this.options.putEventsVerdict?.(entry);
       if (refusal !== undefined) {
-        throw new StatesTaskError('EventBridge.FailedEntry', JSON.stringify({ FailedEntryCount: 1, Entries: [{ ErrorCode: refusal }] }));
+        throw new StatesTaskError(
+          'EventBridge.FailedEntry',
+          JSON.stringify({ FailedEntryCount: 1, Entries: [{ ErrorCode: refusal }] }),
+        );
       }
       const event: PublishedEvent = {
         Source: source,
         DetailType: detailType,
-        EventBusName: String(entry.EventBusName ?? 'default'),
+        EventBusName: typeof entry.EventBusName === 'string' ? entry.EventBusName : 'default',
         Detail: detail as Record<string, unknown>,
         Resources: resources,
         Time: new Date(this.options.clock.now()).toISOString(),
@@ -320,7 +329,10 @@ export class LocalPoller {
   private startChild(record: LocalExecution, input: Json): Json {
     const request = input as { StateMachineArn?: string; Name?: string; Input?: Json };
     if (request.StateMachineArn !== this.options.synthesized.stateMachineArn) {
-      throw new StatesTaskError('StepFunctions.StateMachineDoesNotExistException', `No state machine ${request.StateMachineArn}`);
+      throw new StatesTaskError(
+        'StepFunctions.StateMachineDoesNotExistException',
+        `No state machine ${request.StateMachineArn}`,
+      );
     }
     const childInput = typeof request.Input === 'string' ? request.Input : JSON.stringify(request.Input ?? {});
     try {
@@ -345,9 +357,14 @@ export class LocalPoller {
           // Between the poll task and a Wait state there are only a Choice and tasks whose result is discarded,
           // so the Wait state's input is the poll function's last output.
           const seconds =
-            typeof state.Seconds === 'number' ? state.Seconds : Number(readPath(context.lastPollOutput, String(state.SecondsPath)));
+            typeof state.Seconds === 'number'
+              ? state.Seconds
+              : Number(readPath(context.lastPollOutput, String(state.SecondsPath)));
           if (!Number.isInteger(seconds) || seconds < 0) {
-            throw new StatesTaskError('States.Runtime', `${name}: SecondsPath gave ${String(seconds)}, not a whole number of seconds`);
+            throw new StatesTaskError(
+              'States.Runtime',
+              `${name}: SecondsPath gave ${String(seconds)}, not a whole number of seconds`,
+            );
           }
           return this.options.clock.realMillisFor(seconds);
         },

@@ -11,7 +11,14 @@ import { importStateAt, simpleTimeline, type ImportTimeline } from './import-tim
 /** Something the stand-in does instead of answering normally. */
 export type StandInFault =
   /** An error answer: status code, `x-amzn-ErrorType` and a JSON message (or a raw body). */
-  | { readonly kind: 'error'; readonly status: number; readonly errorType?: string; readonly message?: string; readonly body?: string; readonly contentType?: string }
+  | {
+      readonly kind: 'error';
+      readonly status: number;
+      readonly errorType?: string;
+      readonly message?: string;
+      readonly body?: string;
+      readonly contentType?: string;
+    }
   /** Accepts the request and never answers. */
   | { readonly kind: 'hang' }
   /** Drops the connection without answering. */
@@ -55,8 +62,8 @@ export interface NeptuneGraphStandInOptions {
   readonly now?: () => number;
   /** Requests per real second answered before answering 429 `ThrottlingException`. */
   readonly maxRequestsPerSecond?: number;
-  /** Timeline of imports started through `StartImportTask`. */
-  readonly timelineForStartedImport?: () => ImportTimeline;
+  /** Timeline of an import started through `StartImportTask`, from the request's body. */
+  readonly timelineForStartedImport?: (request: Record<string, unknown>) => ImportTimeline;
 }
 
 const IMPORT_TASK_PATH = /^\/importtasks\/([^/?]+)$/;
@@ -166,7 +173,8 @@ export class NeptuneGraphStandIn {
   private rateLimited(realAt: number): boolean {
     const limit = this.options.maxRequestsPerSecond;
     if (limit === undefined) return false;
-    while (this.recentRequestTimes.length > 0 && this.recentRequestTimes[0] <= realAt - 1000) this.recentRequestTimes.shift();
+    while (this.recentRequestTimes.length > 0 && this.recentRequestTimes[0] <= realAt - 1000)
+      this.recentRequestTimes.shift();
     if (this.recentRequestTimes.length >= limit) return true;
     this.recentRequestTimes.push(realAt);
     return false;
@@ -223,7 +231,7 @@ export class NeptuneGraphStandIn {
     }
     if (method === 'POST' && startMatch) {
       const graphId = decodeURIComponent(startMatch[1]);
-      let request: Record<string, unknown> = {};
+      let request: Record<string, unknown>;
       try {
         request = JSON.parse(body || '{}') as Record<string, unknown>;
       } catch {
@@ -236,7 +244,7 @@ export class NeptuneGraphStandIn {
         source: typeof request.source === 'string' ? request.source : undefined,
         format: typeof request.format === 'string' ? request.format : undefined,
         roleArn: typeof request.roleArn === 'string' ? request.roleArn : undefined,
-        timeline: this.options.timelineForStartedImport?.() ?? simpleTimeline(600),
+        timeline: this.options.timelineForStartedImport?.(request) ?? simpleTimeline(600),
       });
       log({ taskId: task.taskId, status: 201 });
       json(201, {
@@ -261,7 +269,9 @@ export class NeptuneGraphStandIn {
           'content-type': fault.contentType ?? 'application/json',
           ...(fault.errorType === undefined ? {} : { 'x-amzn-errortype': fault.errorType }),
         });
-        res.end(fault.body ?? JSON.stringify({ message: fault.message ?? `Injected ${fault.errorType ?? fault.status}` }));
+        res.end(
+          fault.body ?? JSON.stringify({ message: fault.message ?? `Injected ${fault.errorType ?? fault.status}` }),
+        );
         return;
       case 'hang':
         log(0);

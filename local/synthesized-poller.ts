@@ -47,6 +47,11 @@ function localArn(logicalId: string, type: string | undefined): string {
   }
 }
 
+function asText(value: Json): string {
+  if (typeof value === 'string') return value;
+  throw new Error(`Expected a string after resolving references; got ${JSON.stringify(value)}`);
+}
+
 /** Resolves `Ref`, `Fn::GetAtt` and `Fn::Join` against local values. */
 export function resolveIntrinsics(value: Json, resources: Record<string, { Type?: string }>): Json {
   if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, resources));
@@ -67,7 +72,7 @@ export function resolveIntrinsics(value: Json, resources: Record<string, { Type?
   }
   if ('Fn::Join' in value) {
     const [separator, parts] = value['Fn::Join'] as [string, Json[]];
-    return parts.map((part) => String(resolveIntrinsics(part, resources))).join(separator);
+    return parts.map((part) => asText(resolveIntrinsics(part, resources))).join(separator);
   }
   return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, resolveIntrinsics(child, resources)]));
 }
@@ -76,13 +81,15 @@ export function resolveIntrinsics(value: Json, resources: Record<string, { Type?
 export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): SynthesizedPoller {
   const app = new App();
   const stack = new NeptuneImportPollerStack(app, 'NeptuneImportPoller', { poller: props });
-  const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type?: string; Properties?: Record<string, Json> }> };
+  const template = Template.fromStack(stack).toJSON() as {
+    Resources: Record<string, { Type?: string; Properties?: Record<string, Json> }>;
+  };
   const resources = template.Resources;
   const logicalId = (resource: CfnResource): string => stack.getLogicalId(resource);
   const stateMachineId = logicalId(stack.poller.stateMachine.node.defaultChild as CfnResource);
   const pollFunctionId = logicalId(stack.poller.pollFunction.node.defaultChild as CfnResource);
   const definitionString = resources[stateMachineId].Properties?.DefinitionString as Json;
-  const definition = JSON.parse(String(resolveIntrinsics(definitionString, resources))) as Record<string, unknown>;
+  const definition = JSON.parse(asText(resolveIntrinsics(definitionString, resources))) as Record<string, unknown>;
   const rulePatterns: Record<string, unknown> = {};
   for (const rule of [stack.poller.apiCallRule, stack.poller.watchRequestRule]) {
     if (rule === undefined) continue;
@@ -93,9 +100,9 @@ export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): Synt
     definition,
     pollFunctionArn: localArn(pollFunctionId, 'AWS::Lambda::Function'),
     stateMachineArn: localArn(stateMachineId, 'AWS::StepFunctions::StateMachine'),
-    eventBusArn: String(resolveIntrinsics(stack.resolve(stack.poller.eventBus.eventBusArn) as Json, resources)),
+    eventBusArn: asText(resolveIntrinsics(stack.resolve(stack.poller.eventBus.eventBusArn) as Json, resources)),
     eventSource: stack.poller.eventSource,
-    template: template as unknown as Record<string, unknown>,
+    template: template,
     rulePatterns,
   };
 }

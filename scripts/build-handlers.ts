@@ -31,7 +31,10 @@ export const HANDLER_BUILD_OPTIONS: BuildOptions = {
 };
 
 /** Bundles `entryPoint` to `<outDir>/index.mjs` and returns the bundle's size in bytes. */
-export async function bundleHandler(entryPoint: string, outDir: string): Promise<{ bytes: number; metafile: Metafile }> {
+export async function bundleHandler(
+  entryPoint: string,
+  outDir: string,
+): Promise<{ bytes: number; metafile: Metafile }> {
   const result = await build({
     ...HANDLER_BUILD_OPTIONS,
     entryPoints: [entryPoint],
@@ -45,7 +48,7 @@ export async function bundleHandler(entryPoint: string, outDir: string): Promise
 async function main(): Promise<void> {
   for (const [name, entryPoint] of Object.entries(HANDLER_ENTRY_POINTS)) {
     const { bytes } = await bundleHandler(entryPoint, path.join(HANDLERS_OUT_DIR, name));
-    process.stdout.write(`built ${name} handler: ${(bytes / 1024).toFixed(1)} KiB\n`);
+    process.stderr.write(`built ${name} handler: ${(bytes / 1024).toFixed(1)} KiB\n`);
   }
 }
 

@@ -15,11 +15,7 @@ import { describeInvalidTaskId, executionNameFor, isGraphId, isTaskId } from '..
 import type { ErrorSummary, PollErrorClass } from './classify-error';
 import type { ErrorRetryConfig, EventToPublish, PollDecision, PollerConfig, WatchState } from './contract';
 import { fitEventDetail } from './fit-event-detail';
-import {
-  HISTORY_EVENTS_PER_STATE,
-  mustContinueAsNew,
-  pollCycleEvents,
-} from './history-accounting';
+import { HISTORY_EVENTS_PER_STATE, mustContinueAsNew, pollCycleEvents } from './history-accounting';
 import { finiteNumber } from './import-task-snapshot';
 import { nextPollWait } from './strategies';
 
@@ -30,8 +26,7 @@ export type WatchStart =
 
 /** What the poll step should do before it sends a request. */
 export type PollPlan =
-  | { readonly kind: 'poll'; readonly watch: WatchState }
-  | { readonly kind: 'decided'; readonly decision: PollDecision };
+  { readonly kind: 'poll'; readonly watch: WatchState } | { readonly kind: 'decided'; readonly decision: PollDecision };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -196,7 +191,7 @@ function statusChangeEvent(
   const fitted = fitEventDetail(detail);
   return {
     detailType: STATUS_CHANGE_DETAIL_TYPE,
-    detail: { ...fitted.detail, truncatedFields: fitted.truncatedFields } as unknown as Record<string, unknown>,
+    detail: { ...fitted.detail, truncatedFields: fitted.truncatedFields },
   };
 }
 

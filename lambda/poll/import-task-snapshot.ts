@@ -37,7 +37,7 @@ export function toImportTaskSnapshot(answer: unknown, requestedTaskId: string): 
       `GetImportTask was asked for ${requestedTaskId} but answered for ${JSON.stringify(record.taskId)}`,
     );
   }
-  return { ...record, taskId: requestedTaskId, status: record.status } as ImportTaskSnapshot;
+  return { ...record, taskId: requestedTaskId, status: record.status };
 }
 
 /** A finite number, or `undefined`. */

@@ -73,7 +73,9 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
     const { config } = event;
     if ('failed' in event) {
       const decision = describePollFailure(event.failed, deps.now());
-      deps.logger.error('The poll step failed beyond its retries', { detail: decision.action === 'FINISH' ? decision.event.detail : undefined });
+      deps.logger.error('The poll step failed beyond its retries', {
+        detail: decision.action === 'FINISH' ? decision.event.detail : undefined,
+      });
       return decision;
     }
 
@@ -104,7 +106,11 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
     } catch (error) {
       const summary = summarizeError(error);
       const errorClass = classifyPollError(error);
-      logger.warn('GetImportTask failed', { error: summary, retryable: errorClass.retryable, pollCount: watch.pollCount });
+      logger.warn('GetImportTask failed', {
+        error: summary,
+        retryable: errorClass.retryable,
+        pollCount: watch.pollCount,
+      });
       decision = afterError(watch, summary, errorClass, config, deps.now(), deps.random);
     }
     logDecision(logger, decision);

@@ -9,7 +9,8 @@ const stateMachineArn = process.env.STATE_MACHINE_ARN;
 /** Entry point of the start function. */
 export const handler = createStartHandler({
   startExecution: async (name, input) => {
-    if (!stateMachineArn) throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
+    if (!stateMachineArn)
+      throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
     return client.send(new StartExecutionCommand({ stateMachineArn, name, input }));
   },
   logger,

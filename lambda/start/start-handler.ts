@@ -7,7 +7,12 @@ export type ExecutionStarter = (name: string, input: string) => Promise<{ execut
 
 /** What the starter did with one event. */
 export type StartOutcome =
-  | { readonly outcome: 'started'; readonly taskId: string; readonly executionName: string; readonly executionArn?: string }
+  | {
+      readonly outcome: 'started';
+      readonly taskId: string;
+      readonly executionName: string;
+      readonly executionArn?: string;
+    }
   | { readonly outcome: 'already-watching'; readonly taskId: string; readonly executionName: string }
   | { readonly outcome: 'ignored'; readonly reason: string };
 
@@ -34,12 +39,20 @@ export function createStartHandler(deps: StartHandlerDependencies): (event: Trig
   return async (event) => {
     const request = watchRequestFromEvent(event);
     if (request.kind === 'ignored') {
-      deps.logger.warn('No watch started', { reason: request.reason, eventId: event.id, detailType: event['detail-type'] });
+      deps.logger.warn('No watch started', {
+        reason: request.reason,
+        eventId: event.id,
+        detailType: event['detail-type'],
+      });
       return { outcome: 'ignored', reason: request.reason };
     }
     const logger = deps.logger.createChild({ persistentKeys: { taskId: request.taskId } });
     const executionName = executionNameFor(request.taskId, 0);
-    const input = JSON.stringify({ taskId: request.taskId, ...(request.graphId === null ? {} : { graphId: request.graphId }) });
+    const input = JSON.stringify({
+      taskId: request.taskId,
+      ...(request.graphId === null ? {} : { graphId: request.graphId }),
+      trigger: request.trigger,
+    });
     try {
       const { executionArn } = await deps.startExecution(executionName, input);
       logger.info('Watch started', { executionName, executionArn, trigger: request.trigger, eventId: event.id });
@@ -47,7 +60,11 @@ export function createStartHandler(deps: StartHandlerDependencies): (event: Trig
     } catch (error) {
       const name = errorName(error);
       if (name !== undefined && ALREADY_EXISTS.has(name)) {
-        logger.info('Task already watched; nothing started', { executionName, trigger: request.trigger, eventId: event.id });
+        logger.info('Task already watched; nothing started', {
+          executionName,
+          trigger: request.trigger,
+          eventId: event.id,
+        });
         return { outcome: 'already-watching', taskId: request.taskId, executionName };
       }
       logger.error('Could not start the watch', { executionName, error: error as Error, eventId: event.id });

@@ -1,4 +1,8 @@
-import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, IMPORT_STARTING_API_CALLS, WATCH_REQUEST_DETAIL_TYPE } from '../../lib/events';
+import {
+  CLOUDTRAIL_API_CALL_DETAIL_TYPE,
+  IMPORT_STARTING_API_CALLS,
+  WATCH_REQUEST_DETAIL_TYPE,
+} from '../../lib/events';
 import { describeInvalidTaskId, isGraphId, isTaskId } from '../shared/identifiers';
 
 /** The part of an EventBridge event the starter reads. */
@@ -45,11 +49,19 @@ export function watchRequestFromEvent(event: TriggerEvent): WatchRequest {
       return { kind: 'ignored', reason: `API call ${JSON.stringify(detail.eventName)} does not start an import task` };
     }
     if (detail.errorCode !== undefined) {
-      return { kind: 'ignored', reason: `${detail.eventName} failed with ${JSON.stringify(detail.errorCode)}; nothing to watch` };
+      return {
+        kind: 'ignored',
+        reason: `${detail.eventName} failed with ${JSON.stringify(detail.errorCode)}; nothing to watch`,
+      };
     }
     const response = isRecord(detail.responseElements) ? detail.responseElements : {};
     const requestParameters = isRecord(detail.requestParameters) ? detail.requestParameters : {};
-    return request('api-call', response.taskId, response.graphId ?? requestParameters.graphIdentifier, 'responseElements.taskId');
+    return request(
+      'api-call',
+      response.taskId,
+      response.graphId ?? requestParameters.graphIdentifier,
+      'responseElements.taskId',
+    );
   }
   if (detailType === WATCH_REQUEST_DETAIL_TYPE) {
     return request('watch-request', detail.taskId, detail.graphId, 'detail.taskId');

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+
+/** What `npm run local` was asked to do. */
+export interface LocalRunArgs {
+  readonly taskId: string;
+  readonly graphId?: string;
+  readonly timeoutSeconds?: number;
+  readonly timeScale: number;
+  readonly emitStatusChanges: boolean;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+/** The usage text of `npm run local`. */
+export const LOCAL_USAGE = `Usage: npm run local -- --task-id <t-…> [options]
+
+Watches one Neptune Analytics import task with the poller's own state machine, run locally,
+against the endpoint the AWS SDK resolves (your account, or AWS_ENDPOINT_URL_NEPTUNE_GRAPH).
+Each event the poller would put is printed to stdout as one JSON line; logs go to stderr.
+
+Options:
+  --task-id <id>          the import task to watch (t- and ten lower-case letters or digits)
+  --graph-id <id>         the task's graph, if known
+  --timeout <n>s|m|h|d    monitoring timeout (default: the construct's, 7d)
+  --time-scale <factor>   speed of every wait and deadline; 0.001 makes a minute last 60 ms (default 1)
+  --emit-status-changes   also print an event on every status change
+  --log-level <level>     DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
+  --help                  this text
+
+Exit status: 0 when the watch ends with a Status Change event, 2 when it ends with a
+Monitoring Failed event, 3 when the execution failed, 1 for a usage error.`;
+
+/** A command-line mistake; the message says what to write instead. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Parses `90s`, `15m`, `6h`, `2d` into seconds. */
+export function parseDurationSeconds(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text.trim());
+  if (!match)
+    throw new UsageError(
+      `--timeout takes a number and a unit (s, m, h or d), like 90s, 15m, 6h or 2d; got ${JSON.stringify(text)}`,
+    );
+  const seconds = Math.round(Number(match[1]) * UNIT_SECONDS[match[2]]);
+  if (seconds < 60) throw new UsageError(`--timeout must be at least 1 minute (60s); got ${text}`);
+  return seconds;
+}
+
+/** Parses the arguments of `npm run local`; throws {@link UsageError} on mistakes, returns undefined for --help. */
+export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs | undefined {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        'task-id': { type: 'string' },
+        'graph-id': { type: 'string' },
+        timeout: { type: 'string' },
+        'time-scale': { type: 'string' },
+        'emit-status-changes': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return undefined;
+  const taskId = values['task-id'];
+  if (typeof taskId !== 'string' || taskId === '')
+    throw new UsageError('--task-id is required, like --task-id t-0123456789');
+  const scaleText = values['time-scale'];
+  const timeScale = scaleText === undefined ? 1 : Number(scaleText);
+  if (!(Number.isFinite(timeScale) && timeScale > 0)) {
+    throw new UsageError(`--time-scale takes a number greater than 0, like 0.001; got ${JSON.stringify(scaleText)}`);
+  }
+  const logLevel = String(values['log-level'] ?? 'INFO').toUpperCase();
+  if (!['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'].includes(logLevel)) {
+    throw new UsageError(
+      `--log-level takes DEBUG, INFO, WARN, ERROR or SILENT; got ${JSON.stringify(values['log-level'])}`,
+    );
+  }
+  return {
+    taskId,
+    ...(typeof values['graph-id'] === 'string' ? { graphId: values['graph-id'] } : {}),
+    ...(typeof values.timeout === 'string' ? { timeoutSeconds: parseDurationSeconds(values.timeout) } : {}),
+    timeScale,
+    emitStatusChanges: values['emit-status-changes'] === true,
+    logLevel: logLevel as LocalRunArgs['logLevel'],
+  };
+}

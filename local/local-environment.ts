@@ -1,0 +1,72 @@
+/**
+ * Wires the pieces of a local run together: the synthesized poller, the real poll handler
+ * with its real Neptune Analytics client, and the clock.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createNeptuneGraphClient, importTaskFetcher } from '../lambda/poll/fetch-import-task';
+import { createPollHandler } from '../lambda/poll/poll-handler';
+import { createStartHandler, type StartOutcome } from '../lambda/start/start-handler';
+import type { TriggerEvent } from '../lambda/start/watch-request-from-event';
+import type { NeptuneImportTaskPollerProps } from '../lib';
+import type { LocalClock } from './clock';
+import { LocalPoller, type PublishedEvent } from './local-poller';
+import { LOCAL_REGION, synthesizePoller, type SynthesizedPoller } from './synthesized-poller';
+
+/** Options of a local run. */
+export interface LocalRunOptions {
+  readonly clock: LocalClock;
+  /** Props of the poller to synthesize. */
+  readonly props?: NeptuneImportTaskPollerProps;
+  /** An already synthesized poller, to share one synthesis between runs. */
+  readonly synthesized?: SynthesizedPoller;
+  /** The client the poll handler uses; by default one built as the deployed function builds it. */
+  readonly neptuneClient?: NeptuneGraphClient;
+  readonly random?: () => number;
+  /** Log level of the handlers' loggers. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  readonly onEvent?: (event: PublishedEvent) => void;
+  readonly putEventsVerdict?: (entry: Record<string, unknown>) => string | undefined;
+}
+
+/** A logger like the deployed functions', at `level`. */
+export function localLogger(level: LocalRunOptions['logLevel'] = 'INFO'): Logger {
+  return new Logger({ serviceName: 'neptune-import-poller', logLevel: level });
+}
+
+/** The synthesized poller, run locally with the real poll handler. */
+export function createLocalPoller(options: LocalRunOptions): LocalPoller {
+  const synthesized = options.synthesized ?? synthesizePoller(options.props);
+  const { clock } = options;
+  return new LocalPoller({
+    synthesized,
+    clock,
+    pollHandler: createPollHandler({
+      fetchImportTask: importTaskFetcher(options.neptuneClient ?? createNeptuneGraphClient()),
+      now: () => clock.now(),
+      random: options.random ?? Math.random,
+      logger: localLogger(options.logLevel),
+    }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.putEventsVerdict === undefined ? {} : { putEventsVerdict: options.putEventsVerdict }),
+  });
+}
+
+/** The real start handler, with an SDK client pointed at a Step Functions endpoint (a stand-in). */
+export function createLocalStartHandler(
+  stepFunctionsEndpoint: string,
+  stateMachineArn: string,
+  logLevel: LocalRunOptions['logLevel'] = 'INFO',
+): (event: TriggerEvent) => Promise<StartOutcome> {
+  const client = new SFNClient({
+    endpoint: stepFunctionsEndpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  return createStartHandler({
+    startExecution: (name, input) => client.send(new StartExecutionCommand({ stateMachineArn, name, input })),
+    logger: localLogger(logLevel),
+  });
+}

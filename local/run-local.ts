@@ -1,0 +1,99 @@
+/**
+ * `npm run local -- --task-id <id>`: watches one import task with the poller's synthesized
+ * state machine, run locally, against whatever Neptune Analytics endpoint the SDK resolves.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
+import { createNeptuneGraphClient } from '../lambda/poll/fetch-import-task';
+import { LOCAL_USAGE, parseLocalRunArgs, UsageError, type LocalRunArgs } from './cli-args';
+import { ScaledClock } from './clock';
+import { createLocalPoller } from './local-environment';
+import { eventLine, reserveStdoutForEvents } from './stdio';
+
+/** Exit statuses of `npm run local`. */
+export const EXIT = { statusChange: 0, usage: 1, monitoringFailed: 2, executionFailed: 3 } as const;
+
+/**
+ * A loopback stand-in needs neither a region nor real credentials; placeholders let the SDK
+ * sign its requests when the user has none configured.
+ */
+async function prepareSdkEnvironment(): Promise<void> {
+  const customEndpoint = process.env.AWS_ENDPOINT_URL_NEPTUNE_GRAPH ?? process.env.AWS_ENDPOINT_URL;
+  if (customEndpoint === undefined) return;
+  if (process.env.AWS_REGION === undefined && process.env.AWS_DEFAULT_REGION === undefined)
+    process.env.AWS_REGION = 'us-east-1';
+  try {
+    await createNeptuneGraphClient().config.credentials();
+  } catch {
+    process.stderr.write(
+      `No AWS credentials found; signing requests to ${customEndpoint} with placeholder credentials.\n`,
+    );
+    process.env.AWS_ACCESS_KEY_ID = 'local-placeholder';
+    process.env.AWS_SECRET_ACCESS_KEY = 'local-placeholder';
+  }
+}
+
+async function checkRegion(): Promise<void> {
+  try {
+    await createNeptuneGraphClient().config.region();
+  } catch {
+    throw new UsageError(
+      'No AWS region is configured: set AWS_REGION (or a region in your AWS profile), like AWS_REGION=us-east-1',
+    );
+  }
+}
+
+/** Runs one watch and returns the exit status. */
+export async function runLocal(args: LocalRunArgs, printLine: (line: string) => void): Promise<number> {
+  await prepareSdkEnvironment();
+  await checkRegion();
+  const clock = new ScaledClock(args.timeScale);
+  const poller = createLocalPoller({
+    clock,
+    logLevel: args.logLevel,
+    props: {
+      emitStatusChanges: args.emitStatusChanges,
+      ...(args.timeoutSeconds === undefined ? {} : { monitoringTimeout: Duration.seconds(args.timeoutSeconds) }),
+    },
+    onEvent: (event) => printLine(eventLine(event)),
+  });
+  const startedAt = clock.now();
+  const outcome = await poller.watch({
+    taskId: args.taskId,
+    ...(args.graphId === undefined ? {} : { graphId: args.graphId }),
+  });
+  const last = outcome.events.at(-1);
+  const failed = outcome.executions.find((execution) => execution.status === 'FAILED');
+  const summary = [
+    `${args.taskId}: ${outcome.executions.length} execution(s), ${Math.round((clock.now() - startedAt) / 1000)} s on the run's clock`,
+    last === undefined
+      ? 'no terminal event'
+      : `${last.DetailType} (${String(last.Detail.status ?? last.Detail.reason)})`,
+    failed?.error === undefined ? '' : `execution ${failed.name} failed: ${failed.error.name}: ${failed.error.message}`,
+  ].filter((part) => part !== '');
+  process.stderr.write(`${summary.join('; ')}\n`);
+  if (failed !== undefined || last?.Detail.terminal !== true) return EXIT.executionFailed;
+  if (last.DetailType === STATUS_CHANGE_DETAIL_TYPE) return EXIT.statusChange;
+  return last.DetailType === MONITORING_FAILED_DETAIL_TYPE ? EXIT.monitoringFailed : EXIT.executionFailed;
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const printLine = reserveStdoutForEvents();
+  try {
+    const args = parseLocalRunArgs(process.argv.slice(2));
+    if (args === undefined) {
+      process.stderr.write(`${LOCAL_USAGE}\n`);
+      return;
+    }
+    process.exitCode = await runLocal(args, printLine);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${LOCAL_USAGE}\n`);
+    process.exitCode = EXIT.usage;
+  }
+}
+
+if (require.main === module) {
+  void main();
+}
