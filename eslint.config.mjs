@@ -3,7 +3,19 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'assets/', 'dist/', 'coverage/', 'test/**/*.snap', '**/*.d.ts', '**/*.js', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      'assets/',
+      'dist/',
+      'coverage/',
+      'test/**/*.snap',
+      '**/*.d.ts',
+      '**/*.js',
+      'eslint.config.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -154,9 +154,13 @@ export function planPoll(watch: WatchState, config: PollerConfig): PollPlan {
   };
 }
 
+/** Whole seconds left before the deadline; below one, the deadline has come (a Wait state waits whole seconds). */
+function secondsLeft(watch: WatchState, now: number): number {
+  return Math.floor((watch.deadline - now) / 1000);
+}
+
 function clampToDeadline(waitSeconds: number, watch: WatchState, now: number): number {
-  const remaining = Math.ceil((watch.deadline - now) / 1000);
-  return Math.max(1, Math.min(waitSeconds, remaining));
+  return Math.max(1, Math.min(waitSeconds, secondsLeft(watch, now)));
 }
 
 function waitDecision(watch: WatchState, waitSeconds: number, event: EventToPublish | undefined): PollDecision {
@@ -213,7 +217,7 @@ export function afterAnswer(
     return { action: 'FINISH', event: statusChangeEvent(watch, task, true, now) };
   }
   const seen: WatchState = { ...watch, lastStatus: task.status };
-  if (now >= watch.deadline) {
+  if (secondsLeft(watch, now) < 1) {
     const message = `Gave up after ${Math.round((now - watch.watchStartedAt) / 1000)} s and ${watch.pollCount} polls: the task was still ${task.status}`;
     return monitoringFailed(seen, 'TIMED_OUT', message, now, null);
   }
@@ -259,7 +263,7 @@ export function afterError(
     const message = `GetImportTask failed ${failures} times in a row; the last failure was ${described}`;
     return monitoringFailed(watch, 'POLLING_ERROR', message, now, error);
   }
-  if (now >= watch.deadline) {
+  if (secondsLeft(watch, now) < 1) {
     const message = `Gave up after ${Math.round((now - watch.watchStartedAt) / 1000)} s and ${watch.pollCount} polls; the last poll failed with ${described}`;
     return monitoringFailed(watch, 'TIMED_OUT', message, now, error);
   }

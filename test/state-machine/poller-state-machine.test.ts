@@ -10,7 +10,10 @@ import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const TERMINAL_CASES: [string, ImportTimeline][] = [
   ['SUCCEEDED', simpleTimeline(3600)],
-  ['FAILED', simpleTimeline(1800, { status: 'FAILED', statusReason: 'bad rows', errorCount: 2, errorDetails: 'row 1; row 2' })],
+  [
+    'FAILED',
+    simpleTimeline(1800, { status: 'FAILED', statusReason: 'bad rows', errorCount: 2, errorDetails: 'row 1; row 2' }),
+  ],
   ['CANCELLED', simpleTimeline(900, { status: 'CANCELLED', statusReason: 'Cancelled by user' })],
   ['DELETED', simpleTimeline(900, { status: 'DELETED' })],
 ];
@@ -24,34 +27,39 @@ describe('the deployed state machine, run locally', () => {
   afterEach(async () => harness.stop());
 
   describe('GIVEN an import that ends with each terminal status', () => {
-    test.each(TERMINAL_CASES)('WHEN it ends %s THEN exactly one terminal Status Change event carries the whole answer, and no poll follows', async (status, timeline) => {
-      harness = await startHarness();
-      const task = harness.standIn.addTask({ timeline });
+    test.each(TERMINAL_CASES)(
+      'WHEN it ends %s THEN exactly one terminal Status Change event carries the whole answer, and no poll follows',
+      async (status, timeline) => {
+        harness = await startHarness();
+        const task = harness.standIn.addTask({ timeline });
 
-      const outcome = await harness.poller.watch({ taskId: task.taskId });
+        const outcome = await harness.poller.watch({ taskId: task.taskId });
 
-      expect(outcome.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
-      expect(outcome.events).toHaveLength(1);
-      const [event] = outcome.events;
-      expect(event.DetailType).toBe(STATUS_CHANGE_DETAIL_TYPE);
-      expect(event.Source).toBe('neptune-import-poller');
-      expect(event.EventBusName).toBe('arn:aws:events:us-east-1:123456789012:event-bus/default');
-      const polls = harness.standIn.pollsOf(task.taskId);
-      expect(event.Detail).toMatchObject({
-        taskId: task.taskId,
-        graphId: task.graphId,
-        status,
-        terminal: true,
-        pollCount: polls.length,
-        importTask: { taskId: task.taskId, status, graphId: task.graphId, importTaskDetails: { status } },
-        truncatedFields: [],
-      });
-      expect(event.Detail.previousStatus).toBe('IMPORTING');
-      // The last poll is the one that saw the terminal status, and it came after the import ended.
-      const lastPoll = polls.at(-1)!;
-      expect(lastPoll.at).toBeGreaterThanOrEqual(task.startedAt + timelineSeconds(timeline) * 1000);
-      expect(polls.slice(0, -1).every((poll) => poll.at < task.startedAt + timelineSeconds(timeline) * 1000)).toBe(true);
-    });
+        expect(outcome.executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+        expect(outcome.events).toHaveLength(1);
+        const [event] = outcome.events;
+        expect(event.DetailType).toBe(STATUS_CHANGE_DETAIL_TYPE);
+        expect(event.Source).toBe('neptune-import-poller');
+        expect(event.EventBusName).toBe('arn:aws:events:us-east-1:123456789012:event-bus/default');
+        const polls = harness.standIn.pollsOf(task.taskId);
+        expect(event.Detail).toMatchObject({
+          taskId: task.taskId,
+          graphId: task.graphId,
+          status,
+          terminal: true,
+          pollCount: polls.length,
+          importTask: { taskId: task.taskId, status, graphId: task.graphId, importTaskDetails: { status } },
+          truncatedFields: [],
+        });
+        expect(event.Detail.previousStatus).toBe('IMPORTING');
+        // The last poll is the one that saw the terminal status, and it came after the import ended.
+        const lastPoll = polls.at(-1)!;
+        expect(lastPoll.at).toBeGreaterThanOrEqual(task.startedAt + timelineSeconds(timeline) * 1000);
+        expect(polls.slice(0, -1).every((poll) => poll.at < task.startedAt + timelineSeconds(timeline) * 1000)).toBe(
+          true,
+        );
+      },
+    );
   });
 
   test('GIVEN a FAILED import THEN the event carries statusReason, attemptNumber and errorDetails', async () => {
@@ -109,20 +117,29 @@ describe('the deployed state machine, run locally', () => {
       ['TASK_NOT_FOUND', { kind: 'error', status: 404, errorType: 'ResourceNotFoundException' }],
       ['ACCESS_DENIED', { kind: 'error', status: 403, errorType: 'AccessDeniedException' }],
       ['INVALID_REQUEST', { kind: 'error', status: 400, errorType: 'ValidationException' }],
-    ] as const)('WHEN the first poll gets it THEN one Monitoring Failed event with reason %s after one poll', async (reason, fault) => {
-      harness = await startHarness();
-      const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
-      harness.standIn.injectFaults(task.taskId, fault);
+    ] as const)(
+      'WHEN the first poll gets it THEN one Monitoring Failed event with reason %s after one poll',
+      async (reason, fault) => {
+        harness = await startHarness();
+        const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
+        harness.standIn.injectFaults(task.taskId, fault);
 
-      const { events, executions } = await harness.poller.watch({ taskId: task.taskId });
+        const { events, executions } = await harness.poller.watch({ taskId: task.taskId });
 
-      expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
-      expect(events).toHaveLength(1);
-      expect(events[0].DetailType).toBe(MONITORING_FAILED_DETAIL_TYPE);
-      expect(events[0].Detail).toMatchObject({ taskId: task.taskId, terminal: true, reason, pollCount: 1, lastStatus: null });
-      expect(events[0].Detail.error).toMatchObject({ name: fault.errorType });
-      expect(harness.standIn.pollsOf(task.taskId)).toHaveLength(1);
-    });
+        expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+        expect(events).toHaveLength(1);
+        expect(events[0].DetailType).toBe(MONITORING_FAILED_DETAIL_TYPE);
+        expect(events[0].Detail).toMatchObject({
+          taskId: task.taskId,
+          terminal: true,
+          reason,
+          pollCount: 1,
+          lastStatus: null,
+        });
+        expect(events[0].Detail.error).toMatchObject({ name: fault.errorType });
+        expect(harness.standIn.pollsOf(task.taskId)).toHaveLength(1);
+      },
+    );
 
     test('WHEN a task that was being watched disappears THEN the event names the last status seen', async () => {
       harness = await startHarness();
@@ -169,7 +186,11 @@ describe('the deployed state machine, run locally', () => {
       const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
       harness.standIn.injectFaults(
         task.taskId,
-        ...Array.from({ length: 10 }, () => ({ kind: 'error' as const, status: 500, errorType: 'InternalServerException' })),
+        ...Array.from({ length: 10 }, () => ({
+          kind: 'error' as const,
+          status: 500,
+          errorType: 'InternalServerException',
+        })),
       );
 
       const { events } = await harness.poller.watch({ taskId: task.taskId });
@@ -228,7 +249,12 @@ describe('the deployed state machine, run locally', () => {
       const { events } = await harness.poller.watch(input);
 
       expect(events).toHaveLength(1);
-      expect(events[0].Detail).toMatchObject({ reason: 'INVALID_REQUEST', taskId: shownTaskId, pollCount: 0, terminal: true });
+      expect(events[0].Detail).toMatchObject({
+        reason: 'INVALID_REQUEST',
+        taskId: shownTaskId,
+        pollCount: 0,
+        terminal: true,
+      });
       expect(String(events[0].Detail.message)).toMatch(/^Refused before any request was sent/);
       expect(harness.standIn.requests).toHaveLength(0);
     });
@@ -237,7 +263,10 @@ describe('the deployed state machine, run locally', () => {
   test('GIVEN the same task started twice while watched THEN one execution, one terminal event', async () => {
     harness = await startHarness();
     const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
-    const first = harness.poller.startExecution(task.taskId, JSON.stringify({ taskId: task.taskId, trigger: 'api-call' }));
+    const first = harness.poller.startExecution(
+      task.taskId,
+      JSON.stringify({ taskId: task.taskId, trigger: 'api-call' }),
+    );
 
     expect(() =>
       harness.poller.startExecution(task.taskId, JSON.stringify({ taskId: task.taskId, trigger: 'watch-request' })),

@@ -1,0 +1,78 @@
+import {
+  classifyPollError,
+  MalformedImportTaskError,
+  PollRequestTimeoutError,
+  summarizeError,
+} from '../../../lambda/poll/classify-error';
+
+function sdkError(name: string, httpStatusCode?: number, message = 'boom'): Error {
+  return Object.assign(new Error(message), {
+    name,
+    ...(httpStatusCode === undefined ? {} : { $metadata: { httpStatusCode } }),
+  });
+}
+
+describe('classifyPollError', () => {
+  test.each([
+    ['ResourceNotFoundException', 404, 'TASK_NOT_FOUND'],
+    ['AccessDeniedException', 403, 'ACCESS_DENIED'],
+    ['UnrecognizedClientException', 403, 'ACCESS_DENIED'],
+    ['ExpiredTokenException', 403, 'ACCESS_DENIED'],
+    ['CredentialsProviderError', undefined, 'ACCESS_DENIED'],
+    ['ValidationException', 400, 'INVALID_REQUEST'],
+    ['SomethingNew', 404, 'TASK_NOT_FOUND'],
+    ['SomethingNew', 401, 'ACCESS_DENIED'],
+    ['SomethingNew', 422, 'INVALID_REQUEST'],
+  ])('%s (HTTP %s) ends the watch with %s', (name, status, reason) => {
+    expect(classifyPollError(sdkError(name, status))).toEqual({ retryable: false, reason });
+  });
+
+  test.each([
+    ['ThrottlingException', 429],
+    ['TooManyRequestsException', 400],
+    ['InternalServerException', 500],
+    ['ServiceUnavailable', 503],
+    ['Unknown', 502],
+    ['SomethingNew', 504],
+    ['SomethingNew', 408],
+    ['TimeoutError', undefined],
+    ['SyntaxError', undefined],
+    ['SomethingNew', undefined],
+  ])('%s (HTTP %s) is retried', (name, status) => {
+    expect(classifyPollError(sdkError(name, status))).toEqual({ retryable: true });
+  });
+
+  test('network errors by code are retried', () => {
+    expect(classifyPollError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toEqual({ retryable: true });
+  });
+
+  test('an expired signature is a clock problem that may pass, not a denial', () => {
+    expect(
+      classifyPollError(sdkError('InvalidSignatureException', 403, 'Signature expired: 20260101T000000Z')),
+    ).toEqual({ retryable: true });
+  });
+
+  test('our own malformed-answer and deadline errors are retried', () => {
+    expect(classifyPollError(new MalformedImportTaskError('no status'))).toEqual({ retryable: true });
+    expect(classifyPollError(new PollRequestTimeoutError('slow'))).toEqual({ retryable: true });
+  });
+
+  test('things that are not errors are retried', () => {
+    expect(classifyPollError('a string')).toEqual({ retryable: true });
+    expect(classifyPollError(undefined)).toEqual({ retryable: true });
+  });
+});
+
+describe('summarizeError', () => {
+  test('keeps name, message and status, and cuts long messages', () => {
+    expect(summarizeError(sdkError('ThrottlingException', 429, 'x'.repeat(5000)))).toEqual({
+      name: 'ThrottlingException',
+      message: 'x'.repeat(1000),
+      httpStatusCode: 429,
+    });
+  });
+
+  test('names non-errors by their type', () => {
+    expect(summarizeError('oops')).toEqual({ name: 'string', message: 'oops' });
+  });
+});

@@ -1,0 +1,392 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import {
+  NeptuneImportTaskPoller,
+  PollerLogLevel,
+  PollerPropsValidationError,
+  PollingStrategy,
+  type NeptuneImportTaskPollerProps,
+} from '../../lib';
+
+function synth(props?: NeptuneImportTaskPollerProps, configure?: (stack: Stack) => NeptuneImportTaskPollerProps) {
+  const stack = new Stack(new App(), 'TestStack', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const poller = new NeptuneImportTaskPoller(stack, 'Poller', { ...props, ...configure?.(stack) });
+  return { stack, poller, template: Template.fromStack(stack) };
+}
+
+/** Parses the state machine's definition, resolving the references in it to placeholders. */
+function definitionOf(template: Template): { States: Record<string, Record<string, unknown>> } {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const parts = (machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]])[1];
+  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REF')).join('')) as {
+    States: Record<string, Record<string, unknown>>;
+  };
+}
+
+function statementsOf(template: Template, roleMatch: (logicalId: string) => boolean) {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => roleMatch(role.Ref)))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+}
+
+describe('NeptuneImportTaskPoller', () => {
+  describe('GIVEN the defaults', () => {
+    const { template, stack, poller } = synth();
+
+    test('THEN a Standard state machine logs everything to its own log group, with X-Ray tracing', () => {
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: {
+          Level: 'ALL',
+          IncludeExecutionData: true,
+          Destinations: [
+            {
+              CloudWatchLogsLogGroup: {
+                LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('StateMachineLogGroup'), 'Arn'] },
+              },
+            },
+          ],
+        },
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
+        RetentionInDays: 30,
+      });
+    });
+
+    test('THEN both functions run Node.js 24 on arm64, log JSON to their own log groups and keep logs a month', () => {
+      const functions = template.findResources('AWS::Lambda::Function');
+      expect(Object.keys(functions)).toHaveLength(2);
+      for (const fn of Object.values(functions)) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          LoggingConfig: {
+            LogFormat: 'JSON',
+            ApplicationLogLevel: 'INFO',
+            LogGroup: { Ref: expect.stringMatching(/LogGroup/) },
+          },
+          Environment: { Variables: expect.objectContaining({ POWERTOOLS_LOG_LEVEL: 'INFO' }) },
+        });
+      }
+      template.resourceCountIs('AWS::Logs::LogGroup', 3);
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
+    test('THEN the poll function may call GetImportTask on import tasks of its account and region, and nothing else', () => {
+      const pollRole = stack.getLogicalId(poller.pollFunction.role!.node.defaultChild as never);
+      const statements = statementsOf(template, (id) => id === pollRole);
+      const neptune = statements.filter((s) => JSON.stringify(s.Action).includes('neptune-graph'));
+      expect(neptune).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'neptune-graph:GetImportTask',
+          Resource: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':neptune-graph:eu-west-1:111122223333:import-task/*'],
+            ],
+          },
+        },
+      ]);
+      const others = statements.filter((s) => s !== neptune[0]);
+      expect(
+        others.every(
+          (s) => String(s.Action).startsWith('logs:') || (s.Action as string[]).every((a) => a.startsWith('logs:')),
+        ),
+      ).toBe(true);
+      expect(
+        Object.keys(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } })),
+      ).toEqual([]);
+    });
+
+    test('THEN the state machine may put events on the default bus only, and start executions of itself only', () => {
+      const machineRole = stack.getLogicalId(poller.stateMachine.role.node.defaultChild as never);
+      const statements = statementsOf(template, (id) => id === machineRole);
+      const putEvents = statements.filter((s) => s.Action === 'events:PutEvents');
+      expect(putEvents).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:event-bus/default']],
+          },
+        },
+      ]);
+      const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
+      const startExecution = statements.filter((s) => s.Action === 'states:StartExecution');
+      expect(startExecution).toEqual([
+        { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } },
+      ]);
+    });
+
+    test('THEN the start function may start executions of this state machine only', () => {
+      const startRole = stack.getLogicalId(poller.startFunction.role!.node.defaultChild as never);
+      const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
+      const statements = statementsOf(template, (id) => id === startRole).filter(
+        (s) => !JSON.stringify(s.Action).includes('logs:'),
+      );
+      expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } }]);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: { STATE_MACHINE_ARN: { Ref: machineId } } },
+      });
+    });
+
+    test('THEN nothing is granted twice', () => {
+      const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+        (policy.Properties.PolicyDocument.Statement as unknown[]).map((s) =>
+          JSON.stringify([policy.Properties.Roles, s]),
+        ),
+      );
+      expect(new Set(statements).size).toBe(statements.length);
+    });
+
+    test('THEN CloudTrail records of successful import-starting calls on the default bus start watches', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: Match.absent(),
+        EventPattern: {
+          source: ['aws.neptune-graph'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: {
+            eventSource: ['neptune-graph.amazonaws.com'],
+            eventName: ['StartImportTask', 'CreateGraphUsingImportTask'],
+            errorCode: [{ exists: false }],
+          },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('StartFunction'), 'Arn'] } })],
+      });
+    });
+
+    test('THEN watch requests start watches', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          'detail-type': ['Neptune Analytics Import Task Watch Requested'],
+          detail: { taskId: [{ prefix: 't-' }] },
+        },
+      });
+    });
+
+    test('THEN the poll task retries Lambda failures with backoff and full jitter, and reports what it cannot retry', () => {
+      const { States } = definitionOf(template);
+      expect(States.PollImportTask.Retry).toEqual([
+        expect.objectContaining({
+          IntervalSeconds: 2,
+          BackoffRate: 2,
+          MaxAttempts: 4,
+          MaxDelaySeconds: 30,
+          JitterStrategy: 'FULL',
+        }),
+      ]);
+      expect(States.PollImportTask.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.pollFailure', Next: 'DescribePollFailure' },
+      ]);
+      expect(States.DescribePollFailure.Next).toBe('PublishOutcome');
+      expect(States.DescribePollFailure.Catch).toBeUndefined();
+    });
+
+    test('THEN refused events are retried with backoff and jitter', () => {
+      const { States } = definitionOf(template);
+      for (const name of ['PublishOutcome', 'PublishStatusChange']) {
+        expect(States[name].Resource).toMatch(/:states:::events:putEvents$/);
+        expect(States[name].Retry).toEqual([
+          expect.objectContaining({
+            ErrorEquals: expect.arrayContaining(['EventBridge.FailedEntry']),
+            JitterStrategy: 'FULL',
+            MaxAttempts: 10,
+          }),
+        ]);
+      }
+    });
+
+    test('THEN the waits come from the poll function and the watch continues in a new execution when asked', () => {
+      const { States } = definitionOf(template);
+      expect(States.WaitBeforeNextPoll).toEqual({ Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'PollImportTask' });
+      expect(States.ContinueInNewExecution).toMatchObject({
+        Parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', 'Name.$': '$.executionName' },
+        Catch: [
+          expect.objectContaining({
+            ErrorEquals: expect.arrayContaining(['StepFunctions.ExecutionAlreadyExistsException']),
+            Next: 'Continued',
+          }),
+        ],
+      });
+    });
+
+    test('THEN the construct exposes what it creates', () => {
+      expect(poller.apiCallRule).toBeDefined();
+      expect(poller.watchRequestRule).toBeDefined();
+      expect(poller.eventSource).toBe('neptune-import-poller');
+      expect(poller.stateMachineLogGroup).toBeDefined();
+    });
+  });
+
+  describe('GIVEN every prop set', () => {
+    const { template, stack, poller } = synth(undefined, (stack) => ({
+      eventBus: new events.EventBus(stack, 'Bus', { eventBusName: 'imports' }),
+      eventSource: 'com.example.imports',
+      graphIds: ['g-0123456789', 'g-abcdefghij'],
+      startOnApiCalls: true,
+      startOnWatchRequests: true,
+      pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(2), jitter: 0.2 }),
+      monitoringTimeout: Duration.days(2),
+      pollErrorRetry: {
+        maxAttempts: 6,
+        initialInterval: Duration.seconds(5),
+        maxInterval: Duration.minutes(2),
+        backoffRate: 3,
+      },
+      emitStatusChanges: true,
+      historyEventBudget: 5000,
+      logLevel: PollerLogLevel.DEBUG,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+    }));
+
+    test('THEN events go to the given bus with the given source', () => {
+      const { States } = definitionOf(template);
+      const entry = (States.PublishOutcome.Parameters as { Entries: Record<string, unknown>[] }).Entries[0];
+      expect(entry).toMatchObject({ Source: 'com.example.imports', EventBusName: 'REF' });
+      const busId = stack.getLogicalId(poller.eventBus.node.defaultChild as never);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } },
+          ]),
+        },
+      });
+    });
+
+    test('THEN the settings reach the poll function through the definition', () => {
+      const { States } = definitionOf(template);
+      expect((States.PollImportTask.Parameters as { config: unknown }).config).toEqual({
+        timeoutSeconds: 172_800,
+        polling: { kind: 'fixed', intervalSeconds: 120, jitter: 0.2 },
+        errorRetry: { maxAttempts: 6, initialIntervalSeconds: 5, maxIntervalSeconds: 120, backoffRate: 3 },
+        emitStatusChanges: true,
+        historyEventBudget: 5000,
+      });
+    });
+
+    test('THEN only the given graphs start watches, and watch requests listen on the given bus', () => {
+      const busId = stack.getLogicalId(poller.eventBus.node.defaultChild as never);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: Match.absent(),
+        EventPattern: {
+          detail: Match.objectLike({
+            $or: [
+              { responseElements: { graphId: ['g-0123456789', 'g-abcdefghij'] } },
+              { requestParameters: { graphIdentifier: ['g-0123456789', 'g-abcdefghij'] } },
+            ],
+          }),
+        },
+      });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: busId },
+        EventPattern: { detail: { taskId: [{ prefix: 't-' }], graphId: ['g-0123456789', 'g-abcdefghij'] } },
+      });
+    });
+
+    test('THEN log level and retention follow', () => {
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+      template.allResourcesProperties('AWS::Lambda::Function', {
+        LoggingConfig: Match.objectLike({ ApplicationLogLevel: 'DEBUG' }),
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'DEBUG' }) },
+      });
+    });
+  });
+
+  test('GIVEN startOnApiCalls false THEN no CloudTrail rule', () => {
+    const { template, poller } = synth({ startOnApiCalls: false });
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(poller.apiCallRule).toBeUndefined();
+  });
+
+  test('GIVEN grantStartWatching THEN the grantee may start executions of the state machine', () => {
+    const stack = new Stack(new App(), 'GrantStack');
+    const poller = new NeptuneImportTaskPoller(stack, 'Poller');
+    const role = new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() });
+    poller.grantStartWatching(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as never) }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'states:StartExecution',
+            Resource: { Ref: stack.getLogicalId(poller.stateMachine.node.defaultChild as never) },
+          },
+        ],
+      },
+    });
+  });
+
+  describe('validation', () => {
+    test.each<[string, NeptuneImportTaskPollerProps, RegExp]>([
+      [
+        'eventSource starts with aws.',
+        { eventSource: 'aws.neptune' },
+        /eventSource must not start with "aws\.".*got "aws\.neptune"/,
+      ],
+      ['eventSource starts with AWS. in capitals', { eventSource: 'AWS.Imports' }, /must not start with "aws\."/],
+      ['eventSource is empty', { eventSource: '' }, /eventSource must be 1 to 256 characters; got ""/],
+      ['graphIds is empty', { graphIds: [] }, /graphIds is empty/],
+      ['a graph id is malformed', { graphIds: ['g-0123456789', 'my-graph'] }, /got "my-graph"/],
+      ['both triggers are off', { startOnApiCalls: false, startOnWatchRequests: false }, /both false/],
+      [
+        'monitoringTimeout is under a minute',
+        { monitoringTimeout: Duration.seconds(30) },
+        /monitoringTimeout must be between 1 minute and 365 days; got 30 seconds/,
+      ],
+      ['monitoringTimeout is over a year', { monitoringTimeout: Duration.days(400) }, /got 400 days/],
+      [
+        'historyEventBudget is above the limit',
+        { historyEventBudget: 30_000 },
+        /historyEventBudget must be a whole number from 100 to 24000.*got 30000/,
+      ],
+      [
+        'pollErrorRetry.maxAttempts is 0',
+        { pollErrorRetry: { maxAttempts: 0 } },
+        /maxAttempts must be a whole number from 1 to 100; got 0/,
+      ],
+      [
+        'pollErrorRetry.backoffRate is below 1',
+        { pollErrorRetry: { backoffRate: 0.5 } },
+        /backoffRate must be from 1 to 10; got 0.5/,
+      ],
+    ])('fails when %s', (_case, props, message) => {
+      expect(() => synth(props)).toThrow(PollerPropsValidationError);
+      expect(() => synth(props)).toThrow(message);
+    });
+
+    test.each<[string, () => PollingStrategy, RegExp]>([
+      [
+        'the fixed interval is 0',
+        () => PollingStrategy.fixed({ interval: Duration.seconds(0) }),
+        /between 1 second and 1 day; got 0 seconds/,
+      ],
+      [
+        'maxWait is under initialWait',
+        () => PollingStrategy.exponential({ initialWait: Duration.minutes(5), maxWait: Duration.minutes(1) }),
+        /maxWait \(1 minute\) is shorter than initialWait \(5 minutes\)/,
+      ],
+      [
+        'growthRate is under 1',
+        () => PollingStrategy.exponential({ growthRate: 0.9 }),
+        /growthRate must be between 1 and 10; got 0.9/,
+      ],
+      [
+        'jitter is over 0.5',
+        () => PollingStrategy.exponential({ jitter: 0.8 }),
+        /jitter must be between 0 and 0.5; got 0.8/,
+      ],
+    ])('fails when %s', (_case, make, message) => {
+      expect(make).toThrow(PollerPropsValidationError);
+      expect(make).toThrow(message);
+    });
+  });
+});

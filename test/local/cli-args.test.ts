@@ -1,0 +1,61 @@
+import { parseDurationSeconds, parseLocalRunArgs, UsageError } from '../../local/cli-args';
+
+describe('npm run local arguments', () => {
+  test('the task id alone runs at real speed with the construct defaults', () => {
+    expect(parseLocalRunArgs(['--task-id', 't-0123456789'])).toEqual({
+      taskId: 't-0123456789',
+      timeScale: 1,
+      emitStatusChanges: false,
+      logLevel: 'INFO',
+    });
+  });
+
+  test('every option', () => {
+    expect(
+      parseLocalRunArgs([
+        '--task-id',
+        't-0123456789',
+        '--graph-id',
+        'g-0123456789',
+        '--timeout',
+        '6h',
+        '--time-scale',
+        '0.001',
+        '--emit-status-changes',
+        '--log-level',
+        'warn',
+      ]),
+    ).toEqual({
+      taskId: 't-0123456789',
+      graphId: 'g-0123456789',
+      timeoutSeconds: 21_600,
+      timeScale: 0.001,
+      emitStatusChanges: true,
+      logLevel: 'WARN',
+    });
+  });
+
+  test.each([
+    ['90s', 90],
+    ['15m', 900],
+    ['2d', 172_800],
+    ['1.5h', 5400],
+  ])('--timeout %s is %i seconds', (text, seconds) => {
+    expect(parseDurationSeconds(text)).toBe(seconds);
+  });
+
+  test.each([
+    [[], /--task-id is required/],
+    [['--task-id', 't-0123456789', '--timeout', '10'], /--timeout takes a number and a unit.*got "10"/],
+    [['--task-id', 't-0123456789', '--timeout', '30s'], /at least 1 minute/],
+    [['--task-id', 't-0123456789', '--time-scale', '0'], /--time-scale takes a number greater than 0.*got "0"/],
+    [['--task-id', 't-0123456789', '--bogus'], /Unknown option '--bogus'/],
+  ])('fails when given %j', (argv, message) => {
+    expect(() => parseLocalRunArgs(argv)).toThrow(UsageError);
+    expect(() => parseLocalRunArgs(argv)).toThrow(message);
+  });
+
+  test('--help asks for the usage text', () => {
+    expect(parseLocalRunArgs(['--help'])).toBeUndefined();
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Watches that outgrow one execution's history, and poll functions that fail: the deployed
+ * definition run locally, following the chain of executions as Step Functions would.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { createPollHandler, type PollHandler } from '../../lambda/poll/poll-handler';
+import { importTaskFetcher } from '../../lambda/poll/fetch-import-task';
+import { CLOSING_EVENTS, STEP_FUNCTIONS_HISTORY_LIMIT } from '../../lambda/poll/history-accounting';
+import type { PollDecision } from '../../lambda/poll/contract';
+import { PollingStrategy } from '../../lib';
+import { SteppingClock } from '../../local/clock';
+import { simpleTimeline } from '../../local/import-timeline';
+import { LocalPoller } from '../../local/local-poller';
+import { NeptuneGraphStandIn } from '../../local/neptune-graph-standin';
+import { silentLogger, standInClient, startHarness, synthesizeOnce, type Harness } from '../support/harness';
+
+const everyMinute = PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 });
+
+describe('continue-as-new', () => {
+  let harness: Harness;
+  afterEach(async () => harness.stop());
+
+  test('GIVEN a small history budget WHEN an import needs hundreds of polls THEN the watch hops executions and ends with one terminal event', async () => {
+    harness = await startHarness({
+      synthesized: synthesizeOnce({ historyEventBudget: 100, pollingStrategy: everyMinute }),
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(4 * 3600) });
+
+    const { executions, events } = await harness.poller.watch({ taskId: task.taskId });
+
+    const polls = harness.standIn.pollsOf(task.taskId).length;
+    expect(polls).toBeGreaterThanOrEqual(240);
+    expect(executions.length).toBeGreaterThan(20);
+    expect(executions.map((e) => e.name)).toEqual([
+      task.taskId,
+      ...executions.slice(1).map((_, i) => `${task.taskId}-continued-${i + 1}`),
+    ]);
+    expect(executions.every((e) => e.status === 'SUCCEEDED')).toBe(true);
+    expect(executions.every((e) => e.historyEvents <= 100)).toBe(true);
+    expect(events.filter((e) => e.Detail.terminal === true)).toHaveLength(1);
+    expect(events).toHaveLength(1);
+    expect(events[0].executionName).toBe(executions.at(-1)!.name);
+    expect(events[0].Detail).toMatchObject({ status: 'SUCCEEDED', pollCount: polls });
+    // Each hop waited nowhere: polls stay a minute apart across executions.
+    const times = harness.standIn.pollsOf(task.taskId).map((p) => p.at);
+    const gaps = new Set(times.slice(1).map((t, i) => (t - times[i]) / 1000));
+    expect([...gaps]).toEqual([60]);
+  });
+
+  test('GIVEN a small history budget THEN the monitoring timeout counts from the first execution', async () => {
+    harness = await startHarness({
+      synthesized: synthesizeOnce({
+        historyEventBudget: 100,
+        pollingStrategy: everyMinute,
+        monitoringTimeout: Duration.hours(2),
+      }),
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(86_400) });
+
+    const { executions, events } = await harness.poller.watch({ taskId: task.taskId });
+
+    expect(executions.length).toBeGreaterThan(5);
+    expect(events).toHaveLength(1);
+    expect(events[0].Detail).toMatchObject({ reason: 'TIMED_OUT', terminal: true });
+    const polls = harness.standIn.pollsOf(task.taskId);
+    expect(polls.at(-1)!.at - polls[0].at).toBe(2 * 3600 * 1000);
+    expect(Date.parse(String(events[0].Detail.watchStartedAt))).toBe(polls[0].at);
+  });
+
+  test('GIVEN the default budget WHEN polling every 30 s through a 26-hour import THEN two executions, each under the history limit', async () => {
+    harness = await startHarness({
+      synthesized: synthesizeOnce({
+        pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
+      }),
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(26 * 3600) });
+
+    const { executions, events } = await harness.poller.watch({ taskId: task.taskId });
+
+    expect(harness.standIn.pollsOf(task.taskId).length).toBeGreaterThan(3000);
+    expect(executions).toHaveLength(2);
+    expect(Math.max(...executions.map((e) => e.historyEvents))).toBeLessThanOrEqual(20_000);
+    expect(Math.max(...executions.map((e) => e.historyEvents))).toBeLessThan(STEP_FUNCTIONS_HISTORY_LIMIT);
+    expect(events).toHaveLength(1);
+    expect(events[0].Detail.status).toBe('SUCCEEDED');
+  }, 120_000);
+});
+
+describe('the poll function inside the state machine', () => {
+  let standIn: NeptuneGraphStandIn;
+  let clock: SteppingClock;
+  let real: PollHandler;
+
+  beforeEach(async () => {
+    clock = new SteppingClock();
+    standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
+    real = createPollHandler({
+      fetchImportTask: importTaskFetcher(standInClient(await standIn.start())),
+      now: () => clock.now(),
+      random: () => 0.5,
+      logger: silentLogger(),
+    });
+  });
+  afterEach(async () => standIn.stop());
+
+  const pollerWith = (pollHandler: PollHandler, props = {}) =>
+    new LocalPoller({ synthesized: synthesizeOnce(props), pollHandler, clock });
+
+  test('GIVEN its history accounting THEN it equals the history each execution made, publishing, retrying and continuing', async () => {
+    const task = standIn.addTask({ timeline: simpleTimeline(6 * 3600) });
+    standIn.injectFaults(task.taskId, { kind: 'error', status: 500, errorType: 'InternalServerException' });
+    const decisions: PollDecision[] = [];
+    const recording: PollHandler = async (event) => {
+      const decision = await real(event);
+      decisions.push(decision);
+      return decision;
+    };
+
+    const { executions } = await pollerWith(recording, { emitStatusChanges: true, historyEventBudget: 150 }).watch({
+      taskId: task.taskId,
+    });
+
+    expect(executions.length).toBeGreaterThan(2);
+    const lastWaitOf = (generation: number) =>
+      decisions
+        .filter(
+          (d): d is Extract<PollDecision, { action: 'WAIT' }> =>
+            d.action === 'WAIT' && d.watch.generation === generation,
+        )
+        .at(-1)!;
+    executions.forEach((execution, generation) => {
+      expect(lastWaitOf(generation).watch.historyEvents + CLOSING_EVENTS).toBe(execution.historyEvents);
+    });
+  });
+
+  test('GIVEN the Lambda service fails twice THEN the state machine retries the invocation and the watch goes on', async () => {
+    const task = standIn.addTask({ timeline: simpleTimeline(600) });
+    let failures = 0;
+    const flaky: PollHandler = (event) => {
+      if (failures < 2) {
+        failures += 1;
+        return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
+      }
+      return real(event);
+    };
+
+    const { events } = await pollerWith(flaky).watch({ taskId: task.taskId });
+
+    expect(failures).toBe(2);
+    expect(events).toHaveLength(1);
+    expect(events[0].Detail).toMatchObject({ status: 'SUCCEEDED', terminal: true });
+  });
+
+  test('GIVEN the function throws a bug mid-watch THEN a POLLING_ERROR event still ends the watch, with the last status', async () => {
+    const task = standIn.addTask({ timeline: simpleTimeline(3600) });
+    let polls = 0;
+    const buggy: PollHandler = (event) => {
+      if ('input' in event && ++polls === 3)
+        return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'status')"));
+      return real(event);
+    };
+
+    const { events, executions } = await pollerWith(buggy).watch({ taskId: task.taskId });
+
+    expect(executions[0].status).toBe('SUCCEEDED');
+    expect(events).toHaveLength(1);
+    expect(events[0].Detail).toMatchObject({
+      reason: 'POLLING_ERROR',
+      terminal: true,
+      taskId: task.taskId,
+      lastStatus: 'INITIALIZING',
+      pollCount: 2,
+      error: { name: 'TypeError' },
+    });
+  });
+});
