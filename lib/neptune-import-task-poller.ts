@@ -1,14 +1,19 @@
 import { ArnFormat, Duration, Names, Stack, Token, Validations, type CfnResource } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DEFAULT_EVENT_SOURCE } from './events';
 import { prebuiltHandlerCode } from './handler-code';
+import { PollerAlarms } from './poller-alarms';
 import type { PollerConfig } from './poller-config';
+import { PollerDashboard } from './poller-dashboard';
+import { POLLER_METRICS, POLLER_METRICS_NAMESPACE, SERVICE_DIMENSION } from './poller-metrics';
 import { buildPollerDefinition } from './poller-definition';
 import { PollingStrategy } from './polling-strategy';
 import { apiCallPattern, watchRequestPattern } from './trigger-patterns';
@@ -103,6 +108,31 @@ export interface NeptuneImportTaskPollerProps {
    */
   readonly historyEventBudget?: number;
   /**
+   * Create CloudWatch alarms for the failures a person must see (failed, timed-out, aborted and throttled executions, function errors, monitoring failures, dead-letter queue depth).
+   * @default true
+   */
+  readonly createAlarms?: boolean;
+  /**
+   * Actions for every alarm, on alarm and back to OK, such as an SNS topic's.
+   * @default - none: the alarms show in the CloudWatch console only
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * Create a CloudWatch dashboard of the poller.
+   * @default false
+   */
+  readonly createDashboard?: boolean;
+  /**
+   * Queue that keeps triggers no watch could be started for; give it instead of `deadLetterQueueProps`.
+   * @default - an encrypted queue the construct creates
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * Settings of the dead-letter queue the construct creates; give them instead of `deadLetterQueue`.
+   * @default - SQS-managed encryption, TLS required, messages kept 14 days
+   */
+  readonly deadLetterQueueProps?: sqs.QueueProps;
+  /**
    * Log level of the poller's functions.
    * @default PollerLogLevel.INFO
    */
@@ -167,6 +197,11 @@ function validateProps(props: NeptuneImportTaskPollerProps): void {
       );
     }
   }
+  if (props.deadLetterQueue !== undefined && props.deadLetterQueueProps !== undefined) {
+    throw new PollerPropsValidationError(
+      'deadLetterQueue and deadLetterQueueProps are both given; give deadLetterQueue to bring your own queue, or deadLetterQueueProps to adjust the one the construct creates.',
+    );
+  }
   const retry = props.pollErrorRetry;
   if (retry?.maxAttempts !== undefined && !Token.isUnresolved(retry.maxAttempts)) {
     if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 100) {
@@ -224,6 +259,14 @@ export class NeptuneImportTaskPoller extends Construct {
   public readonly pollLogGroup: logs.LogGroup;
   /** Log group of the start function. */
   public readonly startLogGroup: logs.LogGroup;
+  /** Queue that keeps triggers no watch could be started for (after EventBridge's and Lambda's retries). */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** The alarms; undefined when `createAlarms` is false. */
+  public readonly alarms?: PollerAlarms;
+  /** The dashboard; undefined unless `createDashboard` is true. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+  /** Value of the `service` dimension of the poller's custom metrics and of its log lines; unique per poller. */
+  public readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: NeptuneImportTaskPollerProps = {}) {
     super(scope, id);
@@ -236,6 +279,7 @@ export class NeptuneImportTaskPoller extends Construct {
     const logLevel = props.logLevel ?? PollerLogLevel.INFO;
     const timeout = props.monitoringTimeout ?? Duration.days(7);
     const retry = props.pollErrorRetry ?? {};
+    this.serviceName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
 
     const config: PollerConfig = {
       timeoutSeconds: timeout.toSeconds(),
@@ -283,6 +327,10 @@ export class NeptuneImportTaskPoller extends Construct {
         }),
       ),
       logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // A backstop only: the poll function ends every watch at its deadline, long before this.
+      ...(timeout.isUnresolved()
+        ? {}
+        : { timeout: Duration.seconds(Math.min(timeout.toSeconds() + 86_400, ONE_YEAR.toSeconds())) }),
       tracingEnabled: true,
       comment: 'Watches one Neptune Analytics import task per execution and puts one event when it ends',
     });
@@ -294,10 +342,19 @@ export class NeptuneImportTaskPoller extends Construct {
       ],
     });
 
+    this.deadLetterQueue =
+      props.deadLetterQueue ??
+      new sqs.Queue(this, 'DeadLetterQueue', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        ...props.deadLetterQueueProps,
+      });
     this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', { retention });
     this.startFunction = this.createFunction('StartFunction', 'start', this.startLogGroup, logLevel, {
       description: 'Starts one watch execution per Neptune Analytics import task',
       environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+      deadLetterQueue: this.deadLetterQueue,
     });
     this.stateMachine.grantStartExecution(this.startFunction);
     this.acknowledgeNecessaryWildcards();
@@ -305,6 +362,7 @@ export class NeptuneImportTaskPoller extends Construct {
     const target = new targets.LambdaFunction(this.startFunction, {
       retryAttempts: 8,
       maxEventAge: Duration.hours(24),
+      deadLetterQueue: this.deadLetterQueue,
     });
     if (props.startOnApiCalls ?? true) {
       this.apiCallRule = new events.Rule(this, 'ApiCallRule', {
@@ -321,6 +379,59 @@ export class NeptuneImportTaskPoller extends Construct {
         targets: [target],
       });
     }
+
+    if (props.createAlarms ?? true) {
+      this.alarms = new PollerAlarms(this, 'Alarms', {
+        stateMachine: this.stateMachine,
+        pollFunction: this.pollFunction,
+        startFunction: this.startFunction,
+        deadLetterQueue: this.deadLetterQueue,
+        monitoringFailures: this.metricMonitoringFailures(),
+        ...(props.alarmActions === undefined ? {} : { actions: props.alarmActions }),
+      });
+    }
+    if (props.createDashboard ?? false) {
+      this.dashboard = new PollerDashboard(this, 'Dashboard', {
+        metric: (name, options) => this.metric(name, options),
+        stateMachine: this.stateMachine,
+        pollFunction: this.pollFunction,
+        startFunction: this.startFunction,
+        deadLetterQueue: this.deadLetterQueue,
+        ...(this.alarms === undefined ? {} : { alarms: this.alarms.all }),
+      }).dashboard;
+    }
+  }
+
+  /** A custom metric of this poller (see `POLLER_METRICS`), summed over five minutes unless told otherwise. */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: POLLER_METRICS_NAMESPACE,
+      metricName,
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+      dimensionsMap: { [SERVICE_DIMENSION]: this.serviceName, ...props.dimensionsMap },
+    });
+  }
+
+  /** `GetImportTask` requests sent. */
+  public metricPolls(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(POLLER_METRICS.polls, props);
+  }
+
+  /** Watches that ended, with their one terminal event. */
+  public metricWatchesEnded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(POLLER_METRICS.watchesEnded, props);
+  }
+
+  /** Watches that ended with a Monitoring Failed event. */
+  public metricMonitoringFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(POLLER_METRICS.monitoringFailures, props);
+  }
+
+  /** The imports' own elapsed time when their terminal status was seen, in seconds (p90 unless told otherwise). */
+  public metricImportDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(POLLER_METRICS.importDuration, { statistic: 'p90', period: Duration.hours(1), ...props });
   }
 
   /** Lets `grantee` start watches by starting executions of the state machine directly. */
@@ -361,7 +472,7 @@ export class NeptuneImportTaskPoller extends Construct {
     handler: 'poll' | 'start',
     logGroup: logs.LogGroup,
     logLevel: PollerLogLevel,
-    options: { description: string; environment?: Record<string, string> },
+    options: { description: string; environment?: Record<string, string>; deadLetterQueue?: sqs.IQueue },
   ): lambda.Function {
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -381,8 +492,9 @@ export class NeptuneImportTaskPoller extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel[logLevel],
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      ...(options.deadLetterQueue === undefined ? {} : { deadLetterQueue: options.deadLetterQueue, retryAttempts: 2 }),
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'neptune-import-poller',
+        POWERTOOLS_SERVICE_NAME: this.serviceName,
         POWERTOOLS_LOG_LEVEL: logLevel,
         ...options.environment,
       },

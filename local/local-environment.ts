@@ -7,6 +7,7 @@ import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createNeptuneGraphClient, importTaskFetcher } from '../lambda/poll/fetch-import-task';
 import { createPollHandler } from '../lambda/poll/poll-handler';
+import type { MetricDatum } from '../lambda/poll/poll-metrics';
 import { createStartHandler, type StartOutcome } from '../lambda/start/start-handler';
 import type { TriggerEvent } from '../lambda/start/watch-request-from-event';
 import type { NeptuneImportTaskPollerProps } from '../lib';
@@ -28,6 +29,8 @@ export interface LocalRunOptions {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   readonly onEvent?: (event: PublishedEvent) => void;
   readonly putEventsVerdict?: (entry: Record<string, unknown>) => string | undefined;
+  /** Receives the poll function's metrics; dropped by default. */
+  readonly publishMetrics?: (data: readonly MetricDatum[]) => void;
 }
 
 /** A logger like the deployed functions', at `level`. */
@@ -47,6 +50,7 @@ export function createLocalPoller(options: LocalRunOptions): LocalPoller {
       now: () => clock.now(),
       random: options.random ?? Math.random,
       logger: localLogger(options.logLevel),
+      publishMetrics: options.publishMetrics ?? (() => undefined),
     }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.putEventsVerdict === undefined ? {} : { putEventsVerdict: options.putEventsVerdict }),

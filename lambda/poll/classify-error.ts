@@ -90,6 +90,13 @@ export function classifyPollError(error: unknown): PollErrorClass {
   return { retryable: true };
 }
 
+/** Whether the service throttled the request. */
+export function isThrottled(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && isThrottlingError(error as Parameters<typeof isThrottlingError>[0])
+  );
+}
+
 /** Name, message and HTTP status of any thrown value, for logs and events. */
 export function summarizeError(error: unknown): ErrorSummary {
   const like = asErrorLike(error);

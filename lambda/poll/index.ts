@@ -1,16 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { PollDecision, PollFailureReport, PollRequest } from './contract';
 import { createNeptuneGraphClient, importTaskFetcher } from './fetch-import-task';
 import { createPollHandler } from './poll-handler';
+import { powertoolsMetricsPublisher } from './publish-metrics';
+import { POLLER_METRICS_NAMESPACE } from '../../lib/poller-metrics';
 
-const logger = new Logger({ serviceName: 'neptune-import-poller' });
+// The service name comes from POWERTOOLS_SERVICE_NAME, unique per poller, so that pollers do not share metrics.
+const logger = new Logger();
+const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
 const client = createNeptuneGraphClient();
 const poll = createPollHandler({
   fetchImportTask: importTaskFetcher(client),
   now: () => Date.now(),
   random: () => Math.random(),
   logger,
+  publishMetrics: powertoolsMetricsPublisher(metrics),
 });
 
 /** Entry point of the poll function. */

@@ -1,9 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { classifyPollError, summarizeError } from './classify-error';
+import { classifyPollError, isThrottled, summarizeError } from './classify-error';
 import type { PollDecision, PollFailureReport, PollRequest, PollerConfig } from './contract';
 import { afterAnswer, afterError, describePollFailure, planPoll, startFrom } from './decide';
 import type { ImportTaskFetcher } from './fetch-import-task';
 import { toImportTaskSnapshot } from './import-task-snapshot';
+import { metricsForPollStep, type MetricDatum, type PollStepRecord } from './poll-metrics';
 
 /** The poll function's state machine payload was not built by this construct. */
 export class InvalidPollerConfigError extends Error {
@@ -18,6 +19,8 @@ export interface PollHandlerDependencies {
   /** Uniform in [0, 1). */
   readonly random: () => number;
   readonly logger: Logger;
+  /** Publishes one step's metrics. */
+  readonly publishMetrics: (data: readonly MetricDatum[]) => void;
 }
 
 /** The poll function: one `GetImportTask` call and the decision that follows. */
@@ -68,6 +71,10 @@ function logDecision(logger: Logger, decision: PollDecision): void {
 
 /** Builds the poll handler around its dependencies. */
 export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
+  const finish = (step: PollStepRecord): PollDecision => {
+    deps.publishMetrics(metricsForPollStep(step));
+    return step.decision;
+  };
   return async (event) => {
     assertConfig(event?.config);
     const { config } = event;
@@ -76,23 +83,24 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
       deps.logger.error('The poll step failed beyond its retries', {
         detail: decision.action === 'FINISH' ? decision.event.detail : undefined,
       });
-      return decision;
+      return finish({ polled: false, decision, now: deps.now() });
     }
 
     const start = startFrom(event.input, config, deps.now());
     if (start.kind === 'refused') {
       deps.logger.warn('Watch request refused', { decision: start.decision });
-      return start.decision;
+      return finish({ polled: false, decision: start.decision, now: deps.now() });
     }
     const logger = deps.logger.createChild({ persistentKeys: { taskId: start.watch.taskId } });
     const plan = planPoll(start.watch, config);
     if (plan.kind === 'decided') {
       logDecision(logger, plan.decision);
-      return plan.decision;
+      return finish({ before: start.watch, polled: false, decision: plan.decision, now: deps.now() });
     }
 
-    const watch = { ...plan.watch, pollCount: plan.watch.pollCount + 1 };
-    let decision: PollDecision;
+    const before = plan.watch;
+    const watch = { ...before, pollCount: before.pollCount + 1 };
+    let step: PollStepRecord;
     try {
       const answer = await deps.fetchImportTask(watch.taskId);
       const task = toImportTaskSnapshot(answer, watch.taskId);
@@ -102,7 +110,8 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
         attemptNumber: task.attemptNumber,
         pollCount: watch.pollCount,
       });
-      decision = afterAnswer(watch, task, config, deps.now(), deps.random);
+      const now = deps.now();
+      step = { before, polled: true, task, decision: afterAnswer(watch, task, config, now, deps.random), now };
     } catch (error) {
       const summary = summarizeError(error);
       const errorClass = classifyPollError(error);
@@ -111,9 +120,16 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
         retryable: errorClass.retryable,
         pollCount: watch.pollCount,
       });
-      decision = afterError(watch, summary, errorClass, config, deps.now(), deps.random);
+      const now = deps.now();
+      step = {
+        before,
+        polled: true,
+        error: { summary, errorClass, throttled: isThrottled(error) },
+        decision: afterError(watch, summary, errorClass, config, now, deps.random),
+        now,
+      };
     }
-    logDecision(logger, decision);
-    return decision;
+    logDecision(logger, step.decision);
+    return finish(step);
   };
 }

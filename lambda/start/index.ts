@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { createStartHandler, type StartOutcome } from './start-handler';
 import type { TriggerEvent } from './watch-request-from-event';
 
-const logger = new Logger({ serviceName: 'neptune-import-poller' });
+const logger = new Logger();
 const client = new SFNClient({});
 const stateMachineArn = process.env.STATE_MACHINE_ARN;
 

@@ -126,13 +126,17 @@ describe('NeptuneImportTaskPoller', () => {
       ]);
     });
 
-    test('THEN the start function may start executions of this state machine only', () => {
+    test('THEN the start function may start executions of this state machine, and send to the dead-letter queue, only', () => {
       const startRole = stack.getLogicalId(poller.startFunction.role!.node.defaultChild as never);
       const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
+      const queueId = stack.getLogicalId(poller.deadLetterQueue.node.defaultChild as never);
       const statements = statementsOf(template, (id) => id === startRole).filter(
         (s) => !JSON.stringify(s.Action).includes('logs:'),
       );
-      expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } }]);
+      expect(statements).toEqual([
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+        { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } },
+      ]);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: { STATE_MACHINE_ARN: { Ref: machineId } } },
       });

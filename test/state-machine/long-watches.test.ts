@@ -99,6 +99,7 @@ describe('the poll function inside the state machine', () => {
       now: () => clock.now(),
       random: () => 0.5,
       logger: silentLogger(),
+      publishMetrics: () => undefined,
     });
   });
   afterEach(async () => standIn.stop());

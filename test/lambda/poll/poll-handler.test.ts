@@ -51,6 +51,7 @@ describe('poll handler against the stand-in over HTTP', () => {
       now: () => clock.now(),
       random: () => 0.5,
       logger: silentLogger(),
+      publishMetrics: () => undefined,
     });
     taskId = standIn.addTask({
       timeline: { phases: [{ status: 'IMPORTING', seconds: 3600 }], outcome: { status: 'SUCCEEDED' } },
@@ -179,6 +180,7 @@ describe('poll handler against the stand-in over HTTP', () => {
         now: () => clock.now(),
         random: () => 0.5,
         logger: silentLogger(),
+        publishMetrics: () => undefined,
       });
       standIn.injectFaults(taskId, { kind: 'stall-body' });
       const started = Date.now();
@@ -195,6 +197,7 @@ describe('poll handler against the stand-in over HTTP', () => {
         now: () => clock.now(),
         random: () => 0.5,
         logger: silentLogger(),
+        publishMetrics: () => undefined,
       });
 
       const decision = await closed({ config: CONFIG, input: { taskId } });

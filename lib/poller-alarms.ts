@@ -1,0 +1,124 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+/** What {@link PollerAlarms} watches. */
+export interface PollerAlarmsProps {
+  readonly stateMachine: sfn.IStateMachine;
+  readonly pollFunction: lambda.IFunction;
+  readonly startFunction: lambda.IFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The poller's count of watches that ended with a Monitoring Failed event. */
+  readonly monitoringFailures: cloudwatch.IMetric;
+  /**
+   * Actions for every alarm, on alarm and back to OK.
+   * @default - no actions: the alarms show in the CloudWatch console only
+   */
+  readonly actions?: cloudwatch.IAlarmAction[];
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * The failures of a poller that a person must see, each an alarm that fires on the first
+ * occurrence in five minutes and treats missing data as fine.
+ */
+export class PollerAlarms extends Construct {
+  /** Executions that failed: an event could not be put, or the poller broke. */
+  public readonly executionsFailed: cloudwatch.Alarm;
+  /** Executions that ran into the state machine's own time limit. */
+  public readonly executionsTimedOut: cloudwatch.Alarm;
+  /** Executions that someone stopped. */
+  public readonly executionsAborted: cloudwatch.Alarm;
+  /** Executions Step Functions throttled. */
+  public readonly executionsThrottled: cloudwatch.Alarm;
+  /** Invocations of the poll function that threw. */
+  public readonly pollFunctionErrors: cloudwatch.Alarm;
+  /** Invocations of the start function that threw (the trigger then goes to the dead-letter queue). */
+  public readonly startFunctionErrors: cloudwatch.Alarm;
+  /** Watches that ended with a Monitoring Failed event. */
+  public readonly monitoringFailures: cloudwatch.Alarm;
+  /** Triggers kept in the dead-letter queue because no watch could be started for them. */
+  public readonly deadLetterQueueDepth: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: PollerAlarmsProps) {
+    super(scope, id);
+    const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      for (const action of props.actions ?? []) {
+        created.addAlarmAction(action);
+        created.addOkAction(action);
+      }
+      return created;
+    };
+
+    this.executionsFailed = alarm(
+      'ExecutionsFailed',
+      props.stateMachine.metricFailed(sum),
+      'A watch execution failed: its terminal event may not have been put. Open the failed execution in the Step Functions console.',
+    );
+    this.executionsTimedOut = alarm(
+      'ExecutionsTimedOut',
+      props.stateMachine.metricTimedOut(sum),
+      'A watch execution ran into the state machine time limit without ending its watch.',
+    );
+    this.executionsAborted = alarm(
+      'ExecutionsAborted',
+      props.stateMachine.metricAborted(sum),
+      'A watch execution was stopped; its task will get no terminal event.',
+    );
+    this.executionsThrottled = alarm(
+      'ExecutionsThrottled',
+      props.stateMachine.metricThrottled(sum),
+      'Step Functions throttled the poller; watches may start late.',
+    );
+    this.pollFunctionErrors = alarm(
+      'PollFunctionErrors',
+      props.pollFunction.metricErrors(sum),
+      'The poll function threw; see its log group for the error.',
+    );
+    this.startFunctionErrors = alarm(
+      'StartFunctionErrors',
+      props.startFunction.metricErrors(sum),
+      'The start function could not start a watch; the trigger is retried, then kept in the dead-letter queue.',
+    );
+    this.monitoringFailures = alarm(
+      'MonitoringFailures',
+      props.monitoringFailures,
+      'A watch ended with a Monitoring Failed event: task not found, access denied, timed out, invalid request or polling error.',
+    );
+    this.deadLetterQueueDepth = alarm(
+      'DeadLetterQueueDepth',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      'Triggers that could not start a watch are waiting in the dead-letter queue; start their watches and delete them.',
+    );
+  }
+
+  /** Every alarm. */
+  public get all(): cloudwatch.Alarm[] {
+    return [
+      this.executionsFailed,
+      this.executionsTimedOut,
+      this.executionsAborted,
+      this.executionsThrottled,
+      this.pollFunctionErrors,
+      this.startFunctionErrors,
+      this.monitoringFailures,
+      this.deadLetterQueueDepth,
+    ];
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The custom metrics the poll function publishes (CloudWatch embedded metric format), by name.
+ * The construct's alarms and dashboard read the same names. No dependency on aws-cdk-lib.
+ */
+
+/** Namespace of the poller's custom metrics. */
+export const POLLER_METRICS_NAMESPACE = 'NeptuneImportPoller';
+
+/** Dimension every custom metric carries: the poller's service name, unique per poller. */
+export const SERVICE_DIMENSION = 'service';
+
+/** Names of the custom metrics. */
+export const POLLER_METRICS = {
+  /** `GetImportTask` requests sent (Count). */
+  polls: 'Polls',
+  /** `GetImportTask` requests that failed, whatever the cause (Count). */
+  pollErrors: 'PollErrors',
+  /** `GetImportTask` requests answered with throttling (Count). */
+  pollThrottles: 'PollThrottles',
+  /** Status changes seen, the first status of a watch included (Count). */
+  statusTransitions: 'StatusTransitions',
+  /** Watches begun: first polls of first executions (Count). */
+  watchesStarted: 'WatchesStarted',
+  /** Watches ended with their one terminal event (Count). */
+  watchesEnded: 'WatchesEnded',
+  /** Watches ended with a Monitoring Failed event (Count). */
+  monitoringFailures: 'MonitoringFailures',
+  /** Watches ended with a Monitoring Failed event, by `Reason` dimension (Count). */
+  monitoringFailuresByReason: 'MonitoringFailuresByReason',
+  /** Watches ended with a terminal status, by `Status` dimension (Count). */
+  terminalStatuses: 'TerminalStatuses',
+  /** The import's own elapsed time when its terminal status was seen (Seconds). */
+  importDuration: 'ImportDuration',
+  /** Time from the first poll to the terminal event (Seconds). */
+  watchDuration: 'WatchDuration',
+  /** Watches handed over to a new execution (Count). */
+  continuedAsNew: 'ContinuedAsNew',
+} as const;
+
+/** Dimension of {@link POLLER_METRICS.monitoringFailuresByReason}. */
+export const REASON_DIMENSION = 'Reason';
+/** Dimension of {@link POLLER_METRICS.terminalStatuses}. */
+export const STATUS_DIMENSION = 'Status';

@@ -1,0 +1,142 @@
+/**
+ * The poll function's custom metrics: what a watch publishes, counted through the deployed
+ * state machine run locally, and the embedded-metric-format records Powertools writes.
+ */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MetricDatum } from '../../../lambda/poll/poll-metrics';
+import { powertoolsMetricsPublisher } from '../../../lambda/poll/publish-metrics';
+import { POLLER_METRICS as M, POLLER_METRICS_NAMESPACE } from '../../../lib/poller-metrics';
+import { SteppingClock } from '../../../local/clock';
+import { simpleTimeline } from '../../../local/import-timeline';
+import { createLocalPoller } from '../../../local/local-environment';
+import { NeptuneGraphStandIn } from '../../../local/neptune-graph-standin';
+import { standInClient, synthesizeOnce } from '../../support/harness';
+
+function totals(data: MetricDatum[]): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const datum of data) {
+    const key =
+      datum.dimension === undefined ? datum.name : `${datum.name}[${datum.dimension.name}=${datum.dimension.value}]`;
+    sums[key] = (sums[key] ?? 0) + datum.value;
+  }
+  return sums;
+}
+
+describe('metrics of a watch', () => {
+  let standIn: NeptuneGraphStandIn;
+  let clock: SteppingClock;
+  let published: MetricDatum[];
+  let poller: ReturnType<typeof createLocalPoller>;
+
+  beforeEach(async () => {
+    clock = new SteppingClock();
+    standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
+    published = [];
+    poller = createLocalPoller({
+      clock,
+      synthesized: synthesizeOnce(),
+      neptuneClient: standInClient(await standIn.start()),
+      logLevel: 'SILENT',
+      random: () => 0.5,
+      publishMetrics: (data) => published.push(...data),
+    });
+  });
+  afterEach(async () => standIn.stop());
+
+  test('GIVEN an import that succeeds after a throttled poll THEN polls, errors, transitions, the outcome and the durations', async () => {
+    const task = standIn.addTask({ timeline: simpleTimeline(3600) });
+    standIn.injectFaults(task.taskId, { kind: 'error', status: 429, errorType: 'ThrottlingException' });
+
+    await poller.watch({ taskId: task.taskId });
+
+    const polls = standIn.pollsOf(task.taskId).length;
+    const sums = totals(published);
+    expect(sums).toEqual({
+      [M.polls]: polls,
+      [M.watchesStarted]: 1,
+      [M.pollErrors]: 1,
+      [M.pollThrottles]: 1,
+      [M.statusTransitions]: 4,
+      [M.watchesEnded]: 1,
+      [`${M.terminalStatuses}[Status=SUCCEEDED]`]: 1,
+      [M.importDuration]: expect.any(Number),
+      [M.watchDuration]: expect.any(Number),
+    });
+    expect(sums[M.importDuration]).toBeGreaterThanOrEqual(3600);
+  });
+
+  test('GIVEN a task that does not exist THEN one monitoring failure, by reason', async () => {
+    await poller.watch({ taskId: 't-0000000000' });
+
+    expect(totals(published)).toEqual({
+      [M.polls]: 1,
+      [M.watchesStarted]: 1,
+      [M.pollErrors]: 1,
+      [M.watchesEnded]: 1,
+      [M.monitoringFailures]: 1,
+      [`${M.monitoringFailuresByReason}[Reason=TASK_NOT_FOUND]`]: 1,
+      [M.watchDuration]: 0,
+    });
+  });
+
+  test('GIVEN a refused request THEN no poll is counted, only the failure', async () => {
+    await poller.watch({ taskId: 'nope' });
+
+    expect(totals(published)).toEqual({
+      [M.watchesEnded]: 1,
+      [M.monitoringFailures]: 1,
+      [`${M.monitoringFailuresByReason}[Reason=INVALID_REQUEST]`]: 1,
+    });
+  });
+});
+
+describe('powertoolsMetricsPublisher', () => {
+  test('writes embedded-metric-format records: service-wide metrics together, broken-down ones with their dimension', () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE, serviceName: 'poller-a' });
+      powertoolsMetricsPublisher(metrics)([
+        { name: M.polls, unit: 'Count', value: 1 },
+        { name: M.watchDuration, unit: 'Seconds', value: 90 },
+        {
+          name: M.monitoringFailuresByReason,
+          unit: 'Count',
+          value: 1,
+          dimension: { name: 'Reason', value: 'TIMED_OUT' },
+        },
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+
+    const records = written.map(
+      (line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: unknown[] } },
+    );
+    expect(records).toHaveLength(2);
+    const byReason = records.find((r) => 'Reason' in r)!;
+    expect(byReason).toMatchObject({ service: 'poller-a', Reason: 'TIMED_OUT', [M.monitoringFailuresByReason]: 1 });
+    expect(byReason._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'NeptuneImportPoller',
+        Dimensions: [['service', 'Reason']],
+        Metrics: [{ Name: M.monitoringFailuresByReason, Unit: 'Count' }],
+      },
+    ]);
+    const stored = records.find((r) => !('Reason' in r))!;
+    expect(stored).toMatchObject({ service: 'poller-a', [M.polls]: 1, [M.watchDuration]: 90 });
+    expect(stored._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'NeptuneImportPoller',
+        Dimensions: [['service']],
+        Metrics: [
+          { Name: M.polls, Unit: 'Count' },
+          { Name: M.watchDuration, Unit: 'Seconds' },
+        ],
+      },
+    ]);
+  });
+});

@@ -1,0 +1,186 @@
+/** What keeps a poller's failures visible and its triggers from being lost: alarms, dead-letter queue, metrics, dashboard. */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import {
+  NeptuneImportTaskPoller,
+  POLLER_METRICS,
+  PollerPropsValidationError,
+  type NeptuneImportTaskPollerProps,
+} from '../../lib';
+
+function synth(configure: (stack: Stack) => NeptuneImportTaskPollerProps = () => ({})) {
+  const stack = new Stack(new App(), 'OpsStack');
+  const poller = new NeptuneImportTaskPoller(stack, 'Poller', configure(stack));
+  return { stack, poller, template: Template.fromStack(stack) };
+}
+
+const idOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as never);
+
+describe('GIVEN the defaults', () => {
+  const { stack, poller, template } = synth();
+
+  test('THEN eight alarms fire on the first occurrence in five minutes, and treat missing data as fine', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test.each([
+    ['ExecutionsFailed', 'AWS/States', 'ExecutionsFailed'],
+    ['ExecutionsTimedOut', 'AWS/States', 'ExecutionsTimedOut'],
+    ['ExecutionsAborted', 'AWS/States', 'ExecutionsAborted'],
+    ['ExecutionsThrottled', 'AWS/States', 'ExecutionThrottled'],
+    ['PollFunctionErrors', 'AWS/Lambda', 'Errors'],
+    ['StartFunctionErrors', 'AWS/Lambda', 'Errors'],
+    ['DeadLetterQueueDepth', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible'],
+  ])('THEN the %s alarm watches %s %s', (alarmId, namespace, metricName) => {
+    const alarms = poller.alarms! as unknown as Record<string, { node: { defaultChild?: unknown } }>;
+    const alarm = alarms[alarmId.charAt(0).toLowerCase() + alarmId.slice(1)];
+    const props = template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties;
+    expect(props).toMatchObject({ Namespace: namespace, MetricName: metricName });
+    expect(String(props.AlarmDescription).length).toBeGreaterThan(30);
+  });
+
+  test('THEN the monitoring-failures alarm reads the metric the poll function publishes, for this poller only', () => {
+    const props =
+      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, poller.alarms!.monitoringFailures)].Properties;
+    expect(props).toMatchObject({
+      Namespace: 'NeptuneImportPoller',
+      MetricName: POLLER_METRICS.monitoringFailures,
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'service', Value: poller.serviceName }],
+    });
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: poller.serviceName }) },
+    });
+  });
+
+  test('THEN the dead-letter queue is encrypted, refuses plain HTTP and keeps messages 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('THEN every rule target retries for a day and then keeps the event in the dead-letter queue', () => {
+    const queue = idOf(stack, poller.deadLetterQueue as sqs.Queue);
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(2);
+    for (const rule of rules) {
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 8 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+        }),
+      ]);
+    }
+  });
+
+  test('THEN a start that fails inside the function is retried twice, then kept in the same queue', () => {
+    const queue = idOf(stack, poller.deadLetterQueue as sqs.Queue);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idOf(stack, poller.startFunction) },
+      MaximumRetryAttempts: 2,
+    });
+  });
+
+  test('THEN no dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(poller.dashboard).toBeUndefined();
+  });
+
+  test('THEN the state machine has a time limit a day past the monitoring timeout, as a backstop', () => {
+    const definition = template.findResources('AWS::StepFunctions::StateMachine');
+    const json = (Object.values(definition)[0].Properties.DefinitionString['Fn::Join'][1] as unknown[])
+      .map((p) => (typeof p === 'string' ? p : 'REF'))
+      .join('');
+    expect(JSON.parse(json).TimeoutSeconds).toBe(7 * 86_400 + 86_400);
+  });
+});
+
+test('GIVEN alarm actions THEN every alarm notifies on alarm and on recovery', () => {
+  const { template, stack } = synth((s) => ({
+    alarmActions: [new cloudwatchActions.SnsAction(new sns.Topic(s, 'Oncall'))],
+  }));
+  const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+  expect(stack).toBeDefined();
+  template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+    AlarmActions: [{ Ref: topic }],
+    OKActions: [{ Ref: topic }],
+  });
+});
+
+test('GIVEN createAlarms false THEN no alarm', () => {
+  const { template, poller } = synth(() => ({ createAlarms: false }));
+  template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  expect(poller.alarms).toBeUndefined();
+});
+
+test('GIVEN createDashboard THEN a dashboard of watches, outcomes, durations, polling and failures, with the alarms', () => {
+  const { template, poller } = synth(() => ({ createDashboard: true }));
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  const body = JSON.stringify(
+    Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody,
+  );
+  for (const title of [
+    'Watches in progress',
+    'Outcomes',
+    'Import duration (s)',
+    'GetImportTask requests',
+    'Executions',
+    'Triggers in the dead-letter queue',
+    'Alarms',
+  ]) {
+    expect(body).toContain(title);
+  }
+  expect(body).toContain('RUNNING_SUM');
+  expect(body).toContain(POLLER_METRICS.terminalStatuses);
+  expect(body).toContain(poller.serviceName);
+});
+
+test('GIVEN an existing dead-letter queue THEN it is used and none is created', () => {
+  const { template } = synth((s) => ({
+    deadLetterQueue: new sqs.Queue(s, 'Mine', { encryption: sqs.QueueEncryption.SQS_MANAGED }),
+  }));
+  template.resourceCountIs('AWS::SQS::Queue', 1);
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Mine'), 'Arn'] } },
+  });
+});
+
+test('GIVEN deadLetterQueueProps THEN they adjust the queue created', () => {
+  const { template } = synth(() => ({ deadLetterQueueProps: { retentionPeriod: Duration.days(4) } }));
+  template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 345_600, SqsManagedSseEnabled: true });
+});
+
+test('fails when both deadLetterQueue and deadLetterQueueProps are given', () => {
+  expect(() => synth((s) => ({ deadLetterQueue: new sqs.Queue(s, 'Mine'), deadLetterQueueProps: {} }))).toThrow(
+    PollerPropsValidationError,
+  );
+});
+
+test('GIVEN two pollers in one stack THEN their metrics do not mix', () => {
+  const stack = new Stack(new App(), 'Two');
+  const a = new NeptuneImportTaskPoller(stack, 'A');
+  const b = new NeptuneImportTaskPoller(stack, 'B', { startOnApiCalls: false });
+  expect(a.serviceName).not.toBe(b.serviceName);
+  expect(stack.resolve(a.metricPolls().dimensions)).toEqual({ service: a.serviceName });
+});
