@@ -60,7 +60,7 @@ export interface StandInTask {
 export interface NeptuneGraphStandInOptions {
   /** Epoch ms now, on the clock the imports follow. */
   readonly now?: () => number;
-  /** Requests per real second answered before answering 429 `ThrottlingException`. */
+  /** Requests per second, on the stand-in's clock, answered before answering 429 `ThrottlingException`. */
   readonly maxRequestsPerSecond?: number;
   /** Timeline of an import started through `StartImportTask`, from the request's body. */
   readonly timelineForStartedImport?: (request: Record<string, unknown>) => ImportTimeline;
@@ -206,7 +206,7 @@ export class NeptuneGraphStandIn {
     const startMatch = START_IMPORT_PATH.exec(path);
     const taskId = getMatch ? decodeURIComponent(getMatch[1]) : undefined;
 
-    if (this.rateLimited(realAt)) {
+    if (this.rateLimited(at)) {
       log({ taskId, status: 429, fault: 'rate-limited' });
       json(429, { message: 'Rate exceeded' }, 'ThrottlingException');
       return;

@@ -78,7 +78,7 @@ describe('GIVEN the defaults', () => {
   });
 
   test('THEN every rule target retries for a day and then keeps the event in the dead-letter queue', () => {
-    const queue = idOf(stack, poller.deadLetterQueue as sqs.Queue);
+    const queue = idOf(stack, poller.deadLetterQueue);
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
     expect(rules).toHaveLength(2);
     for (const rule of rules) {
@@ -92,7 +92,7 @@ describe('GIVEN the defaults', () => {
   });
 
   test('THEN a start that fails inside the function is retried twice, then kept in the same queue', () => {
-    const queue = idOf(stack, poller.deadLetterQueue as sqs.Queue);
+    const queue = idOf(stack, poller.deadLetterQueue);
     template.hasResourceProperties('AWS::Lambda::Function', {
       DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queue, 'Arn'] } },
     });

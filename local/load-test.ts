@@ -1,0 +1,261 @@
+/**
+ * `npm run load`: hundreds of imports watched at the same time through the local runner, against
+ * the stand-in with a request-rate limit that answers 429 beyond it; then one very long watch.
+ * Checks that every import ends with exactly one terminal event, and reports the figures.
+ */
+import { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
+import { Duration } from 'aws-cdk-lib';
+import { parseArgs } from 'node:util';
+import { TERMINAL_IMPORT_STATUSES } from '../lib/events';
+import { PollingStrategy } from '../lib/polling-strategy';
+import { ScaledClock, SteppingClock } from './clock';
+import { simpleTimeline, timelineSeconds, type ImportOutcome } from './import-timeline';
+import { createLocalPoller } from './local-environment';
+import { NeptuneGraphStandIn, type StandInTask } from './neptune-graph-standin';
+import { logUniform, quantile, seededRandom } from './seeded-random';
+import { LOCAL_REGION, synthesizePoller } from './synthesized-poller';
+
+/** Settings of a load run. */
+export interface LoadTestOptions {
+  readonly imports: number;
+  /** Requests per simulated second the stand-in answers before 429. */
+  readonly rateLimit: number;
+  /** Real seconds per simulated second. */
+  readonly timeScale: number;
+  readonly seed: number;
+  /** Shortest and longest import, in simulated seconds (drawn log-uniformly between). */
+  readonly importSeconds?: readonly [number, number];
+  /** Polls the long watch must need, at least. */
+  readonly longWatchPolls: number;
+}
+
+/** What a load run measured. */
+export interface LoadTestReport {
+  readonly imports: number;
+  readonly rateLimitPerSecond: number;
+  readonly timeScale: number;
+  readonly wallSeconds: number;
+  readonly simulatedSeconds: number;
+  readonly polls: number;
+  readonly throttled: number;
+  readonly peakRequestsPerSecond: number;
+  readonly executions: number;
+  readonly terminalEventsPerImport: { readonly exactlyOne: number; readonly none: number; readonly more: number };
+  readonly wrongOutcome: number;
+  readonly failedExecutions: number;
+  readonly detectionLatencySeconds: { readonly p50: number; readonly p95: number; readonly max: number };
+  readonly longWatch: {
+    readonly polls: number;
+    readonly executions: number;
+    readonly terminalEvents: number;
+    readonly wallSeconds: number;
+  };
+}
+
+const OUTCOMES: readonly [number, ImportOutcome][] = [
+  [0.9, { status: 'SUCCEEDED' }],
+  [
+    0.96,
+    { status: 'FAILED', statusReason: 'Rows could not be parsed', errorCount: 3, errorDetails: 'edges.csv: 3 rows' },
+  ],
+  [0.98, { status: 'CANCELLED', statusReason: 'Cancelled by user' }],
+  [1, { status: 'DELETED' }],
+];
+
+function pickOutcome(random: () => number): ImportOutcome {
+  const r = random();
+  return OUTCOMES.find(([threshold]) => r < threshold)![1];
+}
+
+/** Peak number of requests within any one second of `times` (epoch ms, sorted). */
+function peakPerSecond(times: readonly number[]): number {
+  let peak = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[end] - times[start] >= 1000) start++;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
+async function concurrentImports(options: LoadTestOptions) {
+  const random = seededRandom(options.seed);
+  const synthesized = synthesizePoller();
+  const clock = new ScaledClock(options.timeScale);
+  const standIn = new NeptuneGraphStandIn({ now: () => clock.now(), maxRequestsPerSecond: options.rateLimit });
+  const endpoint = await standIn.start();
+  const client = new NeptuneGraphClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: 3000,
+      requestTimeout: 5000,
+      throwOnRequestTimeout: true,
+      httpAgent: { keepAlive: true, maxSockets: options.imports },
+    },
+  });
+  const poller = createLocalPoller({ clock, synthesized, neptuneClient: client, logLevel: 'SILENT' });
+
+  const tasks: StandInTask[] = [];
+  for (let i = 0; i < options.imports; i++) {
+    const [shortest, longest] = options.importSeconds ?? [600, 4 * 3600];
+    const seconds = Math.round(logUniform(random, shortest, longest));
+    tasks.push(standIn.addTask({ timeline: simpleTimeline(seconds, pickOutcome(random)) }));
+  }
+  const wallStart = Date.now();
+  const simulatedStart = clock.now();
+  // All at once: the burst a data platform makes when it starts a batch of imports.
+  const outcomes = await Promise.all(tasks.map((task) => poller.watch({ taskId: task.taskId, graphId: task.graphId })));
+  const wallSeconds = (Date.now() - wallStart) / 1000;
+  const simulatedSeconds = (clock.now() - simulatedStart) / 1000;
+  await standIn.stop();
+  client.destroy();
+
+  let exactlyOne = 0;
+  let none = 0;
+  let more = 0;
+  let wrongOutcome = 0;
+  const latencies: number[] = [];
+  tasks.forEach((task, i) => {
+    const terminal = outcomes[i].events.filter((event) => event.Detail.terminal === true);
+    if (terminal.length === 1) exactlyOne++;
+    else if (terminal.length === 0) none++;
+    else more++;
+    const status = terminal[0]?.Detail.status;
+    if (status !== task.timeline.outcome.status || !TERMINAL_IMPORT_STATUSES.includes(String(status))) wrongOutcome++;
+    if (terminal[0] !== undefined) {
+      const endedAt = task.startedAt + timelineSeconds(task.timeline) * 1000;
+      latencies.push((Date.parse(terminal[0].Time) - endedAt) / 1000);
+    }
+  });
+  const gets = standIn.requests.filter((request) => request.method === 'GET');
+  return {
+    wallSeconds,
+    simulatedSeconds,
+    polls: gets.length,
+    throttled: gets.filter((request) => request.status === 429).length,
+    peakRequestsPerSecond: peakPerSecond(gets.map((request) => request.at)),
+    executions: outcomes.reduce((sum, outcome) => sum + outcome.executions.length, 0),
+    failedExecutions: outcomes.reduce(
+      (sum, outcome) => sum + outcome.executions.filter((e) => e.status === 'FAILED').length,
+      0,
+    ),
+    terminalEventsPerImport: { exactlyOne, none, more },
+    wrongOutcome,
+    detectionLatencySeconds: {
+      p50: Math.round(quantile(latencies, 0.5)),
+      p95: Math.round(quantile(latencies, 0.95)),
+      max: Math.round(Math.max(...latencies)),
+    },
+  };
+}
+
+/** One import polled every 30 s for as long as it takes to need `polls` polls, on a stepping clock. */
+async function longWatch(polls: number) {
+  const clock = new SteppingClock();
+  const standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
+  const endpoint = await standIn.start();
+  const client = new NeptuneGraphClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const poller = createLocalPoller({
+    clock,
+    synthesized: synthesizePoller({
+      pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
+    }),
+    neptuneClient: client,
+    logLevel: 'SILENT',
+  });
+  const task = standIn.addTask({ timeline: simpleTimeline(polls * 30) });
+  const started = Date.now();
+  const outcome = await poller.watch({ taskId: task.taskId });
+  await standIn.stop();
+  client.destroy();
+  return {
+    polls: standIn.pollsOf(task.taskId).length,
+    executions: outcome.executions.length,
+    terminalEvents: outcome.events.filter((event) => event.Detail.terminal === true).length,
+    wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+}
+
+/** Runs the load test and returns what it measured. */
+export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestReport> {
+  const concurrent = await concurrentImports(options);
+  const long = await longWatch(options.longWatchPolls);
+  return {
+    imports: options.imports,
+    rateLimitPerSecond: options.rateLimit,
+    timeScale: options.timeScale,
+    ...concurrent,
+    wallSeconds: Math.round(concurrent.wallSeconds * 10) / 10,
+    simulatedSeconds: Math.round(concurrent.simulatedSeconds),
+    longWatch: long,
+  };
+}
+
+/** Problems that make the run fail. */
+export function loadTestProblems(report: LoadTestReport): string[] {
+  const problems: string[] = [];
+  const { none, more } = report.terminalEventsPerImport;
+  if (none > 0) problems.push(`${none} imports ended with no terminal event`);
+  if (more > 0) problems.push(`${more} imports ended with more than one terminal event`);
+  if (report.wrongOutcome > 0) problems.push(`${report.wrongOutcome} imports ended with another outcome than theirs`);
+  if (report.failedExecutions > 0) problems.push(`${report.failedExecutions} executions failed`);
+  if (report.longWatch.terminalEvents !== 1)
+    problems.push(`the long watch ended with ${report.longWatch.terminalEvents} terminal events`);
+  return problems;
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { values } = parseArgs({
+    options: {
+      imports: { type: 'string', default: '500' },
+      'rate-limit': { type: 'string', default: '25' },
+      'time-scale': { type: 'string', default: '0.003' },
+      seed: { type: 'string', default: '7' },
+      'long-watch-polls': { type: 'string', default: '12000' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const report = await runLoadTest({
+    imports: Number(values.imports),
+    rateLimit: Number(values['rate-limit']),
+    timeScale: Number(values['time-scale']),
+    seed: Number(values.seed),
+    longWatchPolls: Number(values['long-watch-polls']),
+  });
+  const problems = loadTestProblems(report);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ...report, problems })}\n`);
+  } else {
+    const lines = [
+      `Imports watched at once:       ${report.imports} (started together; stand-in limit ${report.rateLimitPerSecond} requests/s, 429 beyond)`,
+      `Ended with one terminal event: ${report.terminalEventsPerImport.exactlyOne} of ${report.imports}; none: ${report.terminalEventsPerImport.none}; more than one: ${report.terminalEventsPerImport.more}; wrong outcome: ${report.wrongOutcome}`,
+      `GetImportTask requests:        ${report.polls}, of which 429: ${report.throttled}`,
+      `Peak request rate:             ${report.peakRequestsPerSecond} requests in one second`,
+      `Executions:                    ${report.executions} (failed: ${report.failedExecutions})`,
+      `Detection latency:             p50 ${report.detectionLatencySeconds.p50} s, p95 ${report.detectionLatencySeconds.p95} s, max ${report.detectionLatencySeconds.max} s`,
+      `Time:                          ${report.wallSeconds} s wall for ${report.simulatedSeconds} s simulated (time scale ${report.timeScale})`,
+      `Longest watch:                 ${report.longWatch.polls} polls, ${report.longWatch.executions} executions, ${report.longWatch.terminalEvents} terminal event, ${report.longWatch.wallSeconds} s wall`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`Load test failed: ${problems.join('; ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
