@@ -84,7 +84,7 @@ export interface NeptuneImportTaskPollerProps {
   readonly startOnWatchRequests?: boolean;
   /**
    * How long to wait between polls of a running import.
-   * @default PollingStrategy.exponential()
+   * @default PollingStrategy.progressAware()
    */
   readonly pollingStrategy?: PollingStrategy;
   /**
@@ -283,7 +283,7 @@ export class NeptuneImportTaskPoller extends Construct {
 
     const config: PollerConfig = {
       timeoutSeconds: timeout.toSeconds(),
-      polling: (props.pollingStrategy ?? PollingStrategy.exponential()).config,
+      polling: (props.pollingStrategy ?? PollingStrategy.progressAware()).config,
       errorRetry: {
         maxAttempts: retry.maxAttempts ?? 10,
         initialIntervalSeconds: (retry.initialInterval ?? Duration.seconds(2)).toSeconds(),

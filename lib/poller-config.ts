@@ -21,8 +21,23 @@ export interface ExponentialPollingConfig {
   readonly jitter: number;
 }
 
+/** Estimates the end from the import's progress and polls just before and after it. */
+export interface ProgressAwarePollingConfig {
+  readonly kind: 'progress-aware';
+  /** Shortest wait: the interval at which the end itself is caught. */
+  readonly minWaitSeconds: number;
+  /** Longest wait. */
+  readonly maxWaitSeconds: number;
+  /** Share of the estimated remaining time to wait before looking again, in (0, 1). */
+  readonly approachFactor: number;
+  /** Share of the time already spent in a phase without progress to wait before looking again. */
+  readonly idleFactor: number;
+  /** Fraction in [0, 1): each wait is drawn uniformly from [wait × (1 − jitter), wait]. */
+  readonly jitter: number;
+}
+
 /** Any polling strategy's settings. */
-export type PollingStrategyConfig = FixedPollingConfig | ExponentialPollingConfig;
+export type PollingStrategyConfig = FixedPollingConfig | ExponentialPollingConfig | ProgressAwarePollingConfig;
 
 /** How transient `GetImportTask` failures are retried: exponential backoff with full jitter. */
 export interface ErrorRetryConfig {

@@ -1,5 +1,6 @@
 import { exponentialWait } from './exponential';
 import { fixedWait } from './fixed';
+import { progressAwareWait } from './progress-aware';
 import type { PollingStrategyConfig, WaitAnswer, WaitQuestion } from './strategy';
 
 export * from './strategy';
@@ -11,5 +12,7 @@ export function nextPollWait(config: PollingStrategyConfig, question: WaitQuesti
       return fixedWait(config, question);
     case 'exponential':
       return exponentialWait(config, question);
+    case 'progress-aware':
+      return progressAwareWait(config, question);
   }
 }

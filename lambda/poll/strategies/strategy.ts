@@ -1,6 +1,11 @@
-import type { ExponentialPollingConfig, FixedPollingConfig, PollingStrategyConfig } from '../../../lib/poller-config';
+import type {
+  ExponentialPollingConfig,
+  FixedPollingConfig,
+  PollingStrategyConfig,
+  ProgressAwarePollingConfig,
+} from '../../../lib/poller-config';
 
-export type { ExponentialPollingConfig, FixedPollingConfig, PollingStrategyConfig };
+export type { ExponentialPollingConfig, FixedPollingConfig, PollingStrategyConfig, ProgressAwarePollingConfig };
 
 /**
  * Polling strategies decide how long to wait before the next poll of a running import.

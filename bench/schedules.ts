@@ -1,0 +1,115 @@
+/**
+ * The polling schedules compared: the poller's own strategies run through the very decision
+ * code of the poll function, and the published schedules of the alternatives.
+ */
+import type { WatchState } from '../lambda/poll/contract';
+import { afterAnswer } from '../lambda/poll/decide';
+import type { ImportTaskSnapshot } from '../lib/events';
+import type { PollerConfig, PollingStrategyConfig } from '../lib/poller-config';
+import type { ImportState } from '../local/import-timeline';
+
+/** What a schedule does after an answer that is not terminal. */
+export type ScheduleStep = { readonly waitSeconds: number } | { readonly giveUp: true };
+
+/** A polling schedule for one watch. */
+export interface WatchSchedule {
+  /** Called after each non-terminal answer at `now` (epoch ms), with the answer's state. */
+  next(now: number, state: ImportState, elapsedSeconds: number): ScheduleStep;
+}
+
+/** A named schedule maker, one schedule per watch. */
+export interface ScheduleFactory {
+  readonly name: string;
+  readonly description: string;
+  create(random: () => number, watchStartedAt: number): WatchSchedule;
+}
+
+/** The poller itself with `polling`: each step is the poll function's own decision. */
+export function pollerSchedule(name: string, description: string, polling: PollingStrategyConfig): ScheduleFactory {
+  const config: PollerConfig = {
+    timeoutSeconds: 7 * 86_400,
+    polling,
+    errorRetry: { maxAttempts: 10, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
+    emitStatusChanges: false,
+    historyEventBudget: 20_000,
+  };
+  return {
+    name,
+    description,
+    create(random, watchStartedAt) {
+      let watch: WatchState = {
+        taskId: 't-benchmark0',
+        graphId: null,
+        watchStartedAt,
+        deadline: watchStartedAt + config.timeoutSeconds * 1000,
+        pollCount: 0,
+        consecutiveErrors: 0,
+        lastStatus: null,
+        generation: 0,
+        historyEvents: 1,
+        strategyMemory: {},
+      };
+      return {
+        next(now, state, elapsedSeconds) {
+          watch = { ...watch, pollCount: watch.pollCount + 1 };
+          const task: ImportTaskSnapshot = {
+            taskId: watch.taskId,
+            status: state.status,
+            attemptNumber: state.attemptNumber,
+            importTaskDetails: {
+              status: state.phaseStatus,
+              progressPercentage: state.progressPercentage,
+              timeElapsedSeconds: Math.floor(elapsedSeconds),
+            },
+          };
+          const decision = afterAnswer(watch, task, config, now, random);
+          if (decision.action !== 'WAIT') return { giveUp: true };
+          watch = decision.watch;
+          return { waitSeconds: decision.waitSeconds };
+        },
+      };
+    },
+  };
+}
+
+/** `aws neptune-graph wait import-task-successful`: every 60 s, 480 times. */
+export const cliWaiter: ScheduleFactory = {
+  name: 'cli-waiter',
+  description: 'AWS CLI waiter: every 60 s, gives up after 480 polls (8 h)',
+  create() {
+    let polls = 0;
+    return {
+      next() {
+        polls += 1;
+        return polls >= 480 ? { giveUp: true } : { waitSeconds: 60 };
+      },
+    };
+  },
+};
+
+/**
+ * `waitUntilImportTaskSuccessful` of the AWS SDK v3: minDelay 60 s, maxDelay 28,800 s; the n-th
+ * delay is uniform in [minDelay, minDelay·2^(n−1)] until n passes log2(maxDelay/minDelay)+1,
+ * then exactly maxDelay. Given a maxWaitTime of 7 days, as the poller's own timeout.
+ */
+export const sdkWaiter: ScheduleFactory = {
+  name: 'sdk-waiter',
+  description: 'AWS SDK v3 waiter: minDelay 60 s, maxDelay 8 h, exponential with jitter',
+  create(random, watchStartedAt) {
+    const minDelay = 60;
+    const maxDelay = 28_800;
+    const ceiling = Math.log(maxDelay / minDelay) / Math.log(2) + 1;
+    const waitUntil = watchStartedAt + 7 * 86_400 * 1000;
+    let attempt = 0;
+    return {
+      next(now) {
+        attempt += 1;
+        const delay =
+          attempt > ceiling
+            ? maxDelay
+            : minDelay + random() * (Math.min(minDelay * 2 ** (attempt - 1), maxDelay) - minDelay);
+        return now + delay * 1000 > waitUntil ? { giveUp: true } : { waitSeconds: delay };
+      },
+    };
+  },
+};

@@ -1,0 +1,152 @@
+/**
+ * A seeded, reproducible workload of simulated Neptune Analytics imports: durations log-uniform
+ * from minutes to more than a day, the service's phases, progress that advances unevenly (rate
+ * changes, plateaus, noise that can step back a point), some imports that fail midway (rolling
+ * back first) and some that restart with a new attempt after reprovisioning.
+ */
+import type { ImportPhase, ImportTimeline } from '../local/import-timeline';
+import { logUniform, seededRandom } from '../local/seeded-random';
+
+/** Settings of the workload. */
+export interface WorkloadOptions {
+  readonly imports: number;
+  readonly seed: number;
+  /** Shortest and longest nominal duration, seconds. */
+  readonly minSeconds: number;
+  readonly maxSeconds: number;
+  /** Share of imports that fail midway. */
+  readonly failureShare: number;
+  /** Share of imports that restart with a new attempt. */
+  readonly restartShare: number;
+}
+
+/** The workload `npm run bench` runs. */
+export const DEFAULT_WORKLOAD: WorkloadOptions = {
+  imports: 1000,
+  seed: 20261128,
+  minSeconds: 5 * 60,
+  maxSeconds: 30 * 3600,
+  failureShare: 0.03,
+  restartShare: 0.05,
+};
+
+/** One simulated import. */
+export interface SimulatedImport {
+  readonly kind: 'succeeds' | 'fails' | 'restarts';
+  readonly timeline: ImportTimeline;
+  /** Seconds after the import starts that its watch starts (CloudTrail delivery and the start function). */
+  readonly watchStartsAfter: number;
+}
+
+const uniform = (random: () => number, min: number, max: number): number => min + random() * (max - min);
+
+/**
+ * Progress points of an IMPORTING phase: 3 to 6 stretches whose speeds differ up to fourfold,
+ * some of them plateaus (never the last), and reported values that wobble by up to a point and
+ * a half.
+ */
+function importingProgress(random: () => number): [number, number][] {
+  const stretches = 3 + Math.floor(random() * 4);
+  const times = Array.from({ length: stretches }, () => -Math.log(1 - random() * 0.999));
+  const speeds = times.map((_, i) => (i < stretches - 1 && random() < 0.15 ? 0 : logUniform(random, 0.5, 2)));
+  const totalTime = times.reduce((a, b) => a + b, 0);
+  const totalWork = times.reduce((sum, t, i) => sum + t * speeds[i], 0);
+  const points: [number, number][] = [[0, 0]];
+  let at = 0;
+  let done = 0;
+  times.forEach((t, i) => {
+    const steps = 4;
+    for (let k = 1; k <= steps; k++) {
+      const share = (at + (t * k) / steps) / totalTime;
+      const progress = ((done + (t * speeds[i] * k) / steps) / totalWork) * 100;
+      const wobble = k < steps || i < stretches - 1 ? uniform(random, -1.5, 1.5) : 0;
+      points.push([share, Math.min(100, Math.max(0, progress + wobble))]);
+    }
+    at += t;
+    done += t * speeds[i];
+  });
+  points[points.length - 1] = [1, 100];
+  return points;
+}
+
+/** Cuts a progress curve at `share` of its time, rescaled to end there. */
+function progressUntil(points: readonly [number, number][], share: number): [number, number][] {
+  const kept = points.filter(([x]) => x <= share).map(([x, y]): [number, number] => [x / share, y]);
+  return kept.length > 0 ? kept : [[0, 0]];
+}
+
+function generateImport(random: () => number, options: WorkloadOptions): SimulatedImport {
+  const total = logUniform(random, options.minSeconds, options.maxSeconds);
+  const initializing = Math.max(30, total * uniform(random, 0.02, 0.06));
+  const analyzing = Math.max(30, total * uniform(random, 0.05, 0.15));
+  const importing = Math.max(60, total - initializing - analyzing);
+  const head: ImportPhase[] = [
+    { status: 'INITIALIZING', seconds: initializing, attemptNumber: 1 },
+    { status: 'ANALYZING_DATA', seconds: analyzing, attemptNumber: 1 },
+  ];
+  const watchStartsAfter = uniform(random, 30, 180);
+  const roll = random();
+  if (roll < options.failureShare) {
+    const share = uniform(random, 0.05, 0.95);
+    return {
+      kind: 'fails',
+      watchStartsAfter,
+      timeline: {
+        phases: [
+          ...head,
+          {
+            status: 'IMPORTING',
+            seconds: importing * share,
+            progress: progressUntil(importingProgress(random), share),
+            attemptNumber: 1,
+          },
+          { status: 'ROLLING_BACK', seconds: uniform(random, 60, 600), attemptNumber: 1 },
+        ],
+        outcome: { status: 'FAILED', statusReason: 'Import failed', errorCount: 1, errorDetails: 'simulated failure' },
+      },
+    };
+  }
+  if (roll < options.failureShare + options.restartShare) {
+    const share = uniform(random, 0.1, 0.9);
+    return {
+      kind: 'restarts',
+      watchStartsAfter,
+      timeline: {
+        phases: [
+          ...head,
+          {
+            status: 'IMPORTING',
+            seconds: importing * share,
+            progress: progressUntil(importingProgress(random), share),
+            attemptNumber: 1,
+          },
+          { status: 'REPROVISIONING', seconds: uniform(random, 120, 900), attemptNumber: 2 },
+          {
+            status: 'IMPORTING',
+            seconds: importing * uniform(random, 0.8, 1.5),
+            progress: importingProgress(random),
+            attemptNumber: 2,
+          },
+        ],
+        outcome: { status: 'SUCCEEDED' },
+      },
+    };
+  }
+  return {
+    kind: 'succeeds',
+    watchStartsAfter,
+    timeline: {
+      phases: [
+        ...head,
+        { status: 'IMPORTING', seconds: importing, progress: importingProgress(random), attemptNumber: 1 },
+      ],
+      outcome: { status: 'SUCCEEDED' },
+    },
+  };
+}
+
+/** The workload: the same imports for the same options, on any machine. */
+export function generateWorkload(options: WorkloadOptions = DEFAULT_WORKLOAD): SimulatedImport[] {
+  const random = seededRandom(options.seed);
+  return Array.from({ length: options.imports }, () => generateImport(random, options));
+}
