@@ -70,7 +70,7 @@ function clockLabel(startedAt: number, at: string): string {
 
 function describe(event: PublishedEvent): string {
   const d = event.Detail;
-  const what = typeof d.status === 'string' ? d.status : `${JSON.stringify(d.reason)}: ${JSON.stringify(d.message)}`;
+  const what = typeof d.status === 'string' ? d.status : `${String(d.reason)}: ${String(d.message)}`;
   const progress = typeof d.progressPercentage === 'number' ? ` ${d.progressPercentage}%` : '';
   return `${event.DetailType.replace('Neptune Analytics Import Task ', '')} ${String(d.taskId)} ${what}${progress} (poll ${String(d.pollCount)}${d.terminal === true ? ', terminal' : ''})`;
 }
@@ -104,12 +104,16 @@ async function main(): Promise<void> {
   out(`  Neptune Analytics stand-in: ${neptuneEndpoint}; 1 s here is ${SIMULATED_SECONDS_PER_SECOND} s of import time`);
   out();
 
+  // Events that come while the triggers are still being listed wait for their own heading.
+  const early: PublishedEvent[] = [];
+  let eventsHeadingShown = false;
+  const showEvent = (event: PublishedEvent): void => out(`  ${clockLabel(startedAt, event.Time)}  ${describe(event)}`);
   const poller = createLocalPoller({
     clock,
     synthesized,
     neptuneClient,
     logLevel: 'ERROR',
-    onEvent: (event) => out(`  ${clockLabel(startedAt, event.Time)}  ${describe(event)}`),
+    onEvent: (event) => (eventsHeadingShown ? showEvent(event) : early.push(event)),
   });
   const stepFunctions = new StepFunctionsStandIn(poller, synthesized.stateMachineArn);
   const startHandler = createLocalStartHandler(await stepFunctions.start(), synthesized.stateMachineArn, 'ERROR');
@@ -195,6 +199,8 @@ async function main(): Promise<void> {
   out();
 
   out('Events put on the bus (times are import time since the first call):');
+  eventsHeadingShown = true;
+  early.forEach(showEvent);
   const chains = await Promise.all(
     [...poller.executions.values()]
       .filter((execution) => execution.startedBy === undefined)

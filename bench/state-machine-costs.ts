@@ -1,0 +1,64 @@
+/**
+ * State transitions and history events per poll, measured by running the synthesized state
+ * machine in the local interpreter against the stand-in, not typed in.
+ */
+import { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
+import { Duration } from 'aws-cdk-lib';
+import { PollingStrategy } from '../lib/polling-strategy';
+import { SteppingClock } from '../local/clock';
+import { simpleTimeline } from '../local/import-timeline';
+import { createLocalPoller } from '../local/local-environment';
+import { NeptuneGraphStandIn } from '../local/neptune-graph-standin';
+import { LOCAL_REGION, synthesizePoller } from '../local/synthesized-poller';
+
+/** A linear cost: `perPoll × polls + perWatch`. */
+export interface LinearCost {
+  readonly perPoll: number;
+  readonly perWatch: number;
+}
+
+/** What one watch costs the state machine, as a function of its polls. */
+export interface StateMachineCosts {
+  readonly transitions: LinearCost;
+  readonly historyEvents: LinearCost;
+  /** The watches measured: polls, transitions, history events. */
+  readonly samples: readonly { readonly polls: number; readonly transitions: number; readonly historyEvents: number }[];
+}
+
+/** Watches two imports of different lengths, polling every minute, and fits a line through what they cost. */
+export async function measureStateMachineCosts(): Promise<StateMachineCosts> {
+  const clock = new SteppingClock();
+  const standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
+  const client = new NeptuneGraphClient({
+    endpoint: await standIn.start(),
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const poller = createLocalPoller({
+    clock,
+    synthesized: synthesizePoller({
+      pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 }),
+    }),
+    neptuneClient: client,
+    logLevel: 'SILENT',
+  });
+  const samples = [];
+  for (const seconds of [600, 3600]) {
+    const task = standIn.addTask({ timeline: simpleTimeline(seconds) });
+    const { executions } = await poller.watch({ taskId: task.taskId });
+    samples.push({
+      polls: standIn.pollsOf(task.taskId).length,
+      transitions: executions.reduce((sum, e) => sum + e.stateTransitions, 0),
+      historyEvents: executions.reduce((sum, e) => sum + e.historyEvents, 0),
+    });
+  }
+  await standIn.stop();
+  client.destroy();
+  const [a, b] = samples;
+  const fit = (key: 'transitions' | 'historyEvents'): LinearCost => {
+    const perPoll = (b[key] - a[key]) / (b.polls - a.polls);
+    return { perPoll, perWatch: a[key] - perPoll * a.polls };
+  };
+  return { transitions: fit('transitions'), historyEvents: fit('historyEvents'), samples };
+}
