@@ -8,11 +8,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  importEndedPattern,
+  importFailedPattern,
+  importSucceededPattern,
+  monitoringFailedPattern,
+} from './event-patterns';
 import { DEFAULT_EVENT_SOURCE } from './events';
 import { prebuiltHandlerCode } from './handler-code';
 import { PollerAlarms } from './poller-alarms';
 import type { PollerConfig } from './poller-config';
 import { PollerDashboard } from './poller-dashboard';
+import { PollerEventSchemas } from './poller-event-schemas';
 import { POLLER_METRICS, POLLER_METRICS_NAMESPACE, SERVICE_DIMENSION } from './poller-metrics';
 import { buildPollerDefinition } from './poller-definition';
 import { PollingStrategy } from './polling-strategy';
@@ -53,6 +60,30 @@ export interface PollErrorRetryOptions {
    * @default 2
    */
   readonly backoffRate?: number;
+}
+
+/** Options of the rules {@link NeptuneImportTaskPoller} makes for its events. */
+export interface ImportEventRuleOptions {
+  /**
+   * Where matching events go; more can be added with `rule.addTarget()`.
+   * @default - no target yet
+   */
+  readonly target?: events.IRuleTarget;
+  /**
+   * Only events about imports into these graphs.
+   * @default - every graph
+   */
+  readonly graphIds?: string[];
+  /**
+   * Name of the rule.
+   * @default - a name CloudFormation generates
+   */
+  readonly ruleName?: string;
+  /**
+   * Description of the rule.
+   * @default - none
+   */
+  readonly description?: string;
 }
 
 /** Props of {@link NeptuneImportTaskPoller}. */
@@ -132,6 +163,11 @@ export interface NeptuneImportTaskPollerProps {
    * @default - SQS-managed encryption, TLS required, messages kept 14 days
    */
   readonly deadLetterQueueProps?: sqs.QueueProps;
+  /**
+   * Publish the JSON Schema of each of the poller's events to an EventBridge schema registry of its own, for code bindings.
+   * @default true
+   */
+  readonly publishEventSchemas?: boolean;
   /**
    * Log level of the poller's functions.
    * @default PollerLogLevel.INFO
@@ -265,6 +301,8 @@ export class NeptuneImportTaskPoller extends Construct {
   public readonly alarms?: PollerAlarms;
   /** The dashboard; undefined unless `createDashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
+  /** The schema registry of the poller's events; undefined when `publishEventSchemas` is false. */
+  public readonly eventSchemas?: PollerEventSchemas;
   /** Value of the `service` dimension of the poller's custom metrics and of its log lines; unique per poller. */
   public readonly serviceName: string;
 
@@ -380,6 +418,9 @@ export class NeptuneImportTaskPoller extends Construct {
       });
     }
 
+    if (props.publishEventSchemas ?? true) {
+      this.eventSchemas = new PollerEventSchemas(this, 'EventSchemas', { eventSource: this.eventSource });
+    }
     if (props.createAlarms ?? true) {
       this.alarms = new PollerAlarms(this, 'Alarms', {
         stateMachine: this.stateMachine,
@@ -434,6 +475,26 @@ export class NeptuneImportTaskPoller extends Construct {
     return this.metric(POLLER_METRICS.importDuration, { statistic: 'p90', period: Duration.hours(1), ...props });
   }
 
+  /** A rule on the poller's bus for imports that ended with SUCCEEDED. */
+  public onImportSucceeded(id: string, options: ImportEventRuleOptions = {}): events.Rule {
+    return this.ruleFor(id, importSucceededPattern(this.eventSource, options.graphIds), options);
+  }
+
+  /** A rule on the poller's bus for imports that ended without succeeding: FAILED, CANCELLED or DELETED. */
+  public onImportFailed(id: string, options: ImportEventRuleOptions = {}): events.Rule {
+    return this.ruleFor(id, importFailedPattern(this.eventSource, options.graphIds), options);
+  }
+
+  /** A rule on the poller's bus for every watch that ended: a terminal status or a monitoring failure. */
+  public onImportEnded(id: string, options: ImportEventRuleOptions = {}): events.Rule {
+    return this.ruleFor(id, importEndedPattern(this.eventSource, options.graphIds), options);
+  }
+
+  /** A rule on the poller's bus for watches the poller gave up on. */
+  public onMonitoringFailed(id: string, options: ImportEventRuleOptions = {}): events.Rule {
+    return this.ruleFor(id, monitoringFailedPattern(this.eventSource, options.graphIds), options);
+  }
+
   /** Lets `grantee` start watches by starting executions of the state machine directly. */
   public grantStartWatching(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
@@ -465,6 +526,17 @@ export class NeptuneImportTaskPoller extends Construct {
           'X-Ray trace upload and CloudWatch Logs log delivery (vended logs) do not support resource-level permissions.',
       },
     );
+  }
+
+  private ruleFor(id: string, pattern: events.EventPattern, options: ImportEventRuleOptions): events.Rule {
+    const rule = new events.Rule(this, id, {
+      eventBus: this.eventBus,
+      eventPattern: pattern,
+      ...(options.ruleName === undefined ? {} : { ruleName: options.ruleName }),
+      ...(options.description === undefined ? {} : { description: options.description }),
+    });
+    if (options.target !== undefined) rule.addTarget(options.target);
+    return rule;
   }
 
   private createFunction(

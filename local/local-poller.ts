@@ -10,6 +10,7 @@ import { HISTORY_EVENTS_PER_STATE } from '../lambda/poll/history-accounting';
 import type { PollHandler } from '../lambda/poll/poll-handler';
 import { executionNameFor, isTaskId } from '../lambda/shared/identifiers';
 import type { LocalClock } from './clock';
+import { eventSchemaViolations } from './event-schema-validation';
 import type { SynthesizedPoller } from './synthesized-poller';
 
 /** Step Functions' limit on a state's input or output, in bytes. */
@@ -76,6 +77,16 @@ class StatesTaskError extends Error {
   }
 }
 
+/**
+ * An event broke its shipped schema. Not an EventBridge behaviour: a guard that makes every
+ * local run, tests included, check the contract. Neither retried nor caught.
+ */
+export class EventSchemaViolationError extends Error {
+  override readonly name = 'EventSchemaViolation';
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+}
+
 /** StartExecution refused: the name is taken (by an ended execution, or one with another input). */
 export class ExecutionAlreadyExistsError extends Error {
   override readonly name = 'ExecutionAlreadyExists';
@@ -134,6 +145,8 @@ export class LocalPoller {
   public readonly events: PublishedEvent[] = [];
   /** Every execution, by name. */
   public readonly executions = new Map<string, LocalExecution>();
+  /** Events that broke their shipped schema; each also failed its execution. */
+  public readonly schemaViolations: string[] = [];
   private readonly states: Record<string, StateJson>;
   private readonly machine: StateMachine;
 
@@ -308,6 +321,12 @@ export class LocalPoller {
           'EventBridge.FailedEntry',
           JSON.stringify({ FailedEntryCount: 1, Entries: [{ ErrorCode: refusal }] }),
         );
+      }
+      const violations = eventSchemaViolations(detailType, detail);
+      if (violations.length > 0) {
+        const message = `${detailType} event of ${record.name} breaks its schema: ${violations.join('; ')}`;
+        this.schemaViolations.push(message);
+        throw new EventSchemaViolationError(message);
       }
       const event: PublishedEvent = {
         Source: source,

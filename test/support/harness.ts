@@ -71,5 +71,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     random: options.random ?? (() => 0.5),
     ...(options.putEventsVerdict === undefined ? {} : { putEventsVerdict: options.putEventsVerdict }),
   });
-  return { clock, standIn, poller, synthesized, stop: () => standIn.stop() };
+  return {
+    clock,
+    standIn,
+    poller,
+    synthesized,
+    stop: async () => {
+      await standIn.stop();
+      expect(poller.schemaViolations).toEqual([]);
+    },
+  };
 }

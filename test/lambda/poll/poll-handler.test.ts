@@ -9,6 +9,7 @@ import { createNeptuneGraphClient, importTaskFetcher } from '../../../lambda/pol
 import { createPollHandler, InvalidPollerConfigError, type PollHandler } from '../../../lambda/poll/poll-handler';
 import type { PollDecision, WatchState } from '../../../lambda/poll/contract';
 import { SteppingClock } from '../../../local/clock';
+import { eventSchemaViolations } from '../../../local/event-schema-validation';
 import { NeptuneGraphStandIn, type StandInFault } from '../../../local/neptune-graph-standin';
 import { silentLogger, standInClient } from '../../support/harness';
 
@@ -62,7 +63,13 @@ describe('poll handler against the stand-in over HTTP', () => {
     await standIn.stop();
   });
 
-  const pollOnce = (input: unknown = { taskId }): Promise<PollDecision> => handler({ config: CONFIG, input });
+  /** One poll; any event the decision carries must conform to its shipped schema. */
+  const pollOnce = async (input: unknown = { taskId }): Promise<PollDecision> => {
+    const decision = await handler({ config: CONFIG, input });
+    const event = decision.action === 'CONTINUE' ? undefined : decision.event;
+    if (event !== undefined) expect(eventSchemaViolations(event.detailType, event.detail)).toEqual([]);
+    return decision;
+  };
 
   describe('GIVEN each status the service reports', () => {
     test.each(ALL_STATUSES)(
