@@ -17,7 +17,8 @@ function validatorFor(detailType: string): ValidateFunction {
 
 /** The ways `detail` breaks the shipped schema of `detailType`; empty when it conforms. */
 export function eventSchemaViolations(detailType: string, detail: unknown): string[] {
-  if (EVENT_SCHEMA_FILES[detailType] === undefined) return [`no schema ships for detail-type ${JSON.stringify(detailType)}`];
+  if (EVENT_SCHEMA_FILES[detailType] === undefined)
+    return [`no schema ships for detail-type ${JSON.stringify(detailType)}`];
   const validate = validatorFor(detailType);
   if (validate(detail)) return [];
   return (validate.errors ?? []).map((error) => `${error.instancePath || '(detail)'} ${error.message ?? 'is invalid'}`);
