@@ -4,6 +4,7 @@
  * interpreter, and the poll handler's bundle beside the floor. Exits 1 when a target is missed.
  */
 import { writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Duration } from 'aws-cdk-lib';
@@ -230,7 +231,8 @@ async function main(): Promise<void> {
   }
   if (values['write-docs']) {
     const docs = path.join(__dirname, '..', 'docs');
-    writeFileSync(path.join(docs, 'benchmarks.md'), markdown(report));
+    const page = path.join(docs, 'benchmarks.md');
+    writeFileSync(page, await format(markdown(report), { ...(await resolveConfig(page)), parser: 'markdown' }));
     writeFileSync(
       path.join(docs, 'benchmark-latency-vs-polls.svg'),
       latencyVersusPollsSvg(
