@@ -2,14 +2,13 @@
  * State transitions and history events per poll, measured by running the synthesized state
  * machine in the local interpreter against the stand-in, not typed in.
  */
-import { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { Duration } from 'aws-cdk-lib';
 import { PollingStrategy } from '../lib/polling-strategy';
 import { SteppingClock } from '../local/clock';
 import { simpleTimeline } from '../local/import-timeline';
-import { createLocalPoller } from '../local/local-environment';
+import { createLocalPoller, standInNeptuneClient } from '../local/local-environment';
 import { NeptuneGraphStandIn } from '../local/neptune-graph-standin';
-import { LOCAL_REGION, synthesizePoller } from '../local/synthesized-poller';
+import { synthesizePoller } from '../local/synthesized-poller';
 
 /** A linear cost: `perPoll × polls + perWatch`. */
 export interface LinearCost {
@@ -29,12 +28,7 @@ export interface StateMachineCosts {
 export async function measureStateMachineCosts(): Promise<StateMachineCosts> {
   const clock = new SteppingClock();
   const standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
-  const client = new NeptuneGraphClient({
-    endpoint: await standIn.start(),
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const client = standInNeptuneClient(await standIn.start());
   const poller = createLocalPoller({
     clock,
     synthesized: synthesizePoller({

@@ -3,12 +3,12 @@
  * stand-in serves scripted imports over HTTP; the poller's synthesized state machine runs in a
  * local interpreter with the real handlers; trigger events go through the synthesized rules.
  */
-import { NeptuneGraphClient, StartImportTaskCommand } from '@aws-sdk/client-neptune-graph';
+import { StartImportTaskCommand } from '@aws-sdk/client-neptune-graph';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, TERMINAL_IMPORT_STATUSES, WATCH_REQUEST_DETAIL_TYPE } from '../lib/events';
 import { ScaledClock } from './clock';
 import { matchesEventPattern } from './event-pattern';
 import type { ImportTimeline } from './import-timeline';
-import { createLocalPoller, createLocalStartHandler } from './local-environment';
+import { createLocalPoller, createLocalStartHandler, standInNeptuneClient } from './local-environment';
 import type { PublishedEvent } from './local-poller';
 import { NeptuneGraphStandIn } from './neptune-graph-standin';
 import { StepFunctionsStandIn } from './step-functions-standin';
@@ -93,13 +93,7 @@ async function main(): Promise<void> {
       String(request.source).includes('broken') ? FAILING_IMPORT : SUCCEEDING_IMPORT,
   });
   const neptuneEndpoint = await neptune.start();
-  const neptuneClient = new NeptuneGraphClient({
-    endpoint: neptuneEndpoint,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true },
-  });
+  const neptuneClient = standInNeptuneClient(neptuneEndpoint);
 
   out(`  Neptune Analytics stand-in: ${neptuneEndpoint}; 1 s here is ${SIMULATED_SECONDS_PER_SECOND} s of import time`);
   out();

@@ -3,17 +3,16 @@
  * the stand-in with a request-rate limit that answers 429 beyond it; then one very long watch.
  * Checks that every import ends with exactly one terminal event, and reports the figures.
  */
-import { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { Duration } from 'aws-cdk-lib';
 import { parseArgs } from 'node:util';
 import { TERMINAL_IMPORT_STATUSES } from '../lib/events';
 import { PollingStrategy } from '../lib/polling-strategy';
 import { ScaledClock, SteppingClock } from './clock';
 import { simpleTimeline, timelineSeconds, type ImportOutcome } from './import-timeline';
-import { createLocalPoller } from './local-environment';
+import { createLocalPoller, standInNeptuneClient } from './local-environment';
 import { NeptuneGraphStandIn, type StandInTask } from './neptune-graph-standin';
 import { logUniform, quantile, seededRandom } from './seeded-random';
-import { LOCAL_REGION, synthesizePoller } from './synthesized-poller';
+import { synthesizePoller } from './synthesized-poller';
 
 /** Settings of a load run. */
 export interface LoadTestOptions {
@@ -84,18 +83,7 @@ async function concurrentImports(options: LoadTestOptions) {
   const clock = new ScaledClock(options.timeScale);
   const standIn = new NeptuneGraphStandIn({ now: () => clock.now(), maxRequestsPerSecond: options.rateLimit });
   const endpoint = await standIn.start();
-  const client = new NeptuneGraphClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: 3000,
-      requestTimeout: 5000,
-      throwOnRequestTimeout: true,
-      httpAgent: { keepAlive: true, maxSockets: options.imports },
-    },
-  });
+  const client = standInNeptuneClient(endpoint, options.imports);
   const poller = createLocalPoller({ clock, synthesized, neptuneClient: client, logLevel: 'SILENT' });
 
   const tasks: StandInTask[] = [];
@@ -157,12 +145,7 @@ async function longWatch(polls: number) {
   const clock = new SteppingClock();
   const standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
   const endpoint = await standIn.start();
-  const client = new NeptuneGraphClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const client = standInNeptuneClient(endpoint);
   const poller = createLocalPoller({
     clock,
     synthesized: synthesizePoller({

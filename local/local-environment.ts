@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { createNeptuneGraphClient, importTaskFetcher } from '../lambda/poll/fetch-import-task';
+import { createNeptuneGraphClient, importTaskFetcher, REQUEST_HANDLER_OPTIONS } from '../lambda/poll/fetch-import-task';
 import { createPollHandler } from '../lambda/poll/poll-handler';
 import type { MetricDatum } from '../lambda/poll/poll-metrics';
 import { createStartHandler, type StartOutcome } from '../lambda/start/start-handler';
@@ -36,6 +36,21 @@ export interface LocalRunOptions {
 /** A logger like the deployed functions', at `level`. */
 export function localLogger(level: LocalRunOptions['logLevel'] = 'INFO'): Logger {
   return new Logger({ serviceName: 'neptune-import-poller', logLevel: level });
+}
+
+/**
+ * The poll function's client, pointed at a stand-in at `endpoint`, with placeholder credentials;
+ * `maxSockets` lets one process carry many watches at once.
+ */
+export function standInNeptuneClient(endpoint: string, maxSockets?: number): NeptuneGraphClient {
+  return createNeptuneGraphClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...(maxSockets === undefined
+      ? {}
+      : { requestHandler: { ...REQUEST_HANDLER_OPTIONS, httpAgent: { keepAlive: true, maxSockets } } }),
+  });
 }
 
 /** The synthesized poller, run locally with the real poll handler. */

@@ -1,4 +1,4 @@
-import { GetImportTaskCommand, NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
+import { GetImportTaskCommand, NeptuneGraphClient, type NeptuneGraphClientConfig } from '@aws-sdk/client-neptune-graph';
 import { PollRequestTimeoutError } from './classify-error';
 
 /** Milliseconds allowed to open a connection to Neptune Analytics. */
@@ -11,20 +11,20 @@ export const CALL_TIMEOUT_MS = 10_000;
 /** Fetches one import task's `GetImportTask` answer, or throws what went wrong. */
 export type ImportTaskFetcher = (taskId: string) => Promise<unknown>;
 
+/** HTTP settings of the poll function's client: timeouts that cut a hanging connection long before the function's own. */
+export const REQUEST_HANDLER_OPTIONS = {
+  connectionTimeout: CONNECTION_TIMEOUT_MS,
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  throwOnRequestTimeout: true,
+} as const;
+
 /**
  * A Neptune Analytics client that fails fast: one attempt per call (the state machine owns
- * retries and their backoff), and timeouts that cut a hanging connection long before the
- * function's own timeout.
+ * retries and their backoff) and the timeouts above. `overrides` (endpoint, credentials, …) serve
+ * local runs.
  */
-export function createNeptuneGraphClient(): NeptuneGraphClient {
-  return new NeptuneGraphClient({
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
-  });
+export function createNeptuneGraphClient(overrides: NeptuneGraphClientConfig = {}): NeptuneGraphClient {
+  return new NeptuneGraphClient({ maxAttempts: 1, requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });
 }
 
 /** Calls `GetImportTask` with `client`, abandoning the call after `callTimeoutMs` whatever the server does. */

@@ -1,9 +1,8 @@
-import { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
+import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../../lambda/poll/fetch-import-task';
 import type { NeptuneImportTaskPollerProps } from '../../lib';
 import { SteppingClock, type LocalClock } from '../../local/clock';
-import { createLocalPoller } from '../../local/local-environment';
+import { createLocalPoller, standInNeptuneClient } from '../../local/local-environment';
 import type { LocalPoller } from '../../local/local-poller';
 import { NeptuneGraphStandIn, type NeptuneGraphStandInOptions } from '../../local/neptune-graph-standin';
 import { synthesizePoller, type SynthesizedPoller } from '../../local/synthesized-poller';
@@ -12,19 +11,7 @@ import { synthesizePoller, type SynthesizedPoller } from '../../local/synthesize
 export const silentLogger = (): Logger => new Logger({ logLevel: 'SILENT' });
 
 /** A Neptune Analytics client for the stand-in at `endpoint`, configured as the poll function's. */
-export function standInClient(endpoint: string): NeptuneGraphClient {
-  return new NeptuneGraphClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
-  });
-}
+export const standInClient = (endpoint: string): NeptuneGraphClient => standInNeptuneClient(endpoint);
 
 const synthesisCache = new Map<string, SynthesizedPoller>();
 
