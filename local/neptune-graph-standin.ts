@@ -81,6 +81,7 @@ export class NeptuneGraphStandIn {
   public readonly requests: StandInRequest[] = [];
   private readonly tasks = new Map<string, StandInTask>();
   private readonly faults = new Map<string, StandInFault[]>();
+  private readonly notStarted = new Set<string>();
   private readonly sockets = new Set<Socket>();
   private readonly recentRequestTimes: number[] = [];
   private readonly server: http.Server;
@@ -119,8 +120,13 @@ export class NeptuneGraphStandIn {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Adds a scripted import task; returns it. */
-  addTask(task: Partial<StandInTask> & { readonly timeline: ImportTimeline }): StandInTask {
+  /**
+   * Adds a scripted import task; returns it. With `startOnFirstPoll`, the import starts when it
+   * is first asked about, so that a watch started later still sees it from its beginning.
+   */
+  addTask(
+    task: Partial<StandInTask> & { readonly timeline: ImportTimeline; readonly startOnFirstPoll?: boolean },
+  ): StandInTask {
     const full: StandInTask = {
       taskId: task.taskId ?? randomNeptuneId('t'),
       graphId: task.graphId ?? randomNeptuneId('g'),
@@ -131,6 +137,7 @@ export class NeptuneGraphStandIn {
       timeline: task.timeline,
     };
     this.tasks.set(full.taskId, full);
+    if (task.startOnFirstPoll === true) this.notStarted.add(full.taskId);
     return full;
   }
 
@@ -218,6 +225,10 @@ export class NeptuneGraphStandIn {
     }
 
     if (method === 'GET' && taskId !== undefined) {
+      if (this.notStarted.delete(taskId)) {
+        const waiting = this.tasks.get(taskId);
+        if (waiting !== undefined) this.tasks.set(taskId, { ...waiting, startedAt: at });
+      }
       const task = this.tasks.get(taskId);
       if (task === undefined) {
         log({ taskId, status: 404 });

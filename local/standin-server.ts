@@ -15,9 +15,10 @@ async function main(): Promise<void> {
   const standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
   const endpoint = await standIn.start();
   const tasks = [
-    standIn.addTask({ taskId: 't-succeeds01', timeline: simpleTimeline(1800) }),
+    standIn.addTask({ taskId: 't-succeeds01', timeline: simpleTimeline(1800), startOnFirstPoll: true }),
     standIn.addTask({
       taskId: 't-fails00001',
+      startOnFirstPoll: true,
       timeline: simpleTimeline(1200, {
         status: 'FAILED',
         statusReason: 'Import failed: 3 files could not be parsed',
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
       }),
     }),
   ];
-  process.stdout.write(`Neptune Analytics stand-in listening at ${endpoint} (time scale ${values['time-scale']})\n`);
+  process.stdout.write(
+    `Neptune Analytics stand-in listening at ${endpoint} (time scale ${values['time-scale']}; each import starts when first polled)\n`,
+  );
   for (const task of tasks) process.stdout.write(`  ${task.taskId}: ends ${task.timeline.outcome.status}\n`);
   process.stdout.write(
     `\nTry: AWS_ENDPOINT_URL_NEPTUNE_GRAPH=${endpoint} npm run local -- --task-id ${tasks[0].taskId} --time-scale ${values['time-scale']}\n`,

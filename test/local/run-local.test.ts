@@ -61,7 +61,7 @@ describe('npm run local', () => {
   afterAll(async () => standIn.stop());
 
   test('GIVEN a running import WHEN watched at --time-scale 0.001 THEN stdout holds one JSON line per event, the last terminal, and it exits 0', async () => {
-    const task = standIn.addTask({ timeline: simpleTimeline(3600) });
+    const task = standIn.addTask({ timeline: simpleTimeline(3600), startOnFirstPoll: true });
 
     const run = await runLocal(
       ['--task-id', task.taskId, '--time-scale', String(TIME_SCALE), '--emit-status-changes'],
