@@ -63,7 +63,10 @@ export interface ImportTaskDetailsSnapshot {
   readonly dictionaryEntryCount?: number;
 }
 
-/** The whole `GetImportTask` answer, as JSON. Fields the service adds later are carried through unchanged. */
+/**
+ * The whole `GetImportTask` answer, as JSON, as the AWS SDK bundled in the poll function reads it;
+ * fields of the wrong type are converted (a number sent as a string) or dropped.
+ */
 export interface ImportTaskSnapshot {
   /** Import task id (`t-…`). */
   readonly taskId: string;

@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { NeptuneImportTaskPoller, type NeptuneImportTaskPollerProps } from './neptune-import-task-poller';
+import { PollerPropsValidationError } from './validation';
 
 /** Props of {@link NeptuneImportPollerStack}. */
 export interface NeptuneImportPollerStackProps extends StackProps {
@@ -30,6 +31,11 @@ export function pollerPropsFromContext(scope: Construct): NeptuneImportTaskPolle
     .map((id) => id.trim())
     .filter((id) => id !== '');
   const emit = contextText(scope, 'emitStatusChanges');
+  if (emit !== undefined && emit !== 'true' && emit !== 'false') {
+    throw new PollerPropsValidationError(
+      `Context value emitStatusChanges must be true or false; got ${JSON.stringify(emit)}.`,
+    );
+  }
   return {
     ...(busName === undefined ? {} : { eventBus: events.EventBus.fromEventBusName(scope, 'EventBus', busName) }),
     ...(source === undefined ? {} : { eventSource: source }),

@@ -102,7 +102,10 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
   describePollFailure.next(publishOutcome);
 
   const wait = new sfn.Wait(scope, names.wait, { time: sfn.WaitTime.secondsPath('$.waitSeconds') }).next(poll);
-  const publishStatusChange = publishTask(scope, names.publishStatusChange, props).next(wait);
+  // A progress event that cannot be put after its retries is given up; the watch, and its terminal event, go on.
+  const publishStatusChange = publishTask(scope, names.publishStatusChange, props)
+    .addCatch(wait, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD })
+    .next(wait);
 
   const continued = new sfn.Succeed(scope, names.continued);
   const continueAsNew = new sfn.CustomState(scope, names.continueAsNew, {

@@ -21,7 +21,8 @@ Options:
   --task-id <id>          the import task to watch (t- and ten lower-case letters or digits)
   --graph-id <id>         the task's graph, if known
   --timeout <n>s|m|h|d    monitoring timeout (default: the construct's, 7d)
-  --time-scale <factor>   speed of every wait and deadline; 0.001 makes a minute last 60 ms (default 1)
+  --time-scale <factor>   share of each wait actually waited, above 0 and at most 1; deadlines run on
+                          the same compressed clock (0.001: a minute's wait lasts 60 ms; default 1)
   --emit-status-changes   also print an event on every status change
   --log-level <level>     DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   --help                  this text
@@ -44,7 +45,9 @@ export function parseDurationSeconds(text: string): number {
       `--timeout takes a number and a unit (s, m, h or d), like 90s, 15m, 6h or 2d; got ${JSON.stringify(text)}`,
     );
   const seconds = Math.round(Number(match[1]) * UNIT_SECONDS[match[2]]);
-  if (seconds < 60) throw new UsageError(`--timeout must be at least 1 minute (60s); got ${text}`);
+  if (seconds < 60 || seconds > 365 * 86_400) {
+    throw new UsageError(`--timeout must be from 1 minute (60s) to 365 days (365d); got ${text}`);
+  }
   return seconds;
 }
 
@@ -74,8 +77,10 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs | undef
     throw new UsageError('--task-id is required, like --task-id t-0123456789');
   const scaleText = values['time-scale'];
   const timeScale = scaleText === undefined ? 1 : Number(scaleText);
-  if (!(Number.isFinite(timeScale) && timeScale > 0)) {
-    throw new UsageError(`--time-scale takes a number greater than 0, like 0.001; got ${JSON.stringify(scaleText)}`);
+  if (!(Number.isFinite(timeScale) && timeScale > 0 && timeScale <= 1)) {
+    throw new UsageError(
+      `--time-scale takes a number above 0 and at most 1, like 0.001; got ${JSON.stringify(scaleText)}`,
+    );
   }
   const logLevel = String(values['log-level'] ?? 'INFO').toUpperCase();
   if (!['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'].includes(logLevel)) {

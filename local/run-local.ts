@@ -5,8 +5,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
 import { createNeptuneGraphClient } from '../lambda/poll/fetch-import-task';
+import { PollerPropsValidationError } from '../lib/validation';
 import { LOCAL_USAGE, parseLocalRunArgs, UsageError, type LocalRunArgs } from './cli-args';
-import { ScaledClock } from './clock';
+import { FastForwardClock } from './clock';
 import { createLocalPoller } from './local-environment';
 import { eventLine, reserveStdoutForEvents } from './stdio';
 
@@ -47,7 +48,7 @@ async function checkRegion(): Promise<void> {
 export async function runLocal(args: LocalRunArgs, printLine: (line: string) => void): Promise<number> {
   await prepareSdkEnvironment();
   await checkRegion();
-  const clock = new ScaledClock(args.timeScale);
+  const clock = new FastForwardClock(args.timeScale);
   const poller = createLocalPoller({
     clock,
     logLevel: args.logLevel,
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     }
     process.exitCode = await runLocal(args, printLine);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof PollerPropsValidationError)) throw error;
     process.stderr.write(`${error.message}\n\n${LOCAL_USAGE}\n`);
     process.exitCode = EXIT.usage;
   }

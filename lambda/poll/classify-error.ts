@@ -97,6 +97,23 @@ export function isThrottled(error: unknown): boolean {
   );
 }
 
+/** The SDK's note appended to deserialization errors, which points at a field events do not carry. */
+const SDK_DESERIALIZATION_NOTE =
+  /\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\.?/;
+
+/** A message fit for an event: the SDK's note removed, control and binary characters replaced, spaces folded. */
+export function cleanMessage(message: string): string {
+  return (
+    message
+      .replace(SDK_DESERIALIZATION_NOTE, '')
+      // Control characters and U+FFFD, which stands for bytes that were not text.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
+}
+
 /** Name, message and HTTP status of any thrown value, for logs and events. */
 export function summarizeError(error: unknown): ErrorSummary {
   const like = asErrorLike(error);
@@ -108,7 +125,9 @@ export function summarizeError(error: unknown): ErrorSummary {
         : typeof error === 'object' && error !== null
           ? 'Error'
           : typeof error;
-  const rawMessage = typeof like.message === 'string' ? like.message : typeof error === 'string' ? error : '';
+  const rawMessage = cleanMessage(
+    typeof like.message === 'string' ? like.message : typeof error === 'string' ? error : '',
+  );
   const httpStatusCode = httpStatusOf(error);
   return {
     name,

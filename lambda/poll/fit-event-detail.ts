@@ -33,11 +33,11 @@ function setAt(root: Json, path: readonly string[], value: Json): void {
   node[path[path.length - 1]] = value;
 }
 
-/** Paths of every string leaf in objects below `root`, longest first. */
+/** Paths of every string leaf in objects below `root`, the most bytes first. */
 function stringLeavesByLength(root: Json): string[][] {
   const leaves: { path: string[]; length: number }[] = [];
   const visit = (node: Json, path: string[]): void => {
-    if (typeof node === 'string') leaves.push({ path, length: node.length });
+    if (typeof node === 'string') leaves.push({ path, length: jsonBytes(node) });
     else if (typeof node === 'object' && node !== null && !Array.isArray(node)) {
       for (const [key, child] of Object.entries(node)) visit(child, [...path, key]);
     }
@@ -46,17 +46,36 @@ function stringLeavesByLength(root: Json): string[][] {
   return leaves.sort((a, b) => b.length - a.length).map((leaf) => leaf.path);
 }
 
-/** Cuts `text` to at most `keep` UTF-16 units without splitting a surrogate pair. */
-function cutText(text: string, keep: number): string {
-  let end = Math.max(0, Math.min(text.length, keep));
-  if (end > 0 && end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1])) end -= 1;
+/** A string cut short keeps at least this many characters. */
+const MIN_KEEP = 64;
+
+/** Bytes `text` takes as a JSON string, quotes and escapes included. */
+function jsonBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text), 'utf8');
+}
+
+/**
+ * The longest prefix of `text`, marked as cut, that takes at most `budget` bytes as JSON (but
+ * never fewer than {@link MIN_KEEP} characters), without splitting a surrogate pair.
+ */
+function cutToBytes(text: string, budget: number): string {
+  let low = Math.min(MIN_KEEP, text.length);
+  let high = text.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (jsonBytes(text.slice(0, middle) + TRUNCATION_MARKER) <= budget) low = middle;
+    else high = middle - 1;
+  }
+  let end = low;
+  if (end > 0 && /[\uD800-\uDBFF]/.test(text[end - 1])) end -= 1;
   return text.slice(0, end) + TRUNCATION_MARKER;
 }
 
 /**
  * Returns `detail`, or a copy cut down to `maxBytes` of JSON, with the dotted paths of the
- * fields that were cut. `errorDetails` goes first, then the longest strings; untouched fields
- * are kept whole. Identity fields (`taskId`, `status`, …) are short and never reached first.
+ * fields that were cut. `errorDetails` goes first, then the longest strings, each cut just
+ * enough; untouched fields are kept whole. If no string is left to cut, the answer is reduced to
+ * its task id and status.
  */
 export function fitEventDetail<T extends object>(
   detail: T,
@@ -66,26 +85,26 @@ export function fitEventDetail<T extends object>(
 
   const copy = JSON.parse(JSON.stringify(detail)) as Json;
   const truncated = new Set<string>();
-  const cutOnce = (path: readonly string[]): boolean => {
+  const exhausted = new Set<string>();
+  const cuttable = (path: readonly string[]): boolean => {
     const value = getAt(copy, path);
-    if (typeof value !== 'string' || value.length <= 64) return false;
-    const excess = byteLength(copy) - maxBytes;
-    if (excess <= 0) return false;
-    const keep = Math.max(64, value.length - excess - TRUNCATION_MARKER.length - 16);
-    setAt(copy, path, cutText(value, keep));
-    truncated.add(path.join('.'));
-    return true;
+    return (
+      typeof value === 'string' && value.length > MIN_KEEP + TRUNCATION_MARKER.length && !exhausted.has(path.join('.'))
+    );
   };
-
-  for (const path of PREFERRED_CUTS) {
-    while (byteLength(copy) > maxBytes && cutOnce(path));
-  }
-  while (byteLength(copy) > maxBytes) {
-    const longest = stringLeavesByLength(copy).find((path) => {
-      const value = getAt(copy, path);
-      return typeof value === 'string' && value.length > 64 + TRUNCATION_MARKER.length;
-    });
-    if (longest === undefined || !cutOnce(longest)) break;
+  for (;;) {
+    const excess = byteLength(copy) - maxBytes;
+    if (excess <= 0) break;
+    const path = PREFERRED_CUTS.find(cuttable) ?? stringLeavesByLength(copy).find(cuttable);
+    if (path === undefined) break;
+    const value = getAt(copy, path) as string;
+    const cut = cutToBytes(value, jsonBytes(value) - excess);
+    if (cut.length >= value.length) {
+      exhausted.add(path.join('.'));
+      continue;
+    }
+    setAt(copy, path, cut);
+    truncated.add(path.join('.'));
   }
   if (byteLength(copy) > maxBytes && typeof copy === 'object' && copy !== null && !Array.isArray(copy)) {
     const task = copy.importTask;

@@ -103,7 +103,9 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
     let step: PollStepRecord;
     try {
       const answer = await deps.fetchImportTask(watch.taskId);
-      const task = toImportTaskSnapshot(answer, watch.taskId);
+      const { task, adjusted } = toImportTaskSnapshot(answer, watch.taskId);
+      if (adjusted.length > 0)
+        logger.warn('GetImportTask answered fields of the wrong type; converted or dropped', { adjusted });
       logger.info('GetImportTask answered', {
         status: task.status,
         progressPercentage: task.importTaskDetails?.progressPercentage,

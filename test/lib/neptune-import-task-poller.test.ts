@@ -222,11 +222,19 @@ describe('NeptuneImportTaskPoller', () => {
       });
     });
 
-    test('THEN the construct exposes what it creates', () => {
-      expect(poller.apiCallRule).toBeDefined();
-      expect(poller.watchRequestRule).toBeDefined();
+    test('THEN the construct exposes the very resources it creates', () => {
+      const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+      const typeOf = (construct: { node: { defaultChild?: unknown } }) =>
+        resources[stack.getLogicalId(construct.node.defaultChild as never)]?.Type;
+      expect(typeOf(poller.stateMachine)).toBe('AWS::StepFunctions::StateMachine');
+      expect(typeOf(poller.pollFunction)).toBe('AWS::Lambda::Function');
+      expect(typeOf(poller.startFunction)).toBe('AWS::Lambda::Function');
+      expect(typeOf(poller.apiCallRule!)).toBe('AWS::Events::Rule');
+      expect(typeOf(poller.watchRequestRule!)).toBe('AWS::Events::Rule');
+      for (const logGroup of [poller.stateMachineLogGroup, poller.pollLogGroup, poller.startLogGroup]) {
+        expect(typeOf(logGroup)).toBe('AWS::Logs::LogGroup');
+      }
       expect(poller.eventSource).toBe('neptune-import-poller');
-      expect(poller.stateMachineLogGroup).toBeDefined();
     });
   });
 

@@ -47,9 +47,11 @@ describe('npm run local arguments', () => {
   test.each([
     [[], /--task-id is required/],
     [['--task-id', 't-0123456789', '--timeout', '10'], /--timeout takes a number and a unit.*got "10"/],
-    [['--task-id', 't-0123456789', '--timeout', '30s'], /at least 1 minute/],
-    [['--task-id', 't-0123456789', '--time-scale', '0'], /--time-scale takes a number greater than 0.*got "0"/],
+    [['--task-id', 't-0123456789', '--timeout', '30s'], /from 1 minute \(60s\) to 365 days/],
+    [['--task-id', 't-0123456789', '--time-scale', '0'], /--time-scale takes a number above 0 and at most 1.*got "0"/],
     [['--task-id', 't-0123456789', '--bogus'], /Unknown option '--bogus'/],
+    [['--task-id', 't-0123456789', '--timeout', '400d'], /to 365 days \(365d\); got 400d/],
+    [['--task-id', 't-0123456789', '--time-scale', '2'], /at most 1/],
   ])('fails when given %j', (argv, message) => {
     expect(() => parseLocalRunArgs(argv)).toThrow(UsageError);
     expect(() => parseLocalRunArgs(argv)).toThrow(message);

@@ -107,7 +107,9 @@ describe('the poll function inside the state machine', () => {
   const pollerWith = (pollHandler: PollHandler, props = {}) =>
     new LocalPoller({ synthesized: synthesizeOnce(props), pollHandler, clock });
 
-  test('GIVEN its history accounting THEN it equals the history each execution made, publishing, retrying and continuing', async () => {
+  // Each state's events count as in a Step Functions history (HISTORY_EVENTS_PER_STATE); this checks that the
+  // poll function accounts for exactly the states each execution went through, whatever path it took.
+  test('GIVEN its history accounting THEN it counts the states each execution went through, publishing, retrying and continuing', async () => {
     const task = standIn.addTask({ timeline: simpleTimeline(6 * 3600) });
     standIn.injectFaults(task.taskId, { kind: 'error', status: 500, errorType: 'InternalServerException' });
     const decisions: PollDecision[] = [];

@@ -303,4 +303,55 @@ describe('the deployed state machine, run locally', () => {
     expect(executions[0].status).toBe('FAILED');
     expect(executions[0].error?.name).toBe('EventBridge.FailedEntry');
   });
+
+  test('GIVEN EventBridge refuses every progress event THEN they are given up, and the terminal event still ends the watch', async () => {
+    harness = await startHarness({
+      synthesized: synthesizeOnce({ emitStatusChanges: true }),
+      putEventsVerdict: (entry) =>
+        (entry.Detail as { terminal?: boolean }).terminal === true ? undefined : 'ThrottlingException',
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
+
+    const { events, executions } = await harness.poller.watch({ taskId: task.taskId });
+
+    expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(events.map((e) => [e.Detail.status, e.Detail.terminal])).toEqual([['SUCCEEDED', true]]);
+  });
+
+  test('GIVEN a status in lower case THEN it is read in upper case, so succeeded ends the watch', async () => {
+    harness = await startHarness();
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(600) });
+    harness.standIn.injectFaults(task.taskId, { kind: 'edit', edit: (answer) => ({ ...answer, status: 'succeeded' }) });
+
+    const { events } = await harness.poller.watch({ taskId: task.taskId });
+
+    expect(events).toHaveLength(1);
+    expect(events[0].Detail).toMatchObject({ status: 'SUCCEEDED', terminal: true, pollCount: 1 });
+  });
+
+  test('GIVEN fields of the wrong type THEN numbers sent as strings are converted, the rest dropped, and the event still matches its schema', async () => {
+    harness = await startHarness();
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(600) });
+    harness.standIn.injectFaults(task.taskId, {
+      kind: 'edit',
+      edit: (answer) => ({
+        ...answer,
+        status: 'SUCCEEDED',
+        attemptNumber: '2',
+        statusReason: { nested: true },
+        importTaskDetails: { ...(answer.importTaskDetails as object), progressPercentage: '100', errorCount: 'many' },
+      }),
+    });
+
+    const { events } = await harness.poller.watch({ taskId: task.taskId });
+
+    expect(events).toHaveLength(1);
+    expect(events[0].Detail).toMatchObject({ attemptNumber: 2, progressPercentage: 100, statusReason: null });
+    const importTask = events[0].Detail.importTask as {
+      statusReason?: unknown;
+      importTaskDetails: Record<string, unknown>;
+    };
+    expect(importTask.statusReason).toBeUndefined();
+    expect(importTask.importTaskDetails.errorCount).toBeUndefined();
+  });
 });

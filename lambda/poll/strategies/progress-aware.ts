@@ -2,18 +2,20 @@
  * Progress-aware polling: estimate when the import will end from its progress and poll just
  * before and after that moment, instead of guessing.
  *
- * - While the import reports progress, the remaining time is estimated from the faster of two
- *   rates (since the phase began, and since the previous poll) and the next poll comes after a
+ * - While the import reports progress, the remaining time is estimated from the fastest of three
+ *   rates (since the phase began, since the previous poll, and before a stall) and the next poll comes after a
  *   share (`approachFactor`) of it: waits shrink geometrically as the end nears, down to
  *   `minWaitSeconds`, the interval at which the end itself is caught.
  * - In phases without progress (INITIALIZING, ANALYZING_DATA, REPROVISIONING, statuses this code
  *   does not know, or IMPORTING at 0 %) the wait grows with the time already spent in the phase
  *   (`idleFactor`).
  * - ROLLING_BACK and CANCELLING end the import soon: poll at `minWaitSeconds`.
- * - Guards: a stall lowers the rate and lengthens the waits; a jump raises it; progress that goes
- *   back, a new `attemptNumber` or a new phase start the estimate again; before a rate has been
- *   measured between two polls of the same phase, the wait is at most half the time since the
- *   previous poll. Every wait lies between the minimum and maximum, and is jittered.
+ * - Guards: during a stall the pace seen before it is kept (progress may resume at any moment),
+ *   so waits do not stretch; a jump raises the pace; progress that falls back by more than ten
+ *   points, a new `attemptNumber` or a new phase start the estimate again; with one sample of a
+ *   phase the wait is at most a tenth of the time since the previous poll; and no wait looks
+ *   further ahead than the phase has been watched (`idleFactor`). Every wait lies between the
+ *   minimum and maximum, and is jittered.
  */
 import type { ProgressAwarePollingConfig } from '../../../lib/poller-config';
 import { applyJitter, toWaitSeconds, type WaitAnswer, type WaitQuestion } from './strategy';

@@ -1,5 +1,6 @@
 import {
   classifyPollError,
+  cleanMessage,
   MalformedImportTaskError,
   PollRequestTimeoutError,
   summarizeError,
@@ -74,5 +75,15 @@ describe('summarizeError', () => {
 
   test('names non-errors by their type', () => {
     expect(summarizeError('oops')).toEqual({ name: 'string', message: 'oops' });
+  });
+});
+
+describe('cleanMessage', () => {
+  test("drops the SDK's note and the bytes that were not text, and folds spaces", () => {
+    expect(
+      cleanMessage(
+        'Unexpected token \u001f\ufffd in JSON at position 0\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      ),
+    ).toBe('Unexpected token in JSON at position 0');
   });
 });
