@@ -86,7 +86,6 @@ async function main(): Promise<void> {
   const synthesized = synthesizePoller({ emitStatusChanges: true });
   out('  Poller: synthesized from NeptuneImportTaskPoller (emitStatusChanges: true), run in aws-local-stepfunctions');
   const clock = new ScaledClock(1 / SIMULATED_SECONDS_PER_SECOND);
-  const startedAt = clock.now();
   const neptune = new NeptuneGraphStandIn({
     now: () => clock.now(),
     timelineForStartedImport: (request) =>
@@ -157,6 +156,7 @@ async function main(): Promise<void> {
   });
 
   out('Triggers:');
+  const startedAt = clock.now();
   const importOk = await neptuneClient.send(
     new StartImportTaskCommand({
       graphIdentifier: DEMO_GRAPH,
