@@ -35,19 +35,19 @@ export function benchmarkStrategies(): ScheduleFactory[] {
     pollerSchedule(
       'fixed-30s',
       'Every 30 s (the Airflow Neptune Analytics operator default)',
-      PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }).config,
+      PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
     ),
     cliWaiter,
     sdkWaiter,
     pollerSchedule(
       'capped-exponential',
       'PollingStrategy.exponential(): 30 s, ×1.5 per poll, at most 15 min',
-      PollingStrategy.exponential().config,
+      PollingStrategy.exponential(),
     ),
     pollerSchedule(
       'default',
       'PollingStrategy.progressAware(): the construct default',
-      PollingStrategy.progressAware().config,
+      PollingStrategy.progressAware(),
     ),
   ];
 }

@@ -2,10 +2,10 @@
  * The polling schedules compared: the poller's own strategies run through the very decision
  * code of the poll function, and the published schedules of the alternatives.
  */
-import type { WatchState } from '../lambda/poll/contract';
-import { afterAnswer } from '../lambda/poll/decide';
+import { afterAnswer, startFrom } from '../lambda/poll/decide';
 import type { ImportTaskSnapshot } from '../lib/events';
-import type { PollerConfig, PollingStrategyConfig } from '../lib/poller-config';
+import { pollerConfigOf } from '../lib/neptune-import-task-poller';
+import type { PollingStrategy } from '../lib/polling-strategy';
 import type { ImportState } from '../local/import-timeline';
 
 /** What a schedule does after an answer that is not terminal. */
@@ -24,31 +24,16 @@ export interface ScheduleFactory {
   create(random: () => number, watchStartedAt: number): WatchSchedule;
 }
 
-/** The poller itself with `polling`: each step is the poll function's own decision. */
-export function pollerSchedule(name: string, description: string, polling: PollingStrategyConfig): ScheduleFactory {
-  const config: PollerConfig = {
-    timeoutSeconds: 7 * 86_400,
-    polling,
-    errorRetry: { maxAttempts: 10, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
-    emitStatusChanges: false,
-    historyEventBudget: 20_000,
-  };
+/** The poller itself, with its defaults and `pollingStrategy`: each step is the poll function's own decision. */
+export function pollerSchedule(name: string, description: string, pollingStrategy: PollingStrategy): ScheduleFactory {
+  const config = pollerConfigOf({ pollingStrategy });
   return {
     name,
     description,
     create(random, watchStartedAt) {
-      let watch: WatchState = {
-        taskId: 't-benchmark0',
-        graphId: null,
-        watchStartedAt,
-        deadline: watchStartedAt + config.timeoutSeconds * 1000,
-        pollCount: 0,
-        consecutiveErrors: 0,
-        lastStatus: null,
-        generation: 0,
-        historyEvents: 1,
-        strategyMemory: {},
-      };
+      const start = startFrom({ taskId: 't-benchmark0' }, config, watchStartedAt);
+      if (start.kind !== 'watch') throw new Error('The benchmark task id is refused');
+      let watch = start.watch;
       return {
         next(now, state, elapsedSeconds) {
           watch = { ...watch, pollCount: watch.pollCount + 1 };
@@ -57,7 +42,7 @@ export function pollerSchedule(name: string, description: string, polling: Polli
             status: state.status,
             attemptNumber: state.attemptNumber,
             importTaskDetails: {
-              status: state.phaseStatus,
+              status: state.status,
               progressPercentage: state.progressPercentage,
               timeElapsedSeconds: Math.floor(elapsedSeconds),
             },

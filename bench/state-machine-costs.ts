@@ -4,11 +4,8 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { PollingStrategy } from '../lib/polling-strategy';
-import { SteppingClock } from '../local/clock';
 import { simpleTimeline } from '../local/import-timeline';
-import { createLocalPoller, standInNeptuneClient } from '../local/local-environment';
-import { NeptuneGraphStandIn } from '../local/neptune-graph-standin';
-import { synthesizePoller } from '../local/synthesized-poller';
+import { startStandInRun } from '../local/local-environment';
 
 /** A linear cost: `perPoll × polls + perWatch`. */
 export interface LinearCost {
@@ -26,15 +23,8 @@ export interface StateMachineCosts {
 
 /** Watches two imports of different lengths, polling every minute, and fits a line through what they cost. */
 export async function measureStateMachineCosts(): Promise<StateMachineCosts> {
-  const clock = new SteppingClock();
-  const standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
-  const client = standInNeptuneClient(await standIn.start());
-  const poller = createLocalPoller({
-    clock,
-    synthesized: synthesizePoller({
-      pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 }),
-    }),
-    neptuneClient: client,
+  const { standIn, poller, stop } = await startStandInRun({
+    props: { pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 }) },
     logLevel: 'SILENT',
   });
   const samples = [];
@@ -47,8 +37,7 @@ export async function measureStateMachineCosts(): Promise<StateMachineCosts> {
       historyEvents: executions.reduce((sum, e) => sum + e.historyEvents, 0),
     });
   }
-  await standIn.stop();
-  client.destroy();
+  await stop();
   const [a, b] = samples;
   const fit = (key: 'transitions' | 'historyEvents'): LinearCost => {
     const perPoll = (b[key] - a[key]) / (b.polls - a.polls);

@@ -75,6 +75,16 @@ function progressUntil(points: readonly [number, number][], share: number): [num
   return kept.length > 0 ? kept : [[0, 0]];
 }
 
+/** A first attempt's IMPORTING phase, cut off at `share` of the `seconds` it would have taken. */
+function importingUntil(random: () => number, seconds: number, share: number): ImportPhase {
+  return {
+    status: 'IMPORTING',
+    seconds: seconds * share,
+    progress: progressUntil(importingProgress(random), share),
+    attemptNumber: 1,
+  };
+}
+
 function generateImport(random: () => number, options: WorkloadOptions): SimulatedImport {
   const total = logUniform(random, options.minSeconds, options.maxSeconds);
   const initializing = Math.max(30, total * uniform(random, 0.02, 0.06));
@@ -94,12 +104,7 @@ function generateImport(random: () => number, options: WorkloadOptions): Simulat
       timeline: {
         phases: [
           ...head,
-          {
-            status: 'IMPORTING',
-            seconds: importing * share,
-            progress: progressUntil(importingProgress(random), share),
-            attemptNumber: 1,
-          },
+          importingUntil(random, importing, share),
           { status: 'ROLLING_BACK', seconds: uniform(random, 60, 600), attemptNumber: 1 },
         ],
         outcome: { status: 'FAILED', statusReason: 'Import failed', errorCount: 1, errorDetails: 'simulated failure' },
@@ -114,12 +119,7 @@ function generateImport(random: () => number, options: WorkloadOptions): Simulat
       timeline: {
         phases: [
           ...head,
-          {
-            status: 'IMPORTING',
-            seconds: importing * share,
-            progress: progressUntil(importingProgress(random), share),
-            attemptNumber: 1,
-          },
+          importingUntil(random, importing, share),
           { status: 'REPROVISIONING', seconds: uniform(random, 120, 900), attemptNumber: 2 },
           {
             status: 'IMPORTING',

@@ -1,6 +1,7 @@
 export * from './event-patterns';
 export * from './event-schemas';
 export * from './events';
+export * from './identifiers';
 export * from './neptune-import-poller-stack';
 export * from './neptune-import-task-poller';
 export * from './poller-alarms';

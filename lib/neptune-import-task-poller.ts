@@ -16,6 +16,7 @@ import {
 } from './event-patterns';
 import { DEFAULT_EVENT_SOURCE } from './events';
 import { prebuiltHandlerCode } from './handler-code';
+import { isGraphId } from './identifiers';
 import { PollerAlarms } from './poller-alarms';
 import type { PollerConfig } from './poller-config';
 import { PollerDashboard } from './poller-dashboard';
@@ -181,7 +182,6 @@ export interface NeptuneImportTaskPollerProps {
 }
 
 const ONE_YEAR = Duration.days(365);
-const GRAPH_ID = /^g-[a-z0-9]{10}$/;
 
 function validateProps(props: NeptuneImportTaskPollerProps): void {
   const source = props.eventSource;
@@ -204,7 +204,7 @@ function validateProps(props: NeptuneImportTaskPollerProps): void {
         'graphIds is empty, which would watch nothing; leave it out to watch every graph, or name at least one graph.',
       );
     }
-    const bad = props.graphIds.filter((id) => !Token.isUnresolved(id) && !GRAPH_ID.test(id));
+    const bad = props.graphIds.filter((id) => !Token.isUnresolved(id) && !isGraphId(id));
     if (bad.length > 0) {
       throw new PollerPropsValidationError(
         `graphIds must be graph ids (g- and ten lower-case letters or digits); got ${bad.map((id) => JSON.stringify(id)).join(', ')}.`,
@@ -265,6 +265,25 @@ function validateProps(props: NeptuneImportTaskPollerProps): void {
   }
 }
 
+const DEFAULT_MONITORING_TIMEOUT = Duration.days(7);
+
+/** The settings the poll function receives from a poller with `props`, defaults filled in. */
+export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfig {
+  const retry = props.pollErrorRetry ?? {};
+  return {
+    timeoutSeconds: (props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT).toSeconds(),
+    polling: (props.pollingStrategy ?? PollingStrategy.progressAware()).config,
+    errorRetry: {
+      maxAttempts: retry.maxAttempts ?? 10,
+      initialIntervalSeconds: (retry.initialInterval ?? Duration.seconds(2)).toSeconds(),
+      maxIntervalSeconds: (retry.maxInterval ?? Duration.minutes(5)).toSeconds(),
+      backoffRate: retry.backoffRate ?? 2,
+    },
+    emitStatusChanges: props.emitStatusChanges ?? false,
+    historyEventBudget: props.historyEventBudget ?? 20_000,
+  };
+}
+
 /**
  * Watches Amazon Neptune Analytics import tasks and puts one EventBridge event when each ends.
  *
@@ -315,22 +334,9 @@ export class NeptuneImportTaskPoller extends Construct {
     this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logLevel = props.logLevel ?? PollerLogLevel.INFO;
-    const timeout = props.monitoringTimeout ?? Duration.days(7);
-    const retry = props.pollErrorRetry ?? {};
+    const timeout = props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT;
     this.serviceName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
-
-    const config: PollerConfig = {
-      timeoutSeconds: timeout.toSeconds(),
-      polling: (props.pollingStrategy ?? PollingStrategy.progressAware()).config,
-      errorRetry: {
-        maxAttempts: retry.maxAttempts ?? 10,
-        initialIntervalSeconds: (retry.initialInterval ?? Duration.seconds(2)).toSeconds(),
-        maxIntervalSeconds: (retry.maxInterval ?? Duration.minutes(5)).toSeconds(),
-        backoffRate: retry.backoffRate ?? 2,
-      },
-      emitStatusChanges: props.emitStatusChanges ?? false,
-      historyEventBudget: props.historyEventBudget ?? 20_000,
-    };
+    const config = pollerConfigOf(props);
 
     this.pollLogGroup = new logs.LogGroup(this, 'PollLogGroup', { retention });
     this.pollFunction = this.createFunction('PollFunction', 'poll', this.pollLogGroup, logLevel, {

@@ -1,10 +1,8 @@
 import { WATCH_REQUEST_DETAIL_TYPE, type ImportTaskWatchRequestDetail } from './events';
+import { isGraphId, isTaskId } from './identifiers';
 
 /** The `source` a watch request gets unless the producer names its own. */
 export const DEFAULT_WATCH_REQUEST_SOURCE = 'neptune-import-poller.watch-request';
-
-const TASK_ID = /^t-[a-z0-9]{10}$/;
-const GRAPH_ID = /^g-[a-z0-9]{10}$/;
 
 /** A watch request names a task or graph id in the wrong format; the message shows the value. */
 export class InvalidWatchRequestError extends Error {
@@ -46,12 +44,12 @@ export interface WatchRequestEntry {
  * await eventBridge.send(new PutEventsCommand({ Entries: [watchRequestEntry({ taskId: 't-0123456789' })] }));
  */
 export function watchRequestEntry(options: WatchRequestOptions): WatchRequestEntry {
-  if (!TASK_ID.test(options.taskId)) {
+  if (!isTaskId(options.taskId)) {
     throw new InvalidWatchRequestError(
       `taskId must be t- and ten lower-case letters or digits; got ${JSON.stringify(options.taskId)}`,
     );
   }
-  if (options.graphId !== undefined && !GRAPH_ID.test(options.graphId)) {
+  if (options.graphId !== undefined && !isGraphId(options.graphId)) {
     throw new InvalidWatchRequestError(
       `graphId must be g- and ten lower-case letters or digits; got ${JSON.stringify(options.graphId)}`,
     );

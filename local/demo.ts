@@ -8,9 +8,8 @@ import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, TERMINAL_IMPORT_STATUSES, WATCH_REQUES
 import { ScaledClock } from './clock';
 import { matchesEventPattern } from './event-pattern';
 import type { ImportTimeline } from './import-timeline';
-import { createLocalPoller, createLocalStartHandler, standInNeptuneClient } from './local-environment';
+import { createLocalStartHandler, startStandInRun } from './local-environment';
 import type { PublishedEvent } from './local-poller';
-import { NeptuneGraphStandIn } from './neptune-graph-standin';
 import { StepFunctionsStandIn } from './step-functions-standin';
 import { LOCAL_REGION, synthesizePoller } from './synthesized-poller';
 
@@ -85,29 +84,26 @@ async function main(): Promise<void> {
   out('Neptune Analytics import poller: local demo (no AWS account needed)');
   const synthesized = synthesizePoller({ emitStatusChanges: true });
   out('  Poller: synthesized from NeptuneImportTaskPoller (emitStatusChanges: true), run in aws-local-stepfunctions');
-  const clock = new ScaledClock(1 / SIMULATED_SECONDS_PER_SECOND);
-  const neptune = new NeptuneGraphStandIn({
-    now: () => clock.now(),
-    timelineForStartedImport: (request) =>
-      String(request.source).includes('broken') ? FAILING_IMPORT : SUCCEEDING_IMPORT,
-  });
-  const neptuneEndpoint = await neptune.start();
-  const neptuneClient = standInNeptuneClient(neptuneEndpoint);
-
-  out(`  Neptune Analytics stand-in: ${neptuneEndpoint}; 1 s here is ${SIMULATED_SECONDS_PER_SECOND} s of import time`);
-  out();
-
   // Events that come while the triggers are still being listed wait for their own heading.
   const early: PublishedEvent[] = [];
   let eventsHeadingShown = false;
   const showEvent = (event: PublishedEvent): void => out(`  ${clockLabel(startedAt, event.Time)}  ${describe(event)}`);
-  const poller = createLocalPoller({
-    clock,
+  const run = await startStandInRun({
+    clock: new ScaledClock(1 / SIMULATED_SECONDS_PER_SECOND),
+    standIn: {
+      timelineForStartedImport: (request) =>
+        String(request.source).includes('broken') ? FAILING_IMPORT : SUCCEEDING_IMPORT,
+    },
     synthesized,
-    neptuneClient,
     logLevel: 'ERROR',
     onEvent: (event) => (eventsHeadingShown ? showEvent(event) : early.push(event)),
   });
+  const { clock, poller, neptuneClient, standIn: neptune } = run;
+  out(
+    `  Neptune Analytics stand-in: ${neptune.endpoint}; 1 s here is ${SIMULATED_SECONDS_PER_SECOND} s of import time`,
+  );
+  out();
+
   const stepFunctions = new StepFunctionsStandIn(poller, synthesized.stateMachineArn);
   const startHandler = createLocalStartHandler(await stepFunctions.start(), synthesized.stateMachineArn, 'ERROR');
 
@@ -244,7 +240,7 @@ async function main(): Promise<void> {
   out(`  Wall time: ${((Date.now() - wallStart) / 1000).toFixed(1)} s`);
 
   await stepFunctions.stop();
-  await neptune.stop();
+  await run.stop();
   if (problems.length > 0) {
     process.stderr.write(`Demo failed: ${problems.join('; ')}\n`);
     process.exitCode = 1;

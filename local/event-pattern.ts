@@ -166,6 +166,12 @@ export function matchesEventPattern(pattern: unknown, event: unknown): boolean {
   });
 }
 
+/** A CDK `EventPattern` as a rule holds it: CDK's `detailType` becomes `detail-type`. */
+export function rulePatternOf(pattern: object): Record<string, unknown> {
+  const { detailType, ...rest } = pattern as { detailType?: unknown };
+  return { ...rest, ...(detailType === undefined ? {} : { 'detail-type': detailType }) };
+}
+
 /** An EventBridge event as rules see it, from a PutEvents entry. */
 export function eventFromEntry(entry: {
   Source: string;

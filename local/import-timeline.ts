@@ -32,7 +32,6 @@ export interface ImportTimeline {
 /** What the import reports at one moment. */
 export interface ImportState {
   readonly status: string;
-  readonly phaseStatus: string;
   readonly progressPercentage: number;
   readonly attemptNumber: number;
   readonly ended: boolean;
@@ -66,7 +65,6 @@ export function importStateAt(timeline: ImportTimeline, elapsedSeconds: number):
       const share = phase.seconds === 0 ? 1 : (elapsedSeconds - start) / phase.seconds;
       return {
         status: phase.status,
-        phaseStatus: phase.status,
         progressPercentage: Math.floor(interpolate(phase.progress ?? [], Math.max(0, share))),
         attemptNumber,
         ended: false,
@@ -77,7 +75,6 @@ export function importStateAt(timeline: ImportTimeline, elapsedSeconds: number):
   }
   return {
     status: timeline.outcome.status,
-    phaseStatus: timeline.outcome.status,
     progressPercentage: timeline.outcome.status === 'SUCCEEDED' ? 100 : lastProgress,
     attemptNumber,
     ended: true,

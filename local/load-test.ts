@@ -7,12 +7,11 @@ import { Duration } from 'aws-cdk-lib';
 import { parseArgs } from 'node:util';
 import { TERMINAL_IMPORT_STATUSES } from '../lib/events';
 import { PollingStrategy } from '../lib/polling-strategy';
-import { ScaledClock, SteppingClock } from './clock';
+import { ScaledClock } from './clock';
 import { simpleTimeline, timelineSeconds, type ImportOutcome } from './import-timeline';
-import { createLocalPoller, standInNeptuneClient } from './local-environment';
-import { NeptuneGraphStandIn, type StandInTask } from './neptune-graph-standin';
+import { startStandInRun } from './local-environment';
+import type { StandInTask } from './neptune-graph-standin';
 import { logUniform, quantile, seededRandom } from './seeded-random';
-import { synthesizePoller } from './synthesized-poller';
 
 /** Settings of a load run. */
 export interface LoadTestOptions {
@@ -79,12 +78,13 @@ function peakPerSecond(times: readonly number[]): number {
 
 async function concurrentImports(options: LoadTestOptions) {
   const random = seededRandom(options.seed);
-  const synthesized = synthesizePoller();
-  const clock = new ScaledClock(options.timeScale);
-  const standIn = new NeptuneGraphStandIn({ now: () => clock.now(), maxRequestsPerSecond: options.rateLimit });
-  const endpoint = await standIn.start();
-  const client = standInNeptuneClient(endpoint, options.imports);
-  const poller = createLocalPoller({ clock, synthesized, neptuneClient: client, logLevel: 'SILENT' });
+  const run = await startStandInRun({
+    clock: new ScaledClock(options.timeScale),
+    standIn: { maxRequestsPerSecond: options.rateLimit },
+    maxSockets: options.imports,
+    logLevel: 'SILENT',
+  });
+  const { clock, standIn, poller } = run;
 
   const tasks: StandInTask[] = [];
   for (let i = 0; i < options.imports; i++) {
@@ -98,8 +98,7 @@ async function concurrentImports(options: LoadTestOptions) {
   const outcomes = await Promise.all(tasks.map((task) => poller.watch({ taskId: task.taskId, graphId: task.graphId })));
   const wallSeconds = (Date.now() - wallStart) / 1000;
   const simulatedSeconds = (clock.now() - simulatedStart) / 1000;
-  await standIn.stop();
-  client.destroy();
+  await run.stop();
 
   let exactlyOne = 0;
   let none = 0;
@@ -142,23 +141,14 @@ async function concurrentImports(options: LoadTestOptions) {
 
 /** One import polled every 30 s for as long as it takes to need `polls` polls, on a stepping clock. */
 async function longWatch(polls: number) {
-  const clock = new SteppingClock();
-  const standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
-  const endpoint = await standIn.start();
-  const client = standInNeptuneClient(endpoint);
-  const poller = createLocalPoller({
-    clock,
-    synthesized: synthesizePoller({
-      pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
-    }),
-    neptuneClient: client,
+  const { standIn, poller, stop } = await startStandInRun({
+    props: { pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }) },
     logLevel: 'SILENT',
   });
   const task = standIn.addTask({ timeline: simpleTimeline(polls * 30) });
   const started = Date.now();
   const outcome = await poller.watch({ taskId: task.taskId });
-  await standIn.stop();
-  client.destroy();
+  await stop();
   return {
     polls: standIn.pollsOf(task.taskId).length,
     executions: outcome.executions.length,

@@ -6,13 +6,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createNeptuneGraphClient, importTaskFetcher, REQUEST_HANDLER_OPTIONS } from '../lambda/poll/fetch-import-task';
-import { createPollHandler } from '../lambda/poll/poll-handler';
+import { createPollHandler, type PollHandler } from '../lambda/poll/poll-handler';
 import type { MetricDatum } from '../lambda/poll/poll-metrics';
 import { createStartHandler, type StartOutcome } from '../lambda/start/start-handler';
 import type { TriggerEvent } from '../lambda/start/watch-request-from-event';
 import type { NeptuneImportTaskPollerProps } from '../lib';
-import type { LocalClock } from './clock';
+import { SteppingClock, type LocalClock } from './clock';
 import { LocalPoller, type PublishedEvent } from './local-poller';
+import { NeptuneGraphStandIn, type NeptuneGraphStandInOptions } from './neptune-graph-standin';
 import { LOCAL_REGION, synthesizePoller, type SynthesizedPoller } from './synthesized-poller';
 
 /** Options of a local run. */
@@ -31,10 +32,12 @@ export interface LocalRunOptions {
   readonly putEventsVerdict?: (entry: Record<string, unknown>) => string | undefined;
   /** Receives the poll function's metrics; dropped by default. */
   readonly publishMetrics?: (data: readonly MetricDatum[]) => void;
+  /** Wraps the real poll handler, to make the function itself fail as Lambda might. */
+  readonly wrapPollHandler?: (handler: PollHandler) => PollHandler;
 }
 
 /** A logger like the deployed functions', at `level`. */
-export function localLogger(level: LocalRunOptions['logLevel'] = 'INFO'): Logger {
+function localLogger(level: LocalRunOptions['logLevel'] = 'INFO'): Logger {
   return new Logger({ serviceName: 'neptune-import-poller', logLevel: level });
 }
 
@@ -57,16 +60,17 @@ export function standInNeptuneClient(endpoint: string, maxSockets?: number): Nep
 export function createLocalPoller(options: LocalRunOptions): LocalPoller {
   const synthesized = options.synthesized ?? synthesizePoller(options.props);
   const { clock } = options;
+  const pollHandler = createPollHandler({
+    fetchImportTask: importTaskFetcher(options.neptuneClient ?? createNeptuneGraphClient()),
+    now: () => clock.now(),
+    random: options.random ?? Math.random,
+    logger: localLogger(options.logLevel),
+    publishMetrics: options.publishMetrics ?? (() => undefined),
+  });
   return new LocalPoller({
     synthesized,
     clock,
-    pollHandler: createPollHandler({
-      fetchImportTask: importTaskFetcher(options.neptuneClient ?? createNeptuneGraphClient()),
-      now: () => clock.now(),
-      random: options.random ?? Math.random,
-      logger: localLogger(options.logLevel),
-      publishMetrics: options.publishMetrics ?? (() => undefined),
-    }),
+    pollHandler: options.wrapPollHandler?.(pollHandler) ?? pollHandler,
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.putEventsVerdict === undefined ? {} : { putEventsVerdict: options.putEventsVerdict }),
   });
@@ -88,4 +92,43 @@ export function createLocalStartHandler(
     startExecution: (name, input) => client.send(new StartExecutionCommand({ stateMachineArn, name, input })),
     logger: localLogger(logLevel),
   });
+}
+
+/** Options of {@link startStandInRun}. */
+export interface StandInRunOptions extends Omit<LocalRunOptions, 'clock' | 'neptuneClient'> {
+  /** @default - a stepping clock: waits take no real time (one watch at a time) */
+  readonly clock?: LocalClock;
+  /** Settings of the stand-in, such as a request-rate limit. */
+  readonly standIn?: Omit<NeptuneGraphStandInOptions, 'now'>;
+  /** Connections the client may open at once, for many watches in one process. */
+  readonly maxSockets?: number;
+}
+
+/** A Neptune Analytics stand-in on loopback and the synthesized poller running against it, on one clock. */
+export interface StandInRun {
+  readonly clock: LocalClock;
+  readonly standIn: NeptuneGraphStandIn;
+  readonly poller: LocalPoller;
+  /** The poll function's client, pointed at the stand-in. */
+  readonly neptuneClient: NeptuneGraphClient;
+  /** Stops the stand-in and closes the client. */
+  readonly stop: () => Promise<void>;
+}
+
+/** Starts a stand-in and a local poller against it. */
+export async function startStandInRun(options: StandInRunOptions = {}): Promise<StandInRun> {
+  const clock = options.clock ?? new SteppingClock();
+  const standIn = new NeptuneGraphStandIn({ ...options.standIn, now: () => clock.now() });
+  const neptuneClient = standInNeptuneClient(await standIn.start(), options.maxSockets);
+  const poller = createLocalPoller({ ...options, clock, neptuneClient });
+  return {
+    clock,
+    standIn,
+    poller,
+    neptuneClient,
+    stop: async () => {
+      await standIn.stop();
+      neptuneClient.destroy();
+    },
+  };
 }

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { HISTORY_EVENTS_PER_STATE } from '../lambda/poll/history-accounting';
+import { HISTORY_EVENTS_PER_STATE, historyEventsOfState } from '../lambda/poll/history-accounting';
 import type { PollHandler } from '../lambda/poll/poll-handler';
-import { executionNameFor, isTaskId } from '../lambda/shared/identifiers';
+import { executionNameFor, isTaskId } from '../lib/identifiers';
 import type { LocalClock } from './clock';
 import { eventSchemaViolations } from './event-schema-validation';
 import type { SynthesizedPoller } from './synthesized-poller';
@@ -110,7 +110,7 @@ function checkPayload(value: unknown, what: string): void {
 }
 
 /** Reads a simple reference path (`$.a.b`) from `root`. */
-export function readPath(root: unknown, path: string): unknown {
+function readPath(root: unknown, path: string): unknown {
   if (path === '$') return root;
   if (!/^\$(\.[A-Za-z0-9_]+)+$/.test(path)) throw new Error(`Unsupported path ${path}`);
   return path
@@ -161,7 +161,7 @@ export class LocalPoller {
    * Starts an execution, as `StartExecution` does: a name in use by a running execution with
    * the same input returns that execution; any other use of a taken name is refused.
    */
-  startExecution(name: string, input: string, startedBy?: string): LocalExecution {
+  startExecution(name: string, input: string, parent?: LocalExecution): LocalExecution {
     const existing = this.executions.get(name);
     if (existing !== undefined) {
       if (existing.status === 'RUNNING' && existing.input === input) return existing;
@@ -173,7 +173,7 @@ export class LocalPoller {
       name,
       arn,
       input,
-      ...(startedBy === undefined ? {} : { startedBy }),
+      ...(parent === undefined ? {} : { startedBy: parent.arn }),
       status: 'RUNNING',
       stateTransitions: 0,
       historyEvents: 0,
@@ -182,9 +182,7 @@ export class LocalPoller {
       done: new Promise<void>((resolve) => (settle = resolve)),
     };
     this.executions.set(name, record);
-    if (startedBy !== undefined) {
-      for (const parent of this.executions.values()) if (parent.arn === startedBy) parent.children.push(record);
-    }
+    parent?.children.push(record);
     void this.run(record).finally(settle);
     return record;
   }
@@ -247,16 +245,14 @@ export class LocalPoller {
         case 'ExecutionFailed':
           record.historyEvents += E.executionEnd;
           break;
-        case 'StateEntered': {
+        case 'StateEntered':
           record.stateTransitions += 1;
-          const definition = state === undefined ? undefined : this.states[state.name];
-          const isLambda = typeof definition?.Resource === 'string' && definition.Resource.includes(':lambda:');
-          record.historyEvents += state?.type === 'Task' ? (isLambda ? E.lambdaTask : E.serviceTask) : E.choice;
+          if (state !== undefined)
+            record.historyEvents += historyEventsOfState(state.type, this.states[state.name]?.Resource);
           break;
-        }
         case 'StateRetried':
           record.stateTransitions += 1;
-          record.historyEvents += 3;
+          record.historyEvents += E.retriedAttempt;
           break;
         default:
           break;
@@ -355,7 +351,7 @@ export class LocalPoller {
     }
     const childInput = typeof request.Input === 'string' ? request.Input : JSON.stringify(request.Input ?? {});
     try {
-      const child = this.startExecution(String(request.Name), childInput, record.arn);
+      const child = this.startExecution(String(request.Name), childInput, record);
       return { ExecutionArn: child.arn, StartDate: new Date(this.options.clock.now()).toISOString() };
     } catch (error) {
       if (error instanceof ExecutionAlreadyExistsError) {

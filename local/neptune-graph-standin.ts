@@ -70,7 +70,7 @@ const IMPORT_TASK_PATH = /^\/importtasks\/([^/?]+)$/;
 const START_IMPORT_PATH = /^\/graphs\/([^/?]+)\/importtasks$/;
 
 /** A random id in the service's format: prefix and ten lower-case letters or digits. */
-export function randomNeptuneId(prefix: 't' | 'g'): string {
+function randomNeptuneId(prefix: 't' | 'g'): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return `${prefix}-${Array.from(randomBytes(10), (byte) => alphabet[byte % alphabet.length]).join('')}`;
 }
@@ -163,7 +163,7 @@ export class NeptuneGraphStandIn {
       roleArn: task.roleArn,
       status: state.status,
       importTaskDetails: {
-        status: state.phaseStatus,
+        status: state.status,
         startTime: Math.floor(task.startedAt / 1000),
         timeElapsedSeconds: Math.floor(elapsed),
         progressPercentage: state.progressPercentage,

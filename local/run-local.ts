@@ -12,7 +12,7 @@ import { createLocalPoller } from './local-environment';
 import { eventLine, reserveStdoutForEvents } from './stdio';
 
 /** Exit statuses of `npm run local`. */
-export const EXIT = { statusChange: 0, usage: 1, monitoringFailed: 2, executionFailed: 3 } as const;
+const EXIT = { statusChange: 0, usage: 1, monitoringFailed: 2, executionFailed: 3 } as const;
 
 /**
  * A loopback stand-in needs neither a region nor real credentials; placeholders let the SDK

@@ -9,7 +9,7 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { NeptuneImportPollerStack, type NeptuneImportTaskPollerProps } from '../lib';
 
 /** Account and region the local ARNs use. */
-export const LOCAL_ACCOUNT = '123456789012';
+const LOCAL_ACCOUNT = '123456789012';
 /** Region the local ARNs use. */
 export const LOCAL_REGION = 'us-east-1';
 
@@ -53,7 +53,7 @@ function asText(value: Json): string {
 }
 
 /** Resolves `Ref`, `Fn::GetAtt` and `Fn::Join` against local values. */
-export function resolveIntrinsics(value: Json, resources: Record<string, { Type?: string }>): Json {
+function resolveIntrinsics(value: Json, resources: Record<string, { Type?: string }>): Json {
   if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, resources));
   if (value === null || typeof value !== 'object') return value;
   if ('Ref' in value) {

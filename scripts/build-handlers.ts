@@ -7,7 +7,7 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import * as path from 'node:path';
 
 /** Where the prebuilt handlers go; the construct deploys them from here. */
-export const HANDLERS_OUT_DIR = path.join(__dirname, '..', 'assets', 'lambda');
+const HANDLERS_OUT_DIR = path.join(__dirname, '..', 'assets', 'lambda');
 
 /** The handlers and their entry points. */
 export const HANDLER_ENTRY_POINTS: Readonly<Record<string, string>> = {
@@ -15,8 +15,8 @@ export const HANDLER_ENTRY_POINTS: Readonly<Record<string, string>> = {
   start: path.join(__dirname, '..', 'lambda', 'start', 'index.ts'),
 };
 
-/** esbuild settings shared by the handlers and by any bundle measured beside them. */
-export const HANDLER_BUILD_OPTIONS: BuildOptions = {
+/** esbuild settings of every bundle: the handlers, and any bundle measured beside them. */
+const HANDLER_BUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',

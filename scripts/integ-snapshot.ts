@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 /** The integration test app. */
-export const INTEG_APP = path.join(__dirname, '..', 'test', 'integ.poller.ts');
+const INTEG_APP = path.join(__dirname, '..', 'test', 'integ.poller.ts');
 /** Its committed snapshot. */
 export const INTEG_SNAPSHOT_DIR = `${INTEG_APP}.snapshot`;
 

@@ -55,7 +55,7 @@ function asErrorLike(error: unknown): ErrorLike {
 }
 
 /** The HTTP status of the answer that caused `error`, when there was one. */
-export function httpStatusOf(error: unknown): number | undefined {
+function httpStatusOf(error: unknown): number | undefined {
   const status = asErrorLike(error).$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
 }

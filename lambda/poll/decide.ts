@@ -11,7 +11,7 @@ import {
   type ImportTaskStatusChangeDetail,
   type MonitoringFailureReason,
 } from '../../lib/events';
-import { describeInvalidTaskId, executionNameFor, isGraphId, isTaskId } from '../shared/identifiers';
+import { describeInvalidTaskId, executionNameFor, isGraphId, isTaskId } from '../../lib/identifiers';
 import type { ErrorSummary, PollErrorClass } from './classify-error';
 import type { ErrorRetryConfig, EventToPublish, PollDecision, PollerConfig, WatchState } from './contract';
 import { fitEventDetail } from './fit-event-detail';
@@ -165,9 +165,12 @@ function clampToDeadline(waitSeconds: number, watch: WatchState, now: number): n
 
 function waitDecision(watch: WatchState, waitSeconds: number, event: EventToPublish | undefined): PollDecision {
   const historyEvents = watch.historyEvents + pollCycleEvents(event !== undefined);
-  return event === undefined
-    ? { action: 'WAIT', waitSeconds, watch: { ...watch, historyEvents } }
-    : { action: 'WAIT', waitSeconds, watch: { ...watch, historyEvents }, event };
+  return { action: 'WAIT', waitSeconds, watch: { ...watch, historyEvents }, ...(event === undefined ? {} : { event }) };
+}
+
+/** The start of a TIMED_OUT message: how long the watch ran, and how many polls it sent. */
+function gaveUpAfter(watch: WatchState, now: number): string {
+  return `Gave up after ${Math.round((now - watch.watchStartedAt) / 1000)} s and ${watch.pollCount} polls`;
 }
 
 function statusChangeEvent(
@@ -218,7 +221,7 @@ export function afterAnswer(
   }
   const seen: WatchState = { ...watch, lastStatus: task.status };
   if (secondsLeft(watch, now) < 1) {
-    const message = `Gave up after ${Math.round((now - watch.watchStartedAt) / 1000)} s and ${watch.pollCount} polls: the task was still ${task.status}`;
+    const message = `${gaveUpAfter(watch, now)}: the task was still ${task.status}`;
     return monitoringFailed(seen, 'TIMED_OUT', message, now, null);
   }
   const details = task.importTaskDetails;
@@ -264,7 +267,7 @@ export function afterError(
     return monitoringFailed(watch, 'POLLING_ERROR', message, now, error);
   }
   if (secondsLeft(watch, now) < 1) {
-    const message = `Gave up after ${Math.round((now - watch.watchStartedAt) / 1000)} s and ${watch.pollCount} polls; the last poll failed with ${described}`;
+    const message = `${gaveUpAfter(watch, now)}; the last poll failed with ${described}`;
     return monitoringFailed(watch, 'TIMED_OUT', message, now, error);
   }
   const cap = retryIntervalCap(config.errorRetry, failures);

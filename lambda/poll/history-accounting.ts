@@ -15,11 +15,20 @@ export const HISTORY_EVENTS_PER_STATE = {
   choice: 2,
   /** WaitStateEntered, WaitStateExited. */
   wait: 2,
-  /** SucceedStateEntered, SucceedStateExited. */
+  /** SucceedStateEntered, SucceedStateExited (a Pass or Fail state makes two as well). */
   succeed: 2,
+  /** A task attempt that failed and is retried: the failure, and the next attempt's scheduled and started. */
+  retriedAttempt: 3,
   /** ExecutionSucceeded. */
   executionEnd: 1,
 } as const;
+
+/** History events of entering and leaving one state of `type`; tasks differ by whether they invoke Lambda. */
+export function historyEventsOfState(type: string, resource?: unknown): number {
+  if (type !== 'Task') return type === 'Wait' ? HISTORY_EVENTS_PER_STATE.wait : HISTORY_EVENTS_PER_STATE.choice;
+  const isLambda = typeof resource === 'string' && resource.includes(':lambda:');
+  return isLambda ? HISTORY_EVENTS_PER_STATE.lambdaTask : HISTORY_EVENTS_PER_STATE.serviceTask;
+}
 
 /** The history limit of a Standard execution. */
 export const STEP_FUNCTIONS_HISTORY_LIMIT = 25_000;

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { executionNameFor } from '../shared/identifiers';
+import { executionNameFor } from '../../lib/identifiers';
 import { watchRequestFromEvent, type TriggerEvent } from './watch-request-from-event';
 
 /** Starts an execution of the poller's state machine; resolves with its ARN. */

@@ -3,7 +3,7 @@ import {
   IMPORT_STARTING_API_CALLS,
   WATCH_REQUEST_DETAIL_TYPE,
 } from '../../lib/events';
-import { describeInvalidTaskId, isGraphId, isTaskId } from '../shared/identifiers';
+import { describeInvalidTaskId, isGraphId, isTaskId } from '../../lib/identifiers';
 
 /** The part of an EventBridge event the starter reads. */
 export interface TriggerEvent {

@@ -16,16 +16,10 @@ import {
   watchRequestEntry,
   watchRequestPattern,
 } from '../../lib';
-import { eventFromEntry, matchesEventPattern } from '../../local/event-pattern';
+import { eventFromEntry, matchesEventPattern, rulePatternOf } from '../../local/event-pattern';
 import { simpleTimeline } from '../../local/import-timeline';
 import type { PublishedEvent } from '../../local/local-poller';
 import { startHarness, synthesizeOnce } from '../support/harness';
-
-/** CDK writes `detailType` as `detail-type` in templates; rules see the latter. */
-function asRulePattern(pattern: object): Record<string, unknown> {
-  const { detailType, ...rest } = pattern as { detailType?: unknown };
-  return { ...rest, ...(detailType === undefined ? {} : { 'detail-type': detailType }) };
-}
 
 describe("rules for the poller's events", () => {
   let events: PublishedEvent[];
@@ -52,7 +46,7 @@ describe("rules for the poller's events", () => {
 
   const matching = (pattern: object) =>
     events
-      .filter((event) => matchesEventPattern(asRulePattern(pattern), eventFromEntry(event)))
+      .filter((event) => matchesEventPattern(rulePatternOf(pattern), eventFromEntry(event)))
       .map(outcomeOf)
       .sort();
 
@@ -114,17 +108,17 @@ describe('the rule methods', () => {
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')).map((r) => r.Properties);
     expect(rules).toContainEqual(
       expect.objectContaining({
-        EventPattern: asRulePattern(importSucceededPattern('com.example.imports', ['g-0123456789'])),
+        EventPattern: rulePatternOf(importSucceededPattern('com.example.imports', ['g-0123456789'])),
         Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^Inbox/), 'Arn'] } })],
       }),
     );
     expect(rules).toContainEqual(
-      expect.objectContaining({ EventPattern: asRulePattern(importFailedPattern('com.example.imports')) }),
+      expect.objectContaining({ EventPattern: rulePatternOf(importFailedPattern('com.example.imports')) }),
     );
     expect(rules).toContainEqual(
       expect.objectContaining({
         Description: 'every end',
-        EventPattern: asRulePattern(importEndedPattern('com.example.imports')),
+        EventPattern: rulePatternOf(importEndedPattern('com.example.imports')),
       }),
     );
     expect(rules).toContainEqual(expect.objectContaining({ Name: 'poller-gave-up' }));
@@ -147,8 +141,8 @@ describe('watchRequestEntry', () => {
       EventBusName: 'imports',
     });
     const event = eventFromEntry({ ...entry, Detail: JSON.parse(entry.Detail) });
-    expect(matchesEventPattern(asRulePattern(watchRequestPattern()), event)).toBe(true);
-    expect(matchesEventPattern(asRulePattern(watchRequestPattern(['g-0123456789'])), event)).toBe(true);
+    expect(matchesEventPattern(rulePatternOf(watchRequestPattern()), event)).toBe(true);
+    expect(matchesEventPattern(rulePatternOf(watchRequestPattern(['g-0123456789'])), event)).toBe(true);
   });
 
   test.each([

@@ -3,16 +3,11 @@
  * definition run locally, following the chain of executions as Step Functions would.
  */
 import { Duration } from 'aws-cdk-lib';
-import { createPollHandler, type PollHandler } from '../../lambda/poll/poll-handler';
-import { importTaskFetcher } from '../../lambda/poll/fetch-import-task';
 import { CLOSING_EVENTS, STEP_FUNCTIONS_HISTORY_LIMIT } from '../../lambda/poll/history-accounting';
 import type { PollDecision } from '../../lambda/poll/contract';
 import { PollingStrategy } from '../../lib';
-import { SteppingClock } from '../../local/clock';
 import { simpleTimeline } from '../../local/import-timeline';
-import { LocalPoller } from '../../local/local-poller';
-import { NeptuneGraphStandIn } from '../../local/neptune-graph-standin';
-import { silentLogger, standInClient, startHarness, synthesizeOnce, type Harness } from '../support/harness';
+import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const everyMinute = PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 });
 
@@ -87,41 +82,25 @@ describe('continue-as-new', () => {
 });
 
 describe('the poll function inside the state machine', () => {
-  let standIn: NeptuneGraphStandIn;
-  let clock: SteppingClock;
-  let real: PollHandler;
-
-  beforeEach(async () => {
-    clock = new SteppingClock();
-    standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
-    real = createPollHandler({
-      fetchImportTask: importTaskFetcher(standInClient(await standIn.start())),
-      now: () => clock.now(),
-      random: () => 0.5,
-      logger: silentLogger(),
-      publishMetrics: () => undefined,
-    });
-  });
-  afterEach(async () => standIn.stop());
-
-  const pollerWith = (pollHandler: PollHandler, props = {}) =>
-    new LocalPoller({ synthesized: synthesizeOnce(props), pollHandler, clock });
+  let harness: Harness;
+  afterEach(async () => harness.stop());
 
   // Each state's events count as in a Step Functions history (HISTORY_EVENTS_PER_STATE); this checks that the
   // poll function accounts for exactly the states each execution went through, whatever path it took.
   test('GIVEN its history accounting THEN it counts the states each execution went through, publishing, retrying and continuing', async () => {
-    const task = standIn.addTask({ timeline: simpleTimeline(6 * 3600) });
-    standIn.injectFaults(task.taskId, { kind: 'error', status: 500, errorType: 'InternalServerException' });
     const decisions: PollDecision[] = [];
-    const recording: PollHandler = async (event) => {
-      const decision = await real(event);
-      decisions.push(decision);
-      return decision;
-    };
-
-    const { executions } = await pollerWith(recording, { emitStatusChanges: true, historyEventBudget: 150 }).watch({
-      taskId: task.taskId,
+    harness = await startHarness({
+      props: { emitStatusChanges: true, historyEventBudget: 150 },
+      wrapPollHandler: (real) => async (event) => {
+        const decision = await real(event);
+        decisions.push(decision);
+        return decision;
+      },
     });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(6 * 3600) });
+    harness.standIn.injectFaults(task.taskId, { kind: 'error', status: 500, errorType: 'InternalServerException' });
+
+    const { executions } = await harness.poller.watch({ taskId: task.taskId });
 
     expect(executions.length).toBeGreaterThan(2);
     const lastWaitOf = (generation: number) =>
@@ -137,17 +116,19 @@ describe('the poll function inside the state machine', () => {
   });
 
   test('GIVEN the Lambda service fails twice THEN the state machine retries the invocation and the watch goes on', async () => {
-    const task = standIn.addTask({ timeline: simpleTimeline(600) });
     let failures = 0;
-    const flaky: PollHandler = (event) => {
-      if (failures < 2) {
-        failures += 1;
-        return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
-      }
-      return real(event);
-    };
+    harness = await startHarness({
+      wrapPollHandler: (real) => (event) => {
+        if (failures < 2) {
+          failures += 1;
+          return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
+        }
+        return real(event);
+      },
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(600) });
 
-    const { events } = await pollerWith(flaky).watch({ taskId: task.taskId });
+    const { events } = await harness.poller.watch({ taskId: task.taskId });
 
     expect(failures).toBe(2);
     expect(events).toHaveLength(1);
@@ -155,15 +136,18 @@ describe('the poll function inside the state machine', () => {
   });
 
   test('GIVEN the function throws a bug mid-watch THEN a POLLING_ERROR event still ends the watch, with the last status', async () => {
-    const task = standIn.addTask({ timeline: simpleTimeline(3600) });
     let polls = 0;
-    const buggy: PollHandler = (event) => {
-      if ('input' in event && ++polls === 3)
-        return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'status')"));
-      return real(event);
-    };
+    harness = await startHarness({
+      wrapPollHandler: (real) => (event) => {
+        if ('input' in event && ++polls === 3) {
+          return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'status')"));
+        }
+        return real(event);
+      },
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
 
-    const { events, executions } = await pollerWith(buggy).watch({ taskId: task.taskId });
+    const { events, executions } = await harness.poller.watch({ taskId: task.taskId });
 
     expect(executions[0].status).toBe('SUCCEEDED');
     expect(events).toHaveLength(1);

@@ -1,10 +1,12 @@
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { NeptuneImportTaskPollerProps } from '../../lib';
-import { SteppingClock, type LocalClock } from '../../local/clock';
-import { createLocalPoller, standInNeptuneClient } from '../../local/local-environment';
-import type { LocalPoller } from '../../local/local-poller';
-import { NeptuneGraphStandIn, type NeptuneGraphStandInOptions } from '../../local/neptune-graph-standin';
+import {
+  standInNeptuneClient,
+  startStandInRun,
+  type StandInRun,
+  type StandInRunOptions,
+} from '../../local/local-environment';
 import { synthesizePoller, type SynthesizedPoller } from '../../local/synthesized-poller';
 
 /** A logger that prints nothing, for handlers under test. */
@@ -26,46 +28,24 @@ export function synthesizeOnce(props: NeptuneImportTaskPollerProps = {}): Synthe
   return synthesized;
 }
 
-/** A stand-in and the synthesized poller running against it, on one clock. */
-export interface Harness {
-  readonly clock: LocalClock;
-  readonly standIn: NeptuneGraphStandIn;
-  readonly poller: LocalPoller;
+/** A stand-in run with the synthesized poller, whose events are checked against their schemas when it stops. */
+export interface Harness extends StandInRun {
   readonly synthesized: SynthesizedPoller;
-  stop(): Promise<void>;
 }
 
-/** Options of {@link startHarness}. */
-export interface HarnessOptions {
-  readonly synthesized?: SynthesizedPoller;
-  readonly clock?: LocalClock;
-  readonly standIn?: Omit<NeptuneGraphStandInOptions, 'now'>;
-  readonly putEventsVerdict?: (entry: Record<string, unknown>) => string | undefined;
-  readonly random?: () => number;
-}
-
-/** Starts a stand-in and a local poller against it; a stepping clock by default, so waits take no real time. */
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const clock = options.clock ?? new SteppingClock();
-  const standIn = new NeptuneGraphStandIn({ ...options.standIn, now: () => clock.now() });
-  const endpoint = await standIn.start();
-  const synthesized = options.synthesized ?? synthesizeOnce();
-  const poller = createLocalPoller({
-    clock,
-    synthesized,
-    neptuneClient: standInClient(endpoint),
-    logLevel: 'SILENT',
-    random: options.random ?? (() => 0.5),
-    ...(options.putEventsVerdict === undefined ? {} : { putEventsVerdict: options.putEventsVerdict }),
-  });
+/**
+ * Starts a stand-in run for a test: silent logs, fixed random numbers, and the poller
+ * synthesized once per distinct props.
+ */
+export async function startHarness(options: StandInRunOptions = {}): Promise<Harness> {
+  const synthesized = options.synthesized ?? synthesizeOnce(options.props);
+  const run = await startStandInRun({ logLevel: 'SILENT', random: () => 0.5, ...options, synthesized });
   return {
-    clock,
-    standIn,
-    poller,
+    ...run,
     synthesized,
     stop: async () => {
-      await standIn.stop();
-      expect(poller.schemaViolations).toEqual([]);
+      await run.stop();
+      expect(run.poller.schemaViolations).toEqual([]);
     },
   };
 }

@@ -6,11 +6,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricDatum } from '../../../lambda/poll/poll-metrics';
 import { powertoolsMetricsPublisher } from '../../../lambda/poll/publish-metrics';
 import { POLLER_METRICS as M, POLLER_METRICS_NAMESPACE } from '../../../lib/poller-metrics';
-import { SteppingClock } from '../../../local/clock';
 import { simpleTimeline } from '../../../local/import-timeline';
-import { createLocalPoller } from '../../../local/local-environment';
-import { NeptuneGraphStandIn } from '../../../local/neptune-graph-standin';
-import { standInClient, synthesizeOnce } from '../../support/harness';
+import { startHarness, type Harness } from '../../support/harness';
 
 function totals(data: MetricDatum[]): Record<string, number> {
   const sums: Record<string, number> = {};
@@ -23,33 +20,22 @@ function totals(data: MetricDatum[]): Record<string, number> {
 }
 
 describe('metrics of a watch', () => {
-  let standIn: NeptuneGraphStandIn;
-  let clock: SteppingClock;
+  let harness: Harness;
   let published: MetricDatum[];
-  let poller: ReturnType<typeof createLocalPoller>;
 
   beforeEach(async () => {
-    clock = new SteppingClock();
-    standIn = new NeptuneGraphStandIn({ now: () => clock.now() });
     published = [];
-    poller = createLocalPoller({
-      clock,
-      synthesized: synthesizeOnce(),
-      neptuneClient: standInClient(await standIn.start()),
-      logLevel: 'SILENT',
-      random: () => 0.5,
-      publishMetrics: (data) => published.push(...data),
-    });
+    harness = await startHarness({ publishMetrics: (data) => published.push(...data) });
   });
-  afterEach(async () => standIn.stop());
+  afterEach(async () => harness.stop());
 
   test('GIVEN an import that succeeds after a throttled poll THEN polls, errors, transitions, the outcome and the durations', async () => {
-    const task = standIn.addTask({ timeline: simpleTimeline(3600) });
-    standIn.injectFaults(task.taskId, { kind: 'error', status: 429, errorType: 'ThrottlingException' });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
+    harness.standIn.injectFaults(task.taskId, { kind: 'error', status: 429, errorType: 'ThrottlingException' });
 
-    await poller.watch({ taskId: task.taskId });
+    await harness.poller.watch({ taskId: task.taskId });
 
-    const polls = standIn.pollsOf(task.taskId).length;
+    const polls = harness.standIn.pollsOf(task.taskId).length;
     const sums = totals(published);
     expect(sums).toEqual({
       [M.polls]: polls,
@@ -66,7 +52,7 @@ describe('metrics of a watch', () => {
   });
 
   test('GIVEN a task that does not exist THEN one monitoring failure, by reason', async () => {
-    await poller.watch({ taskId: 't-0000000000' });
+    await harness.poller.watch({ taskId: 't-0000000000' });
 
     expect(totals(published)).toEqual({
       [M.polls]: 1,
@@ -80,7 +66,7 @@ describe('metrics of a watch', () => {
   });
 
   test('GIVEN a refused request THEN no poll is counted, only the failure', async () => {
-    await poller.watch({ taskId: 'nope' });
+    await harness.poller.watch({ taskId: 'nope' });
 
     expect(totals(published)).toEqual({
       [M.watchesEnded]: 1,

@@ -1,4 +1,4 @@
-import { executionNameFor, isGraphId, isTaskId } from '../../../lambda/shared/identifiers';
+import { executionNameFor, isGraphId, isTaskId } from '../../lib/identifiers';
 
 describe('identifiers', () => {
   test.each(['t-0123456789', 't-abcdefghij', 't-a1b2c3d4e5'])('%s is a task id', (id) =>
