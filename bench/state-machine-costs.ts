@@ -34,7 +34,7 @@ export async function measureStateMachineCosts(): Promise<StateMachineCosts> {
     samples.push({
       polls: standIn.pollsOf(task.taskId).length,
       transitions: executions.reduce((sum, e) => sum + e.stateTransitions, 0),
-      historyEvents: executions.reduce((sum, e) => sum + e.historyEvents, 0),
+      historyEvents: executions.reduce((sum, e) => sum + e.history.length, 0),
     });
   }
   await stop();

@@ -6,17 +6,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { HISTORY_EVENTS_PER_STATE, historyEventsOfState } from '../lambda/poll/history-accounting';
 import type { PollHandler } from '../lambda/poll/poll-handler';
 import { executionNameFor, isTaskId } from '../lib/identifiers';
 import type { LocalClock } from './clock';
 import { eventSchemaViolations } from './event-schema-validation';
+import { ExecutionHistory, type InterpreterEvent } from './step-functions-history';
 import type { SynthesizedPoller } from './synthesized-poller';
 
-/** Step Functions' limit on a state's input or output, in bytes. */
-export const STATE_PAYLOAD_LIMIT_BYTES = 262_144;
+/** The Step Functions (Standard) quotas the local runner enforces, as AWS documents them. */
+export const STEP_FUNCTIONS_LIMITS = {
+  /** A state's input, output, or task result, in bytes of UTF-8 JSON. */
+  payloadBytes: 262_144,
+  /** Events in one execution's history; the execution fails on the next one. */
+  historyEvents: 25_000,
+  /** Characters of an execution name. */
+  executionNameLength: 80,
+  /** Largest `Seconds` (or `SecondsPath` value) of a Wait state. */
+  waitSeconds: 99_999_999,
+  /** Longest a Standard execution may run, and the largest `TimeoutSeconds`: one year. */
+  executionSeconds: 365 * 86_400,
+} as const;
+
 /** EventBridge's limit on one entry, in bytes. */
 export const EVENT_ENTRY_LIMIT_BYTES = 262_144;
+
+/** Characters Step Functions refuses in execution names: whitespace, wildcards, brackets, specials, controls. */
+const FORBIDDEN_NAME_CHARACTERS = /[\s?*<>{}[\]"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 /** An event the state machine put. */
 export interface PublishedEvent {
@@ -37,18 +52,25 @@ export interface LocalExecution {
   readonly arn: string;
   readonly input: string;
   readonly startedBy?: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: ExecutionStatus;
   output?: unknown;
   error?: { readonly name: string; readonly message: string };
   /** States entered, retries included: what Step Functions bills as state transitions. */
   stateTransitions: number;
-  /** The history events Step Functions would have recorded, counted from the interpreter's event log. */
-  historyEvents: number;
+  /** The history Step Functions would have recorded (event types, in order), from the interpreter's event log. */
+  readonly history: readonly string[];
+  /** Epoch milliseconds on the run's clock. */
+  readonly startedAt: number;
+  /** Epoch milliseconds on the run's clock when it ended. */
+  stoppedAt?: number;
   readonly children: LocalExecution[];
   readonly events: PublishedEvent[];
   /** Settles when the execution ends, never rejects. */
   readonly done: Promise<void>;
 }
+
+/** Statuses of an execution, as `DescribeExecution` names them. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** What ended a chain of executions that watched one task. */
 export interface WatchOutcome {
@@ -65,6 +87,8 @@ export interface LocalPollerOptions {
   readonly putEventsVerdict?: (entry: Record<string, unknown>) => string | undefined;
   /** Called for each event put. */
   readonly onEvent?: (event: PublishedEvent) => void;
+  /** Called when an execution ends, as EventBridge's "Step Functions Execution Status Change" would be. */
+  readonly onExecutionEnded?: (execution: LocalExecution) => void | Promise<void>;
 }
 
 /** A named error, as the interpreter matches `Retry` and `Catch` on `error.name`. */
@@ -72,6 +96,25 @@ class StatesTaskError extends Error {
   constructor(
     override readonly name: string,
     message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An error Step Functions raises that no `Retry` or `Catch` matches, `States.ALL` included: it
+ * fails the execution (`States.DataLimitExceeded`, `States.Runtime`), or ends it (`States.Timeout`
+ * of the execution itself, which the execution's status tells).
+ */
+export class StatesTerminalError extends Error {
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+
+  constructor(
+    override readonly name: 'States.DataLimitExceeded' | 'States.Runtime' | 'States.Timeout',
+    message: string,
+    /** The status the execution ends with. */
+    readonly status: Extract<ExecutionStatus, 'FAILED' | 'TIMED_OUT'> = 'FAILED',
   ) {
     super(message);
   }
@@ -92,6 +135,11 @@ export class ExecutionAlreadyExistsError extends Error {
   override readonly name = 'ExecutionAlreadyExists';
 }
 
+/** StartExecution refused: the name is too long or holds a character Step Functions does not allow. */
+export class InvalidExecutionNameError extends Error {
+  override readonly name = 'InvalidName';
+}
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type StateJson = Record<string, unknown> & { Type: string };
 
@@ -99,15 +147,36 @@ function byteLength(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
-function checkPayload(value: unknown, what: string): void {
+/** A `States.DataLimitExceeded` error when `value` is over the payload limit. */
+function payloadViolation(value: unknown, what: string): StatesTerminalError | undefined {
   const bytes = byteLength(value);
-  if (bytes > STATE_PAYLOAD_LIMIT_BYTES) {
-    throw new StatesTaskError(
-      'States.DataLimitExceeded',
-      `${what} is ${bytes} bytes; Step Functions allows ${STATE_PAYLOAD_LIMIT_BYTES}`,
-    );
-  }
+  if (bytes <= STEP_FUNCTIONS_LIMITS.payloadBytes) return undefined;
+  return new StatesTerminalError(
+    'States.DataLimitExceeded',
+    `${what} is ${bytes} bytes; Step Functions allows ${STEP_FUNCTIONS_LIMITS.payloadBytes}`,
+  );
 }
+
+/** A `States.DataLimitExceeded` error when the input a state entered with, or its output, is over the limit. */
+function statePayloadViolation(event: InterpreterEvent): StatesTerminalError | undefined {
+  const state = event.state as (InterpreterEvent['state'] & { input?: unknown; output?: unknown }) | undefined;
+  if (state === undefined) return undefined;
+  if (event.type === 'StateEntered') return payloadViolation(state.input, `The input of ${state.name}`);
+  if (event.type === 'StateExited') return payloadViolation(state.output, `The output of ${state.name}`);
+  return undefined;
+}
+
+/** Why Step Functions would refuse `name` for an execution, or undefined. */
+export function executionNameProblem(name: string): string | undefined {
+  if (name.length === 0 || name.length > STEP_FUNCTIONS_LIMITS.executionNameLength) {
+    return `execution names have 1 to ${STEP_FUNCTIONS_LIMITS.executionNameLength} characters; got ${name.length}`;
+  }
+  const forbidden = FORBIDDEN_NAME_CHARACTERS.exec(name);
+  return forbidden === null ? undefined : `execution names may not hold ${JSON.stringify(forbidden[0])}`;
+}
+
+/** Lets the interpreter's event log, which runs on promise callbacks, catch up with the execution. */
+const drainEventLog = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Reads a simple reference path (`$.a.b`) from `root`. */
 function readPath(root: unknown, path: string): unknown {
@@ -139,29 +208,64 @@ function polyfillPromiseWithResolvers(): void {
 
 polyfillPromiseWithResolvers();
 
-/** The synthesized state machine, run locally. */
+/** What the runner keeps of an execution while it runs. */
+interface RunningExecution {
+  readonly record: LocalExecution;
+  readonly history: ExecutionHistory;
+  /** Epoch milliseconds on the run's clock when the execution times out; undefined without `TimeoutSeconds`. */
+  readonly deadline: number | undefined;
+  /** The first limit the execution broke; it ends the execution. */
+  violation?: StatesTerminalError;
+  /** Ends the interpreter's run. */
+  abort?: () => void;
+  /** Failed attempts of each Task state's current visit, for `$$.State.RetryCount`. */
+  readonly failedAttempts: Map<string, number>;
+  /** The state being run, for the context object. */
+  currentState?: string;
+  lastPollOutput?: unknown;
+}
+
+/** The synthesized state machine, run locally, under Step Functions' limits. */
 export class LocalPoller {
   /** Every event put, in order. */
   public readonly events: PublishedEvent[] = [];
-  /** Every execution, by name. */
+  /** Every execution, by name: Step Functions keeps names for 90 days, longer than any local run. */
   public readonly executions = new Map<string, LocalExecution>();
   /** Events that broke their shipped schema; each also failed its execution. */
   public readonly schemaViolations: string[] = [];
   private readonly states: Record<string, StateJson>;
   private readonly machine: StateMachine;
+  /** The definition's `TimeoutSeconds`, enforced on the run's clock rather than by a Node timer. */
+  private readonly timeoutSeconds: number | undefined;
 
   constructor(private readonly options: LocalPollerOptions) {
-    this.states = options.synthesized.definition.States as Record<string, StateJson>;
-    this.machine = new StateMachine(options.synthesized.definition as never, {
+    const { TimeoutSeconds, ...definition } = options.synthesized.definition;
+    if (TimeoutSeconds !== undefined) {
+      if (
+        !Number.isInteger(TimeoutSeconds) ||
+        (TimeoutSeconds as number) < 1 ||
+        (TimeoutSeconds as number) > STEP_FUNCTIONS_LIMITS.executionSeconds
+      ) {
+        throw new RangeError(
+          `TimeoutSeconds must be a whole number from 1 to ${STEP_FUNCTIONS_LIMITS.executionSeconds}; got ${String(TimeoutSeconds)}`,
+        );
+      }
+      this.timeoutSeconds = TimeoutSeconds as number;
+    }
+    this.states = definition.States as Record<string, StateJson>;
+    this.machine = new StateMachine(definition as never, {
       validationOptions: { checkPaths: true, checkArn: true },
     });
   }
 
   /**
    * Starts an execution, as `StartExecution` does: a name in use by a running execution with
-   * the same input returns that execution; any other use of a taken name is refused.
+   * the same input returns that execution; any other use of a taken name is refused, however
+   * long ago its execution ended.
    */
   startExecution(name: string, input: string, parent?: LocalExecution): LocalExecution {
+    const problem = executionNameProblem(name);
+    if (problem !== undefined) throw new InvalidExecutionNameError(`Invalid Name: '${name}': ${problem}`);
     const existing = this.executions.get(name);
     if (existing !== undefined) {
       if (existing.status === 'RUNNING' && existing.input === input) return existing;
@@ -169,6 +273,8 @@ export class LocalPoller {
     }
     const arn = `${this.options.synthesized.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     let settle!: () => void;
+    const history = new ExecutionHistory((stateName) => this.states[stateName]?.Resource);
+    const startedAt = this.options.clock.now();
     const record: LocalExecution = {
       name,
       arn,
@@ -176,14 +282,21 @@ export class LocalPoller {
       ...(parent === undefined ? {} : { startedBy: parent.arn }),
       status: 'RUNNING',
       stateTransitions: 0,
-      historyEvents: 0,
+      history: history.events,
+      startedAt,
       children: [],
       events: [],
       done: new Promise<void>((resolve) => (settle = resolve)),
     };
     this.executions.set(name, record);
     parent?.children.push(record);
-    void this.run(record).finally(settle);
+    const running: RunningExecution = {
+      record,
+      history,
+      deadline: this.timeoutSeconds === undefined ? undefined : startedAt + this.timeoutSeconds * 1000,
+      failedAttempts: new Map(),
+    };
+    void this.run(running).finally(settle);
     return record;
   }
 
@@ -207,83 +320,148 @@ export class LocalPoller {
     return { executions: chain, events: chain.flatMap((execution) => execution.events) };
   }
 
-  private async run(record: LocalExecution): Promise<void> {
-    const context = { lastPollOutput: undefined as unknown };
+  private async run(running: RunningExecution): Promise<void> {
+    const { record } = running;
     const execution = this.machine.run(JSON.parse(record.input) as never, {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(record, context),
-        waitTimeOverrides: this.waitOverrides(context),
+        taskResourceLocalHandlers: this.taskHandlers(running),
+        waitTimeOverrides: this.waitOverrides(running),
         retryIntervalOverrides: this.retryOverrides(),
       },
       context: {
         Execution: { Id: record.arn, Name: record.name },
         StateMachine: { Id: this.options.synthesized.stateMachineArn, Name: 'NeptuneImportPoller' },
+        State: {
+          get Name() {
+            return running.currentState;
+          },
+          get RetryCount() {
+            return running.failedAttempts.get(running.currentState ?? '') ?? 0;
+          },
+        },
       },
     });
-    const counting = this.countHistory(record, execution.eventLogs as AsyncGenerator<Record<string, unknown>>);
+    running.abort = execution.abort;
+    const reading = this.readEventLog(running, execution.eventLogs as AsyncGenerator<InterpreterEvent>);
     try {
       record.output = await execution.result;
       record.status = 'SUCCEEDED';
     } catch (error) {
-      record.status = 'FAILED';
       const cause = (error as { cause?: unknown }).cause;
       const named = (cause instanceof Error ? cause : error) as Error;
+      record.status = 'FAILED';
       record.error = { name: named.name, message: named.message };
     }
-    await counting;
+    await reading;
+    // A limit broken by the execution's last steps still fails it, as in Step Functions.
+    const violation = running.violation;
+    if (violation !== undefined) {
+      record.status = violation.status;
+      record.error = { name: violation.name, message: violation.message };
+      running.history.events.splice(-1, 1, violation.status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionFailed');
+    }
+    record.stoppedAt = this.options.clock.now();
+    await this.options.onExecutionEnded?.(record);
   }
 
-  private async countHistory(record: LocalExecution, logs: AsyncGenerator<Record<string, unknown>>): Promise<void> {
-    const E = HISTORY_EVENTS_PER_STATE;
+  /**
+   * Ends the execution for breaking a limit (the first limit broken is the one reported): at once
+   * when the interpreter is between tasks, or by the error a task throws.
+   */
+  private breakLimit(running: RunningExecution, violation: StatesTerminalError, how: 'abort' | 'throw'): void {
+    running.violation ??= violation;
+    if (how === 'abort') running.abort?.();
+    else throw violation;
+  }
+
+  /** Follows the interpreter's event log: the history, state transitions and the limits on them. */
+  private async readEventLog(running: RunningExecution, logs: AsyncGenerator<InterpreterEvent>): Promise<void> {
+    const { record, history } = running;
     for await (const event of logs) {
-      const state = event.state as { name: string; type: string } | undefined;
-      switch (event.type) {
-        case 'ExecutionStarted':
-          record.historyEvents += E.executionStart;
-          break;
-        case 'ExecutionSucceeded':
-        case 'ExecutionFailed':
-          record.historyEvents += E.executionEnd;
-          break;
-        case 'StateEntered':
-          record.stateTransitions += 1;
-          if (state !== undefined)
-            record.historyEvents += historyEventsOfState(state.type, this.states[state.name]?.Resource);
-          break;
-        case 'StateRetried':
-          record.stateTransitions += 1;
-          record.historyEvents += E.retriedAttempt;
-          break;
-        default:
-          break;
+      const added = history.record(event);
+      if (event.type === 'StateEntered' || event.type === 'StateRetried') record.stateTransitions += 1;
+      if (event.type === 'StateEntered') {
+        running.currentState = event.state?.name;
+        if (event.state !== undefined) running.failedAttempts.delete(event.state.name);
       }
+      if (running.violation !== undefined) continue;
+      const violation =
+        history.events.length > STEP_FUNCTIONS_LIMITS.historyEvents && added.length > 0
+          ? new StatesTerminalError(
+              'States.Runtime',
+              `The execution history reached ${STEP_FUNCTIONS_LIMITS.historyEvents} events, the limit of a Standard execution`,
+            )
+          : statePayloadViolation(event);
+      if (violation !== undefined) this.breakLimit(running, violation, 'abort');
     }
   }
 
-  private taskHandlers(record: LocalExecution, context: { lastPollOutput: unknown }) {
+  /**
+   * Runs before any task does its work: lets the event log catch up, then refuses to go on once
+   * the execution has broken a limit or passed its timeout, so that nothing happens after it.
+   */
+  private async checkpoint(running: RunningExecution): Promise<void> {
+    await drainEventLog();
+    if (
+      running.violation === undefined &&
+      running.deadline !== undefined &&
+      this.options.clock.now() >= running.deadline
+    ) {
+      this.breakLimit(running, this.timedOut(), 'throw');
+    }
+    if (running.violation !== undefined) throw running.violation;
+  }
+
+  private timedOut(): StatesTerminalError {
+    return new StatesTerminalError(
+      'States.Timeout',
+      `The execution ran for its TimeoutSeconds (${this.timeoutSeconds} s)`,
+      'TIMED_OUT',
+    );
+  }
+
+  private taskHandlers(running: RunningExecution) {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     for (const [name, state] of Object.entries(this.states)) {
       if (state.Type !== 'Task') continue;
-      const resource = String(state.Resource);
-      if (resource === this.options.synthesized.pollFunctionArn) {
-        handlers[name] = async (input) => {
-          checkPayload(input, `The input of ${name}`);
-          const payload = JSON.parse(JSON.stringify(input)) as Parameters<PollHandler>[0];
-          const output = JSON.parse(JSON.stringify(await this.options.pollHandler(payload))) as Json;
-          checkPayload(output, `The output of ${name}`);
-          context.lastPollOutput = output;
-          return output;
-        };
-      } else if (resource.endsWith(':states:::events:putEvents')) {
-        handlers[name] = (input) => Promise.resolve().then(() => this.putEvents(record, input));
-      } else if (resource.endsWith(':states:::states:startExecution')) {
-        handlers[name] = (input) => Promise.resolve().then(() => this.startChild(record, input));
-      } else {
-        handlers[name] = () =>
-          Promise.reject(new StatesTaskError('States.TaskFailed', `No local handler for resource ${resource}`));
-      }
+      const work = this.taskWork(name, String(state.Resource), running);
+      handlers[name] = async (input) => {
+        await this.checkpoint(running);
+        const inputViolation = payloadViolation(input, `The input of ${name}`);
+        if (inputViolation !== undefined) this.breakLimit(running, inputViolation, 'throw');
+        let result: Json;
+        try {
+          result = await work(input);
+        } catch (error) {
+          running.failedAttempts.set(name, (running.failedAttempts.get(name) ?? 0) + 1);
+          throw error;
+        }
+        const resultViolation = payloadViolation(result, `The result of ${name}`);
+        if (resultViolation !== undefined) this.breakLimit(running, resultViolation, 'throw');
+        return result;
+      };
     }
     return handlers;
+  }
+
+  /** What a Task state's resource does, locally. */
+  private taskWork(name: string, resource: string, running: RunningExecution): (input: Json) => Promise<Json> {
+    const { record } = running;
+    if (resource === this.options.synthesized.pollFunctionArn) {
+      return async (input) => {
+        const payload = JSON.parse(JSON.stringify(input)) as Parameters<PollHandler>[0];
+        const output = JSON.parse(JSON.stringify(await this.options.pollHandler(payload))) as Json;
+        running.lastPollOutput = output;
+        return output;
+      };
+    }
+    if (resource.endsWith(':states:::events:putEvents')) {
+      return (input) => Promise.resolve().then(() => this.putEvents(record, input));
+    }
+    if (resource.endsWith(':states:::states:startExecution')) {
+      return (input) => Promise.resolve().then(() => this.startChild(record, input));
+    }
+    return () => Promise.reject(new StatesTaskError('States.TaskFailed', `No local handler for ${name}: ${resource}`));
   }
 
   private putEvents(record: LocalExecution, input: Json): Json {
@@ -361,8 +539,11 @@ export class LocalPoller {
     }
   }
 
-  /** Wait durations, read from each Wait state's own `Seconds`/`SecondsPath` against its input, and paced by the clock. */
-  private waitOverrides(context: { lastPollOutput: unknown }): Record<string, number> {
+  /**
+   * Wait durations, read from each Wait state's own `Seconds`/`SecondsPath` against its input, and
+   * paced by the clock. A wait past the execution's timeout lasts until the timeout, which ends it.
+   */
+  private waitOverrides(running: RunningExecution): Record<string, number> {
     const overrides: Record<string, number> = {};
     for (const [name, state] of Object.entries(this.states)) {
       if (state.Type !== 'Wait') continue;
@@ -374,14 +555,20 @@ export class LocalPoller {
           const seconds =
             typeof state.Seconds === 'number'
               ? state.Seconds
-              : Number(readPath(context.lastPollOutput, String(state.SecondsPath)));
-          if (!Number.isInteger(seconds) || seconds < 0) {
-            throw new StatesTaskError(
+              : Number(readPath(running.lastPollOutput, String(state.SecondsPath)));
+          if (!Number.isInteger(seconds) || seconds < 0 || seconds > STEP_FUNCTIONS_LIMITS.waitSeconds) {
+            const violation = new StatesTerminalError(
               'States.Runtime',
-              `${name}: SecondsPath gave ${String(seconds)}, not a whole number of seconds`,
+              `${name}: the wait is ${String(seconds)} s; Step Functions waits a whole number of seconds from 0 to ${STEP_FUNCTIONS_LIMITS.waitSeconds}`,
             );
+            this.breakLimit(running, violation, 'throw');
           }
-          return this.options.clock.realMillisFor(seconds);
+          const left = running.deadline === undefined ? Infinity : (running.deadline - this.options.clock.now()) / 1000;
+          if (seconds < left) return this.options.clock.realMillisFor(seconds);
+          const millis = this.options.clock.realMillisFor(Math.max(0, left));
+          // Armed before the interpreter's own timer for the wait, so it fires first.
+          setTimeout(() => this.breakLimit(running, this.timedOut(), 'abort'), millis);
+          return millis;
         },
       });
     }

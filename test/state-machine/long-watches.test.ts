@@ -31,7 +31,7 @@ describe('continue-as-new', () => {
       ...executions.slice(1).map((_, i) => `${task.taskId}-continued-${i + 1}`),
     ]);
     expect(executions.every((e) => e.status === 'SUCCEEDED')).toBe(true);
-    expect(executions.every((e) => e.historyEvents <= 100)).toBe(true);
+    expect(executions.every((e) => e.history.length <= 100)).toBe(true);
     expect(events.filter((e) => e.Detail.terminal === true)).toHaveLength(1);
     expect(events).toHaveLength(1);
     expect(events[0].executionName).toBe(executions.at(-1)!.name);
@@ -74,8 +74,8 @@ describe('continue-as-new', () => {
 
     expect(harness.standIn.pollsOf(task.taskId).length).toBeGreaterThan(3000);
     expect(executions).toHaveLength(2);
-    expect(Math.max(...executions.map((e) => e.historyEvents))).toBeLessThanOrEqual(20_000);
-    expect(Math.max(...executions.map((e) => e.historyEvents))).toBeLessThan(STEP_FUNCTIONS_HISTORY_LIMIT);
+    expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThanOrEqual(20_000);
+    expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThan(STEP_FUNCTIONS_HISTORY_LIMIT);
     expect(events).toHaveLength(1);
     expect(events[0].Detail.status).toBe('SUCCEEDED');
   }, 120_000);
@@ -111,7 +111,7 @@ describe('the poll function inside the state machine', () => {
         )
         .at(-1)!;
     executions.forEach((execution, generation) => {
-      expect(lastWaitOf(generation).watch.historyEvents + CLOSING_EVENTS).toBe(execution.historyEvents);
+      expect(lastWaitOf(generation).watch.historyEvents + CLOSING_EVENTS).toBe(execution.history.length);
     });
   });
 

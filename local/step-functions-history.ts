@@ -1,0 +1,97 @@
+/**
+ * What Step Functions records in a Standard execution's history (the event types of
+ * `GetExecutionHistory`), derived from the local interpreter's own event log. It is written from
+ * the Step Functions API's event types, apart from the poll function's accounting, so that a
+ * local run checks that accounting instead of repeating it.
+ */
+
+/** The interpreter's event, as far as the history needs it. */
+export interface InterpreterEvent {
+  readonly type: string;
+  readonly state?: { readonly name: string; readonly type: string };
+}
+
+/** How a Task state's work is recorded: a Lambda invocation, or any other service integration. */
+type TaskKind = 'lambda' | 'service';
+
+const TASK_EVENTS: Readonly<
+  Record<TaskKind, { entered: string[]; attempt: string[]; succeeded: string[]; failed: string[] }>
+> = {
+  lambda: {
+    entered: ['TaskStateEntered'],
+    attempt: ['LambdaFunctionScheduled', 'LambdaFunctionStarted'],
+    succeeded: ['LambdaFunctionSucceeded'],
+    failed: ['LambdaFunctionFailed'],
+  },
+  // Request-response integrations record TaskSubmitted with the service's answer for some services;
+  // counting it for every one keeps the local count an upper bound.
+  service: {
+    entered: ['TaskStateEntered'],
+    attempt: ['TaskScheduled', 'TaskStarted'],
+    succeeded: ['TaskSubmitted', 'TaskSucceeded'],
+    failed: ['TaskFailed'],
+  },
+};
+
+const EXECUTION_EVENTS: Readonly<Record<string, string>> = {
+  ExecutionStarted: 'ExecutionStarted',
+  ExecutionSucceeded: 'ExecutionSucceeded',
+  ExecutionFailed: 'ExecutionFailed',
+  ExecutionAborted: 'ExecutionAborted',
+  ExecutionTimeout: 'ExecutionTimedOut',
+};
+
+/**
+ * Turns one execution's interpreter events into Step Functions history event types, in order.
+ * `resourceOf` gives a state's `Resource`, which tells Lambda tasks from other integrations.
+ */
+export class ExecutionHistory {
+  /** The history so far. */
+  public readonly events: string[] = [];
+  private failedAttempt = false;
+  private ended = false;
+
+  constructor(private readonly resourceOf: (stateName: string) => unknown) {}
+
+  /** Records one interpreter event; returns the history events it added. */
+  record(event: InterpreterEvent): readonly string[] {
+    // An execution ends once; an abort racing the interpreter's own end adds nothing after it.
+    if (this.ended) return [];
+    const added = this.translate(event);
+    this.ended = EXECUTION_EVENTS[event.type] !== undefined && event.type !== 'ExecutionStarted';
+    this.events.push(...added);
+    return added;
+  }
+
+  private taskKind(stateName: string): TaskKind {
+    const resource = this.resourceOf(stateName);
+    return typeof resource === 'string' && resource.includes(':lambda:') ? 'lambda' : 'service';
+  }
+
+  private translate(event: InterpreterEvent): string[] {
+    const execution = EXECUTION_EVENTS[event.type];
+    if (execution !== undefined) return [execution];
+    const state = event.state;
+    if (state === undefined) return [];
+    const isTask = state.type === 'Task';
+    const task = isTask ? TASK_EVENTS[this.taskKind(state.name)] : undefined;
+    switch (event.type) {
+      case 'StateEntered':
+        this.failedAttempt = false;
+        return task === undefined ? [`${state.type}StateEntered`] : [...task.entered, ...task.attempt];
+      case 'StateFailed':
+        this.failedAttempt = true;
+        return task?.failed ?? [];
+      case 'StateRetried':
+        this.failedAttempt = false;
+        return task?.attempt ?? [];
+      case 'StateExited':
+        // A Fail state ends the execution without leaving; a caught task leaves without succeeding.
+        if (state.type === 'Fail') return [];
+        if (task === undefined) return [`${state.type}StateExited`];
+        return this.failedAttempt ? ['TaskStateExited'] : [...task.succeeded, 'TaskStateExited'];
+      default:
+        return [];
+    }
+  }
+}
