@@ -30,8 +30,11 @@ export const STEP_FUNCTIONS_LIMITS = {
 /** EventBridge's limit on one entry, in bytes. */
 export const EVENT_ENTRY_LIMIT_BYTES = 262_144;
 
-/** Characters Step Functions refuses in execution names: whitespace, wildcards, brackets, specials, controls. */
-const FORBIDDEN_NAME_CHARACTERS = /[\s?*<>{}[\]"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+/** Characters Step Functions refuses in execution names, besides whitespace and control characters. */
+const FORBIDDEN_NAME_CHARACTERS = /[\s?*<>{}[\]"#%\\^|~`$&,;:/]/;
+
+/** Whether `code` is a C0 or C1 control character (U+0000–U+001F, U+007F–U+009F). */
+const isControlCharacter = (code: number): boolean => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
 
 /** An event the state machine put. */
 export interface PublishedEvent {
@@ -159,7 +162,7 @@ function payloadViolation(value: unknown, what: string): StatesTerminalError | u
 
 /** A `States.DataLimitExceeded` error when the input a state entered with, or its output, is over the limit. */
 function statePayloadViolation(event: InterpreterEvent): StatesTerminalError | undefined {
-  const state = event.state as (InterpreterEvent['state'] & { input?: unknown; output?: unknown }) | undefined;
+  const state = event.state;
   if (state === undefined) return undefined;
   if (event.type === 'StateEntered') return payloadViolation(state.input, `The input of ${state.name}`);
   if (event.type === 'StateExited') return payloadViolation(state.output, `The output of ${state.name}`);
@@ -171,8 +174,9 @@ export function executionNameProblem(name: string): string | undefined {
   if (name.length === 0 || name.length > STEP_FUNCTIONS_LIMITS.executionNameLength) {
     return `execution names have 1 to ${STEP_FUNCTIONS_LIMITS.executionNameLength} characters; got ${name.length}`;
   }
-  const forbidden = FORBIDDEN_NAME_CHARACTERS.exec(name);
-  return forbidden === null ? undefined : `execution names may not hold ${JSON.stringify(forbidden[0])}`;
+  const forbidden =
+    FORBIDDEN_NAME_CHARACTERS.exec(name)?.[0] ?? [...name].find((c) => isControlCharacter(c.charCodeAt(0)));
+  return forbidden === undefined ? undefined : `execution names may not hold ${JSON.stringify(forbidden)}`;
 }
 
 /** Lets the interpreter's event log, which runs on promise callbacks, catch up with the execution. */
@@ -239,18 +243,19 @@ export class LocalPoller {
   private readonly timeoutSeconds: number | undefined;
 
   constructor(private readonly options: LocalPollerOptions) {
-    const { TimeoutSeconds, ...definition } = options.synthesized.definition;
-    if (TimeoutSeconds !== undefined) {
+    const { TimeoutSeconds: timeout, ...definition } = options.synthesized.definition;
+    if (timeout !== undefined) {
       if (
-        !Number.isInteger(TimeoutSeconds) ||
-        (TimeoutSeconds as number) < 1 ||
-        (TimeoutSeconds as number) > STEP_FUNCTIONS_LIMITS.executionSeconds
+        typeof timeout !== 'number' ||
+        !Number.isInteger(timeout) ||
+        timeout < 1 ||
+        timeout > STEP_FUNCTIONS_LIMITS.executionSeconds
       ) {
         throw new RangeError(
-          `TimeoutSeconds must be a whole number from 1 to ${STEP_FUNCTIONS_LIMITS.executionSeconds}; got ${String(TimeoutSeconds)}`,
+          `TimeoutSeconds must be a whole number from 1 to ${STEP_FUNCTIONS_LIMITS.executionSeconds}; got ${JSON.stringify(timeout)}`,
         );
       }
-      this.timeoutSeconds = TimeoutSeconds as number;
+      this.timeoutSeconds = timeout;
     }
     this.states = definition.States as Record<string, StateJson>;
     this.machine = new StateMachine(definition as never, {

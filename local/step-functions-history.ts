@@ -8,7 +8,12 @@
 /** The interpreter's event, as far as the history needs it. */
 export interface InterpreterEvent {
   readonly type: string;
-  readonly state?: { readonly name: string; readonly type: string };
+  readonly state?: {
+    readonly name: string;
+    readonly type: string;
+    readonly input?: unknown;
+    readonly output?: unknown;
+  };
 }
 
 /** How a Task state's work is recorded: a Lambda invocation, or any other service integration. */
