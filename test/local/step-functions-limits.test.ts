@@ -1,0 +1,171 @@
+/**
+ * The local runner is the project's stand-in for Step Functions: each limit AWS enforces is
+ * broken here on purpose, through the synthesized state machine, and must end the way it ends in
+ * AWS — an execution that fails (or times out) without any further step, whatever `Catch` says.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { PollDecision, PollHandler, WatchState } from '../../lambda/poll/contract';
+import { POLLER_STATE_NAMES } from '../../lib/poller-definition';
+import { simpleTimeline } from '../../local/import-timeline';
+import {
+  ExecutionAlreadyExistsError,
+  InvalidExecutionNameError,
+  STEP_FUNCTIONS_LIMITS,
+  executionNameProblem,
+} from '../../local/local-poller';
+import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
+
+const TASK_ID = 't-0123456789';
+
+/** A watch state such as the poll function carries. */
+function watchState(overrides: Partial<WatchState> = {}): WatchState {
+  return {
+    taskId: TASK_ID,
+    graphId: null,
+    watchStartedAt: 0,
+    deadline: Number.MAX_SAFE_INTEGER,
+    pollCount: 1,
+    consecutiveErrors: 0,
+    lastStatus: 'IMPORTING',
+    generation: 0,
+    historyEvents: 1,
+    strategyMemory: {},
+    ...overrides,
+  };
+}
+
+/** A poll function that answers every invocation with `decide`, and counts them. */
+function scriptedPollFunction(decide: (call: number) => PollDecision | Promise<PollDecision>) {
+  const calls = { count: 0 };
+  const wrap = (): PollHandler => () => Promise.resolve(decide(++calls.count));
+  return { calls, wrap };
+}
+
+describe('the local runner enforces Step Functions limits', () => {
+  let harness: Harness;
+  afterEach(async () => harness.stop());
+
+  test('GIVEN a poll step whose output is over 256 KiB THEN the execution fails with States.DataLimitExceeded, which the States.ALL catcher does not catch', async () => {
+    const poll = scriptedPollFunction(() => ({
+      action: 'WAIT',
+      waitSeconds: 60,
+      watch: watchState({ strategyMemory: { note: 'x'.repeat(STEP_FUNCTIONS_LIMITS.payloadBytes) } }),
+    }));
+    harness = await startHarness({ wrapPollHandler: poll.wrap });
+
+    const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
+
+    expect(executions).toHaveLength(1);
+    expect(executions[0].status).toBe('FAILED');
+    expect(executions[0].error?.name).toBe('States.DataLimitExceeded');
+    expect(events).toEqual([]);
+    // DescribePollFailure, the poll step's States.ALL catcher, never ran: one invocation in all.
+    expect(poll.calls.count).toBe(1);
+    expect(executions[0].history).not.toContain('WaitStateEntered');
+    expect(executions[0].history.at(-1)).toBe('ExecutionFailed');
+  });
+
+  test('GIVEN a caught error that ResultPath merges into an input near the limit THEN the merged output fails the execution before the catcher runs', async () => {
+    const big = watchState({ strategyMemory: { note: 'x'.repeat(STEP_FUNCTIONS_LIMITS.payloadBytes - 20_000) } });
+    const poll = scriptedPollFunction((call) => {
+      if (call === 1) return { action: 'WAIT', waitSeconds: 60, watch: big };
+      throw Object.assign(new Error('y'.repeat(30_000)), { name: 'TypeError' });
+    });
+    harness = await startHarness({ wrapPollHandler: poll.wrap });
+
+    const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
+
+    expect(executions[0].status).toBe('FAILED');
+    expect(executions[0].error).toMatchObject({
+      name: 'States.DataLimitExceeded',
+      message: expect.stringContaining(`The output of ${POLLER_STATE_NAMES.poll}`),
+    });
+    expect(events).toEqual([]);
+    expect(poll.calls.count).toBe(2);
+  });
+
+  test('GIVEN an execution that never hands over THEN it fails when its history reaches 25,000 events, counted with retries', async () => {
+    const poll = scriptedPollFunction((call) => {
+      // Every tenth invocation fails once as the Lambda service would, and is retried by the state machine.
+      if (call % 10 === 0)
+        return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
+      return { action: 'WAIT', waitSeconds: 1, watch: watchState() };
+    });
+    harness = await startHarness({ wrapPollHandler: poll.wrap });
+
+    const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
+
+    const [execution] = executions;
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error?.name).toBe('States.Runtime');
+    expect(execution.error?.message).toContain('25000 events');
+    expect(events).toEqual([]);
+    expect(execution.history.filter((type) => type === 'LambdaFunctionFailed').length).toBeGreaterThan(200);
+    // No step ran after the limit: the history stops within one state's events of it.
+    expect(execution.history.length).toBeGreaterThanOrEqual(STEP_FUNCTIONS_LIMITS.historyEvents);
+    expect(execution.history.length).toBeLessThanOrEqual(STEP_FUNCTIONS_LIMITS.historyEvents + 4);
+    expect(execution.history.at(-1)).toBe('ExecutionFailed');
+  }, 60_000);
+
+  test('GIVEN a one-year execution timeout THEN the execution times out on the run clock after exactly one year, with no Node timer overflow', async () => {
+    const poll = scriptedPollFunction(() => ({ action: 'WAIT', waitSeconds: 30 * 86_400, watch: watchState() }));
+    harness = await startHarness({
+      synthesized: synthesizeOnce({ monitoringTimeout: Duration.days(365) }),
+      wrapPollHandler: poll.wrap,
+    });
+
+    const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
+
+    const [execution] = executions;
+    expect(execution.status).toBe('TIMED_OUT');
+    expect(execution.error?.name).toBe('States.Timeout');
+    expect(execution.stoppedAt! - execution.startedAt).toBe(STEP_FUNCTIONS_LIMITS.executionSeconds * 1000);
+    expect(poll.calls.count).toBe(Math.ceil(365 / 30));
+    expect(events).toEqual([]);
+    expect(execution.history.at(-1)).toBe('ExecutionTimedOut');
+  });
+
+  test.each([
+    ['longer than the documented maximum', STEP_FUNCTIONS_LIMITS.waitSeconds + 1],
+    ['negative', -1],
+    ['not whole', 1.5],
+  ])('GIVEN a Wait whose SecondsPath is %s THEN the execution fails with States.Runtime', async (_, seconds) => {
+    const poll = scriptedPollFunction(() => ({ action: 'WAIT', waitSeconds: seconds, watch: watchState() }));
+    harness = await startHarness({ wrapPollHandler: poll.wrap });
+
+    const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
+
+    expect(executions[0].status).toBe('FAILED');
+    expect(executions[0].error?.name).toBe('States.Runtime');
+    expect(events).toEqual([]);
+    expect(poll.calls.count).toBe(1);
+  });
+
+  test('GIVEN an execution that ended THEN its name is never used again in the run, while a running one with the same input is returned', async () => {
+    harness = await startHarness();
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(600) });
+    const input = JSON.stringify({ taskId: task.taskId });
+
+    const first = harness.poller.startExecution(task.taskId, input);
+    expect(harness.poller.startExecution(task.taskId, input)).toBe(first);
+    expect(() => harness.poller.startExecution(task.taskId, '{"other":1}')).toThrow(ExecutionAlreadyExistsError);
+    await first.done;
+
+    expect(first.status).toBe('SUCCEEDED');
+    expect(() => harness.poller.startExecution(task.taskId, input)).toThrow(ExecutionAlreadyExistsError);
+    expect(harness.standIn.pollsOf(task.taskId).length).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ['81 characters', 'a'.repeat(81)],
+    ['a space', 't-0123456789 again'],
+    ['a colon', 't-0123456789:1'],
+    ['a control character', 't-0123456789\u0007'],
+  ])('GIVEN a name with %s THEN StartExecution refuses it', async (_, name) => {
+    harness = await startHarness();
+
+    expect(executionNameProblem(name)).toBeDefined();
+    expect(() => harness.poller.startExecution(name, '{}')).toThrow(InvalidExecutionNameError);
+    expect(executionNameProblem('a'.repeat(80))).toBeUndefined();
+  });
+});
