@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Neptune Analytics import task ids: `t-` and ten lower-case letters or digits. */
 export const TASK_ID_PATTERN = /^t-[a-z0-9]{10}$/;
 
@@ -27,4 +29,60 @@ export function describeInvalidTaskId(value: unknown): string {
  */
 export function executionNameFor(taskId: string, generation: number): string {
   return generation === 0 ? taskId : `${taskId}-continued-${generation}`;
+}
+
+/** Step Functions' longest execution name. */
+export const MAX_EXECUTION_NAME_LENGTH = 80;
+
+/**
+ * `base` followed by `suffix`, within {@link MAX_EXECUTION_NAME_LENGTH} characters: a base too
+ * long is cut and marked with a hash of the whole, so that distinct bases keep distinct names.
+ */
+function withSuffix(base: string, suffix: string): string {
+  const name = `${base}${suffix}`;
+  if (name.length <= MAX_EXECUTION_NAME_LENGTH) return name;
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, 10);
+  return `${base.slice(0, MAX_EXECUTION_NAME_LENGTH - suffix.length - hash.length - 1)}-${hash}${suffix}`;
+}
+
+/**
+ * Name of the first execution of watch number `watch` (1, 2, …) of `taskId`: the task id alone
+ * for the first watch, so that a task announced twice is watched once.
+ */
+export function watchExecutionName(taskId: string, watch: number): string {
+  return watch <= 1 ? taskId : `${taskId}-watch-${watch}`;
+}
+
+/**
+ * Name of the execution that continues, as its `generation`th, the watch whose first execution
+ * is `watchName`. Each watch has its own names, so chains of continued executions never collide.
+ */
+export function continuedExecutionName(watchName: string, generation: number): string {
+  return withSuffix(watchName, `-continued-${generation}`);
+}
+
+/** Name of the one execution that reports, with a Monitoring Failed event, that `executionName` failed. */
+export function backstopExecutionName(executionName: string): string {
+  return withSuffix(executionName, BACKSTOP_SUFFIX);
+}
+
+/** Ends the name of every backstop execution. */
+export const BACKSTOP_SUFFIX = '-backstop';
+
+/** The parts of an execution name this project gave: the watch it belongs to, and its generation. */
+export interface ParsedExecutionName {
+  /** Name of the watch's first execution. */
+  readonly watchName: string;
+  /** 0 for the first execution of a watch. */
+  readonly generation: number;
+  /** Whether it reports another execution's failure. */
+  readonly backstop: boolean;
+}
+
+/** Reads the watch and generation out of an execution name (any name: one not made here is a watch's first). */
+export function parseExecutionName(name: string): ParsedExecutionName {
+  if (name.endsWith(BACKSTOP_SUFFIX)) return { watchName: name, generation: 0, backstop: true };
+  const continued = /^(.+)-continued-(\d+)$/.exec(name);
+  if (continued === null) return { watchName: name, generation: 0, backstop: false };
+  return { watchName: continued[1], generation: Number(continued[2]), backstop: false };
 }

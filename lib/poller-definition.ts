@@ -87,7 +87,13 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
     lambdaFunction: props.pollFunction,
     payloadResponseOnly: true,
     retryOnServiceExceptions: false,
-    payload: sfn.TaskInput.fromObject({ config: props.config, input: sfn.JsonPath.entirePayload }),
+    payload: sfn.TaskInput.fromObject({
+      config: props.config,
+      input: sfn.JsonPath.entirePayload,
+      executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+      // Failed attempts of this invocation so far: each left events in the history the function accounts for.
+      retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
+    }),
   }).addRetry(lambdaRetry);
 
   const describePollFailure = new tasks.LambdaInvoke(scope, names.describePollFailure, {
