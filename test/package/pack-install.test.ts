@@ -1,20 +1,81 @@
 /**
- * The package as a stranger gets it: `npm pack`, installed into a fresh CDK app that has only
- * aws-cdk-lib and constructs (from the npm cache, offline), compiled with strict TypeScript and
- * synthesized, with the README's snippet and with every prop set. No esbuild, no Docker.
+ * The package as a stranger gets it: `npm pack`, the tarball installed with npm into a fresh CDK
+ * app (offline), compiled with strict TypeScript and synthesized, with the README's snippet and with
+ * every prop set. No esbuild, no Docker.
+ *
+ * The package has no dependencies, only the peers aws-cdk-lib and constructs. npm installs the
+ * tarball without resolving peers (`--legacy-peer-deps`), so the install needs nothing from the
+ * registry, not even the package documents `npm ci` leaves out of the cache; the app then gets its
+ * peers as links to this project's own installed aws-cdk-lib and constructs, and the test checks
+ * their versions against the package's peer ranges itself.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
-const version = (name: string): string =>
-  (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
-    .version;
-/** The aws-cdk-lib the consumer app installs; CONSUMER_CDK_VERSION tries another, such as the lowest the peer range allows. */
-const CDK_VERSION = process.env.CONSUMER_CDK_VERSION ?? version('aws-cdk-lib');
-const CONSTRUCTS_VERSION = process.env.CONSUMER_CONSTRUCTS_VERSION ?? version('constructs');
+const PEERS = ['aws-cdk-lib', 'constructs'];
+/**
+ * Another aws-cdk-lib or constructs for the app, such as the lowest the peer ranges allow. These
+ * are installed with npm offline, so the npm cache must hold them and their dependencies first:
+ * `npm install --no-save aws-cdk-lib@2.269.0 constructs@10.5.1` once, with the registry, in any
+ * scratch directory (`npm cache add` is not enough: it leaves out the dependencies). Unset, the app
+ * links this project's own.
+ */
+const CDK_VERSION = process.env.CONSUMER_CDK_VERSION;
+const CONSTRUCTS_VERSION = process.env.CONSUMER_CONSTRUCTS_VERSION;
+
+interface Manifest {
+  version: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  bundleDependencies?: unknown;
+  bundledDependencies?: unknown;
+  peerDependencies?: Record<string, string>;
+}
+const manifest = (dir: string): Manifest =>
+  JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
+
+/** Runs npm, failing with what it printed. */
+function npm(args: string[], cwd: string, hint = ''): string {
+  try {
+    return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${failed.message}\n${failed.stdout ?? ''}${failed.stderr ?? ''}${hint}`, { cause: error });
+  }
+}
+
+/** Whether `version` is in `range`, for the `^major.minor.patch` ranges (major above 0) the peers use. */
+function satisfiesCaret(version: string, range: string): boolean {
+  const wanted = /^\^([1-9]\d*)\.(\d+)\.(\d+)$/.exec(range);
+  const found = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  if (!wanted || !found) throw new Error(`Cannot check ${version} against ${range}: the test knows only ^1.2.3 ranges`);
+  const [major, minor, patch] = wanted.slice(1).map(Number);
+  const [foundMajor, foundMinor, foundPatch] = found.slice(1).map(Number);
+  return foundMajor === major && (foundMinor > minor || (foundMinor === minor && foundPatch >= patch));
+}
+
+/** All the files under `dir`, relative to it, with `/` between folders. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? filesUnder(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+      : [`${prefix}${entry.name}`],
+  );
+}
 
 const ALLOWED_FILES = [
   /^package\.json$/,
@@ -75,39 +136,62 @@ void entry;
 describe('the npm package in a fresh CDK app', () => {
   let work: string;
   let app: string;
+  let installed: string;
   let packedFiles: string[];
 
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), 'poller-package-'));
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--pack-destination', work, '--json', '--silent'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }),
-    ) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(npm(['pack', '--pack-destination', work, '--json', '--silent'], ROOT)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     packedFiles = packed[0].files.map((file) => file.path);
+
+    /** Where the app's aws-cdk-lib and constructs link to. */
+    let peerSource = path.join(ROOT, 'node_modules');
+    if (CDK_VERSION !== undefined || CONSTRUCTS_VERSION !== undefined) {
+      const peers = path.join(work, 'peers');
+      mkdirSync(peers);
+      writeFileSync(
+        path.join(peers, 'package.json'),
+        JSON.stringify({ name: 'peers', version: '1.0.0', private: true }),
+      );
+      const wanted = [
+        `aws-cdk-lib@${CDK_VERSION ?? manifest(path.join(peerSource, 'aws-cdk-lib')).version}`,
+        `constructs@${CONSTRUCTS_VERSION ?? manifest(path.join(peerSource, 'constructs')).version}`,
+      ];
+      npm(
+        ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', ...wanted],
+        peers,
+        `\nThe npm cache must hold ${wanted.join(' and ')} and their dependencies: \`npm install --no-save ${wanted.join(' ')}\`, with the registry, in a scratch directory puts them there.`,
+      );
+      peerSource = path.join(peers, 'node_modules');
+    }
+
     app = path.join(work, 'app');
     mkdirSync(app);
     writeFileSync(
       path.join(app, 'package.json'),
       JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
     );
-    execFileSync(
-      'npm',
+    npm(
       [
         'install',
         '--offline',
+        '--legacy-peer-deps',
+        '--no-package-lock',
         '--no-audit',
         '--no-fund',
-        '--ignore-scripts',
         '--loglevel=error',
         path.join(work, packed[0].filename),
-        `aws-cdk-lib@${CDK_VERSION}`,
-        `constructs@${CONSTRUCTS_VERSION}`,
       ],
-      { cwd: app, stdio: 'pipe' },
+      app,
     );
+    installed = path.join(app, 'node_modules', 'neptune-import-poller');
+    // After the install, which would remove links it did not make.
+    for (const peer of PEERS) {
+      symlinkSync(path.join(peerSource, peer), path.join(app, 'node_modules', peer), 'dir');
+    }
     writeFileSync(
       path.join(app, 'tsconfig.json'),
       JSON.stringify({
@@ -178,15 +262,38 @@ describe('the npm package in a fresh CDK app', () => {
     }
   });
 
-  test('the install brings neither esbuild nor a bundler', () => {
+  test('the app holds the package as npm extracted it from the tarball, not a link to this project', () => {
+    expect(lstatSync(installed).isSymbolicLink()).toBe(false);
+    expect(lstatSync(installed).isDirectory()).toBe(true);
+    expect(path.relative(realpathSync(ROOT), realpathSync(installed)).startsWith('..')).toBe(true);
+    expect(filesUnder(installed).sort()).toEqual([...packedFiles].sort());
+    expect(manifest(installed).version).toBe(manifest(ROOT).version);
+  });
+
+  test('the install brings neither esbuild nor a bundler: the package has peers and no dependencies', () => {
+    const installedManifest = manifest(installed);
+    expect(installedManifest.dependencies ?? {}).toEqual({});
+    expect(installedManifest.optionalDependencies ?? {}).toEqual({});
+    expect(installedManifest.bundleDependencies ?? installedManifest.bundledDependencies).toBeUndefined();
+    expect(Object.keys(installedManifest.peerDependencies ?? {}).sort()).toEqual(PEERS);
+    expect(existsSync(path.join(installed, 'node_modules'))).toBe(false);
     expect(existsSync(path.join(app, 'node_modules', 'esbuild'))).toBe(false);
-    expect(readdirSync(path.join(app, 'node_modules')).sort()).toEqual([
-      '.package-lock.json',
-      '@aws-cdk',
-      'aws-cdk-lib',
-      'constructs',
-      'neptune-import-poller',
-    ]);
+    const entries = readdirSync(path.join(app, 'node_modules')).filter((name) => !name.startsWith('.'));
+    expect(entries.sort()).toEqual([...PEERS, 'neptune-import-poller'].sort());
+    for (const peer of PEERS) expect(lstatSync(path.join(app, 'node_modules', peer)).isSymbolicLink()).toBe(true);
+  });
+
+  test("the app's aws-cdk-lib and constructs are in the package's peer ranges", () => {
+    const ranges = manifest(installed).peerDependencies ?? {};
+    const versions = Object.fromEntries(
+      PEERS.map((peer) => [peer, manifest(path.join(app, 'node_modules', peer)).version]),
+    );
+    if (CDK_VERSION !== undefined) expect(versions['aws-cdk-lib']).toBe(CDK_VERSION);
+    if (CONSTRUCTS_VERSION !== undefined) expect(versions.constructs).toBe(CONSTRUCTS_VERSION);
+    const outOfRange = PEERS.filter((peer) => !satisfiesCaret(versions[peer], ranges[peer] ?? '')).map(
+      (peer) => `${peer}@${versions[peer]} is not in ${ranges[peer]}`,
+    );
+    expect(outOfRange).toEqual([]);
   });
 
   test("the README's snippet compiles under strict TypeScript and synthesizes a working poller", () => {
