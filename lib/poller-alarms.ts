@@ -14,6 +14,12 @@ export interface PollerAlarmsProps {
   /** The poller's count of watches that ended with a Monitoring Failed event. */
   readonly monitoringFailures: cloudwatch.IMetric;
   /**
+   * The poller's count of triggers that claimed a task but named none readable (`TriggersNotStartedByReason`
+   * with `Reason` `MALFORMED`).
+   * @default - no alarm on malformed triggers
+   */
+  readonly malformedTriggers?: cloudwatch.IMetric;
+  /**
    * Actions for every alarm, on alarm and back to OK.
    * @default - no actions: the alarms show in the CloudWatch console only
    */
@@ -43,6 +49,8 @@ export class PollerAlarms extends Construct {
   public readonly monitoringFailures: cloudwatch.Alarm;
   /** Triggers kept in the dead-letter queue because no watch could be started for them. */
   public readonly deadLetterQueueDepth: cloudwatch.Alarm;
+  /** Triggers that claimed a task but named none readable; undefined without `malformedTriggers`. */
+  public readonly malformedTriggers?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: PollerAlarmsProps) {
     super(scope, id);
@@ -106,6 +114,13 @@ export class PollerAlarms extends Construct {
       }),
       'Triggers that could not start a watch are waiting in the dead-letter queue; start their watches and delete them.',
     );
+    if (props.malformedTriggers !== undefined) {
+      this.malformedTriggers = alarm(
+        'MalformedTriggers',
+        props.malformedTriggers,
+        'A trigger claimed an import task but no task id could be read from it, so no watch started. It is kept in the dead-letter queue with the message attribute Reason MALFORMED and an ErrorMessage saying why: find the task, put a watch request for it, then delete the message.',
+      );
+    }
   }
 
   /** Every alarm. */
@@ -119,6 +134,7 @@ export class PollerAlarms extends Construct {
       this.startFunctionErrors,
       this.monitoringFailures,
       this.deadLetterQueueDepth,
+      ...(this.malformedTriggers === undefined ? [] : [this.malformedTriggers]),
     ];
   }
 }

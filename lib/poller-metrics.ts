@@ -1,5 +1,5 @@
 /**
- * The custom metrics the poll function publishes (CloudWatch embedded metric format), by name.
+ * The custom metrics the poll and start functions publish (CloudWatch embedded metric format), by name.
  * The construct's alarms and dashboard read the same names. No dependency on aws-cdk-lib.
  */
 
@@ -35,9 +35,28 @@ export const POLLER_METRICS = {
   watchDuration: 'WatchDuration',
   /** Watches handed over to a new execution (Count). */
   continuedAsNew: 'ContinuedAsNew',
+  /**
+   * Executions the start function started for a trigger (Count). A trigger delivered twice
+   * that Step Functions answers idempotently (same name, same input) counts again.
+   */
+  watchExecutionsStarted: 'WatchExecutionsStarted',
+  /** Triggers the start function started no execution for, whatever the reason (Count). */
+  triggersNotStarted: 'TriggersNotStarted',
+  /** Triggers the start function started no execution for, by `Reason` dimension (see `TRIGGER_NOT_STARTED_REASONS`) (Count). */
+  triggersNotStartedByReason: 'TriggersNotStartedByReason',
 } as const;
 
-/** Dimension of {@link POLLER_METRICS.monitoringFailuresByReason}. */
+/** Values of the `Reason` dimension of {@link POLLER_METRICS.triggersNotStartedByReason}. */
+export const TRIGGER_NOT_STARTED_REASONS = {
+  /** Nothing to watch: not an import-starting call, a call that failed (`errorCode`), or another detail-type. */
+  ignored: 'IGNORED',
+  /** The task is already watched: the execution named after it exists. */
+  alreadyWatching: 'ALREADY_WATCHING',
+  /** The event claims a task but no task id could be read from it; the event is kept in the dead-letter queue. */
+  malformed: 'MALFORMED',
+} as const;
+
+/** Dimension of {@link POLLER_METRICS.monitoringFailuresByReason} and {@link POLLER_METRICS.triggersNotStartedByReason}. */
 export const REASON_DIMENSION = 'Reason';
 /** Dimension of {@link POLLER_METRICS.terminalStatuses}. */
 export const STATUS_DIMENSION = 'Status';

@@ -115,8 +115,8 @@ async function main(): Promise<void> {
     }
     const outcome = await startHandler(event);
     const said =
-      outcome.outcome === 'ignored'
-        ? `ignored (${outcome.reason})`
+      outcome.outcome === 'ignored' || outcome.outcome === 'malformed'
+        ? `${outcome.outcome} (${outcome.reason})`
         : outcome.outcome === 'started'
           ? `execution ${outcome.executionName} started`
           : `already watched by execution ${outcome.executionName}; nothing started`;

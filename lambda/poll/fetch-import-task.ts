@@ -1,27 +1,20 @@
 import { GetImportTaskCommand, NeptuneGraphClient, type NeptuneGraphClientConfig } from '@aws-sdk/client-neptune-graph';
+import { REQUEST_HANDLER_OPTIONS } from '../shared/request-handler';
 import { PollRequestTimeoutError } from './classify-error';
 
-/** Milliseconds allowed to open a connection to Neptune Analytics. */
-export const CONNECTION_TIMEOUT_MS = 3_000;
-/** Milliseconds allowed for the answer's headers once connected. */
-export const REQUEST_TIMEOUT_MS = 5_000;
+// Local runs build clients of their own with the same settings.
+export { REQUEST_HANDLER_OPTIONS };
+
 /** Milliseconds a whole `GetImportTask` call may take, body included, before it is abandoned. */
 export const CALL_TIMEOUT_MS = 10_000;
 
 /** Fetches one import task's `GetImportTask` answer, or throws what went wrong. */
 export type ImportTaskFetcher = (taskId: string) => Promise<unknown>;
 
-/** HTTP settings of the poll function's client: timeouts that cut a hanging connection long before the function's own. */
-export const REQUEST_HANDLER_OPTIONS = {
-  connectionTimeout: CONNECTION_TIMEOUT_MS,
-  requestTimeout: REQUEST_TIMEOUT_MS,
-  throwOnRequestTimeout: true,
-} as const;
-
 /**
  * A Neptune Analytics client that fails fast: one attempt per call (the state machine owns
- * retries and their backoff) and the timeouts above. `overrides` (endpoint, credentials, …) serve
- * local runs.
+ * retries and their backoff) and the functions' shared connection and request timeouts.
+ * `overrides` (endpoint, credentials, …) serve local runs.
  */
 export function createNeptuneGraphClient(overrides: NeptuneGraphClientConfig = {}): NeptuneGraphClient {
   return new NeptuneGraphClient({ maxAttempts: 1, requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });

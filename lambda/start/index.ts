@@ -1,25 +1,26 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { POLLER_METRICS_NAMESPACE } from '../../lib/poller-metrics';
+import { powertoolsMetricsPublisher } from '../poll/publish-metrics';
+import { createSqsClient, createStepFunctionsClient, deadLetterQueueKeeper, executionStarter } from './aws-clients';
 import { createStartHandler, type StartOutcome } from './start-handler';
-import type { TriggerEvent } from './watch-request-from-event';
 
+// The service name comes from POWERTOOLS_SERVICE_NAME, unique per poller, so that pollers do not share metrics.
 const logger = new Logger();
-const client = new SFNClient({});
-const stateMachineArn = process.env.STATE_MACHINE_ARN;
+const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
+const deadLetterQueueUrl = process.env.DEAD_LETTER_QUEUE_URL;
 
 const start = createStartHandler({
-  startExecution: async (name, input) => {
-    if (!stateMachineArn) {
-      throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
-    }
-    return client.send(new StartExecutionCommand({ stateMachineArn, name, input }));
-  },
+  startExecution: executionStarter(createStepFunctionsClient(), process.env.STATE_MACHINE_ARN),
   logger,
+  publishMetrics: powertoolsMetricsPublisher(metrics),
+  // Without a queue URL a malformed trigger is thrown instead, and Lambda's retries and dead-letter queue keep it.
+  ...(deadLetterQueueUrl ? { keepMalformedTrigger: deadLetterQueueKeeper(createSqsClient(), deadLetterQueueUrl) } : {}),
 });
 
 /** Entry point of the start function. */
-export const handler = (event: TriggerEvent, context: Context): Promise<StartOutcome> => {
+export const handler = (event: unknown, context: Context): Promise<StartOutcome> => {
   logger.addContext(context);
   return start(event);
 };

@@ -3,7 +3,8 @@ import {
   IMPORT_STARTING_API_CALLS,
   WATCH_REQUEST_DETAIL_TYPE,
 } from '../../lib/events';
-import { describeInvalidTaskId, isGraphId, isTaskId } from '../../lib/identifiers';
+import { describeInvalidTaskId, GRAPH_ID_PATTERN, isGraphId, isTaskId, TASK_ID_PATTERN } from '../../lib/identifiers';
+import { findIdentifier, type IdentifierSearch, type IdentifierSpec } from './find-identifier';
 
 /** The part of an EventBridge event the starter reads. */
 export interface TriggerEvent {
@@ -16,55 +17,117 @@ export interface TriggerEvent {
 /** How a watch was asked for. */
 export type TriggerKind = 'api-call' | 'watch-request';
 
-/** A task to watch, or why the event names none. */
+/** A task to watch; or why the event names none: nothing to watch, or a task claimed but unreadable. */
 export type WatchRequest =
-  | { readonly kind: 'watch'; readonly taskId: string; readonly graphId: string | null; readonly trigger: TriggerKind }
-  | { readonly kind: 'ignored'; readonly reason: string };
+  | {
+      readonly kind: 'watch';
+      readonly taskId: string;
+      readonly graphId: string | null;
+      readonly trigger: TriggerKind;
+      /** Where in the event the task id was read. */
+      readonly taskIdPath: string;
+    }
+  /** The event legitimately starts nothing: not an import-starting call, or a call that failed. */
+  | { readonly kind: 'ignored'; readonly reason: string }
+  /** The event claims a task, but no task id could be read from it. */
+  | { readonly kind: 'malformed'; readonly reason: string };
+
+/** Keys a CloudTrail record may hold the task id under, whatever wrapper holds them. */
+export const TASK_ID_SPEC: IdentifierSpec = { keys: ['taskid', 'importtaskid', 'id'], pattern: TASK_ID_PATTERN };
+/** Keys a CloudTrail record may hold the graph id under. */
+export const GRAPH_ID_SPEC: IdentifierSpec = { keys: ['graphid', 'graphidentifier', 'id'], pattern: GRAPH_ID_PATTERN };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function request(trigger: TriggerKind, taskId: unknown, graphId: unknown, where: string): WatchRequest {
-  if (!isTaskId(taskId)) {
+const shown = (value: unknown): string => JSON.stringify(value)?.slice(0, 100) ?? String(value);
+
+function describeMissingTaskId(search: Exclude<IdentifierSearch, { kind: 'found' }>, where: string): string {
+  switch (search.kind) {
+    case 'ambiguous':
+      return `names more than one task in ${where}: ${search.found.map((c) => `${c.path} = ${shown(c.value)}`).join(', ')}`;
+    case 'too-large':
+      return `has a ${where} too large or deep to search (more than ${search.limits.maxValues} values or ${search.limits.maxDepth} levels)`;
+    case 'none': {
+      const [first] = search.rejected;
+      return first === undefined
+        ? `holds no task id in ${where} (no key ${TASK_ID_SPEC.keys.join(', ')} with a value matching ${TASK_ID_PATTERN.source})`
+        : `holds no task id in ${where}; ${first.path} is not one: ${describeInvalidTaskId(first.value)}`;
+    }
+  }
+}
+
+/** The graph id of a CloudTrail record: from the response, else from the request; none when unclear. */
+function graphIdFromApiCall(detail: Record<string, unknown>): string | null {
+  for (const [where, value] of [
+    ['responseElements', detail.responseElements],
+    ['requestParameters', detail.requestParameters],
+  ] as const) {
+    const search = findIdentifier(value, where, GRAPH_ID_SPEC);
+    if (search.kind === 'found') return search.value;
+  }
+  return null;
+}
+
+function fromApiCall(detail: Record<string, unknown>): WatchRequest {
+  if (typeof detail.eventName !== 'string' || !IMPORT_STARTING_API_CALLS.includes(detail.eventName)) {
+    return { kind: 'ignored', reason: `API call ${shown(detail.eventName)} does not start an import task` };
+  }
+  if (detail.errorCode !== undefined && detail.errorCode !== null) {
+    return { kind: 'ignored', reason: `${detail.eventName} failed with ${shown(detail.errorCode)}; nothing to watch` };
+  }
+  const search = findIdentifier(detail.responseElements, 'responseElements', TASK_ID_SPEC);
+  if (search.kind !== 'found') {
     return {
-      kind: 'ignored',
-      reason:
-        taskId === undefined
-          ? `The ${trigger} event carries no ${where}; no watch started`
-          : `The ${trigger} event's ${where} is not a task id: ${describeInvalidTaskId(taskId)}; no watch started`,
+      kind: 'malformed',
+      reason: `The successful ${detail.eventName} record ${describeMissingTaskId(search, 'responseElements')}; no watch started`,
     };
   }
-  return { kind: 'watch', taskId, graphId: isGraphId(graphId) ? graphId : null, trigger };
+  return {
+    kind: 'watch',
+    taskId: search.value,
+    graphId: graphIdFromApiCall(detail),
+    trigger: 'api-call',
+    taskIdPath: search.path,
+  };
+}
+
+function fromWatchRequest(detail: unknown): WatchRequest {
+  const taskId = isRecord(detail) ? detail.taskId : undefined;
+  if (!isTaskId(taskId)) {
+    return {
+      kind: 'malformed',
+      reason:
+        taskId === undefined
+          ? 'The watch-request event carries no detail.taskId; no watch started'
+          : `The watch-request event's detail.taskId is not a task id: ${describeInvalidTaskId(taskId)}; no watch started`,
+    };
+  }
+  const graphId = isRecord(detail) ? detail.graphId : undefined;
+  return {
+    kind: 'watch',
+    taskId,
+    graphId: isGraphId(graphId) ? graphId : null,
+    trigger: 'watch-request',
+    taskIdPath: 'detail.taskId',
+  };
 }
 
 /**
  * Reads the task to watch from a CloudTrail record of `StartImportTask` or
- * `CreateGraphUsingImportTask` (the id is in the call's response), or from a watch request.
+ * `CreateGraphUsingImportTask` (the id is in the call's response, flat or under a wrapper), or
+ * from a watch request. Anything may arrive here, `null` included.
  */
-export function watchRequestFromEvent(event: TriggerEvent): WatchRequest {
-  const detail = isRecord(event.detail) ? event.detail : {};
+export function watchRequestFromEvent(event: unknown): WatchRequest {
+  if (!isRecord(event)) {
+    return { kind: 'malformed', reason: `The event is not an object: got ${shown(event)}; no watch started` };
+  }
   const detailType = event['detail-type'];
   if (detailType === CLOUDTRAIL_API_CALL_DETAIL_TYPE) {
-    if (typeof detail.eventName !== 'string' || !IMPORT_STARTING_API_CALLS.includes(detail.eventName)) {
-      return { kind: 'ignored', reason: `API call ${JSON.stringify(detail.eventName)} does not start an import task` };
-    }
-    if (detail.errorCode !== undefined) {
-      return {
-        kind: 'ignored',
-        reason: `${detail.eventName} failed with ${JSON.stringify(detail.errorCode)}; nothing to watch`,
-      };
-    }
-    const response = isRecord(detail.responseElements) ? detail.responseElements : {};
-    const requestParameters = isRecord(detail.requestParameters) ? detail.requestParameters : {};
-    return request(
-      'api-call',
-      response.taskId,
-      response.graphId ?? requestParameters.graphIdentifier,
-      'responseElements.taskId',
-    );
+    return fromApiCall(isRecord(event.detail) ? event.detail : {});
   }
   if (detailType === WATCH_REQUEST_DETAIL_TYPE) {
-    return request('watch-request', detail.taskId, detail.graphId, 'detail.taskId');
+    return fromWatchRequest(event.detail);
   }
-  return { kind: 'ignored', reason: `Events of detail-type ${JSON.stringify(detailType)} do not start watches` };
+  return { kind: 'ignored', reason: `Events of detail-type ${shown(detailType)} do not start watches` };
 }

@@ -43,13 +43,23 @@ describe('the deployed bundles', () => {
     });
   });
 
-  test('the start bundle ignores an event that names no task', () => {
+  test('the start bundle ignores an API call that starts no import', () => {
     expect(
+      invokeBundle(
+        'start',
+        { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'GetImportTask' } },
+        { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:x' },
+      ),
+    ).toEqual({ outcome: 'ignored', reason: 'API call "GetImportTask" does not start an import task' });
+  });
+
+  test('the start bundle throws a watch request that names no task, for Lambda to retry and keep', () => {
+    expect(() =>
       invokeBundle(
         'start',
         { 'detail-type': 'Neptune Analytics Import Task Watch Requested', detail: {} },
         { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:x' },
       ),
-    ).toEqual({ outcome: 'ignored', reason: 'The watch-request event carries no detail.taskId; no watch started' });
+    ).toThrow(/\[MalformedTriggerError\]: The watch-request event carries no detail\.taskId/);
   });
 });

@@ -4,7 +4,8 @@
  * AWS — an execution that fails (or times out) without any further step, whatever `Catch` says.
  */
 import { Duration } from 'aws-cdk-lib';
-import type { PollDecision, PollHandler, WatchState } from '../../lambda/poll/contract';
+import type { PollDecision, WatchState } from '../../lambda/poll/contract';
+import type { PollHandler } from '../../lambda/poll/poll-handler';
 import { POLLER_STATE_NAMES } from '../../lib/poller-definition';
 import { simpleTimeline } from '../../local/import-timeline';
 import {
