@@ -1,7 +1,10 @@
 /**
  * `npm run load`: hundreds of imports watched at the same time through the local runner, against
- * the stand-in with a request-rate limit that answers 429 beyond it; then one very long watch.
- * Checks that every import ends with exactly one terminal event, and reports the figures.
+ * the stand-in with a request-rate limit that answers 429 beyond it, and that also answers 429 to
+ * the first poll of some imports whatever the rate; then one very long watch. Checks that every
+ * import ends with exactly one terminal event, its own, and reports the figures.
+ *
+ *   npm run load -- --help
  */
 import { Duration } from 'aws-cdk-lib';
 import { parseArgs } from 'node:util';
@@ -10,7 +13,7 @@ import { PollingStrategy } from '../lib/polling-strategy';
 import { ScaledClock } from './clock';
 import { simpleTimeline, timelineSeconds, type ImportOutcome } from './import-timeline';
 import { startStandInRun } from './local-environment';
-import type { StandInTask } from './neptune-graph-standin';
+import type { StandInFault, StandInTask } from './neptune-graph-standin';
 import { logUniform, quantile, seededRandom } from './seeded-random';
 
 /** Settings of a load run. */
@@ -25,6 +28,12 @@ export interface LoadTestOptions {
   readonly importSeconds?: readonly [number, number];
   /** Polls the long watch must need, at least. */
   readonly longWatchPolls: number;
+  /**
+   * Imports whose first poll the stand-in answers 429 `ThrottlingException` whatever the request
+   * rate, so that throttling happens however fast the machine runs; from 0 to `imports`.
+   * @default 0
+   */
+  readonly injectedThrottles?: number;
 }
 
 /** What a load run measured. */
@@ -35,7 +44,12 @@ export interface LoadTestReport {
   readonly wallSeconds: number;
   readonly simulatedSeconds: number;
   readonly polls: number;
+  /** `GetImportTask` requests answered 429, beyond the rate limit or injected. */
   readonly throttled: number;
+  /** 429 answers injected: asked for, and given (each to its import's first poll within the rate limit). */
+  readonly injectedThrottles: { readonly requested: number; readonly answered: number };
+  /** Watches that were answered 429 at least once, and how many of them ended with exactly one terminal event, their own. */
+  readonly throttledWatches: { readonly watches: number; readonly endedWithTheirOwnEvent: number };
   readonly peakRequestsPerSecond: number;
   readonly executions: number;
   readonly terminalEventsPerImport: { readonly exactlyOne: number; readonly none: number; readonly more: number };
@@ -60,6 +74,14 @@ const OUTCOMES: readonly [number, ImportOutcome][] = [
   [1, { status: 'DELETED' }],
 ];
 
+/** The answer the stand-in gives beyond its rate limit, injected whatever the rate. */
+const THROTTLE: StandInFault = {
+  kind: 'error',
+  status: 429,
+  errorType: 'ThrottlingException',
+  message: 'Rate exceeded',
+};
+
 function pickOutcome(random: () => number): ImportOutcome {
   const r = random();
   return OUTCOMES.find(([threshold]) => r < threshold)![1];
@@ -77,6 +99,12 @@ function peakPerSecond(times: readonly number[]): number {
 }
 
 async function concurrentImports(options: LoadTestOptions) {
+  const injectedThrottles = options.injectedThrottles ?? 0;
+  if (!Number.isInteger(injectedThrottles) || injectedThrottles < 0 || injectedThrottles > options.imports) {
+    throw new RangeError(
+      `injectedThrottles must be a whole number from 0 to the number of imports (${options.imports}); got ${injectedThrottles}`,
+    );
+  }
   const random = seededRandom(options.seed);
   const run = await startStandInRun({
     clock: new ScaledClock(options.timeScale),
@@ -92,6 +120,7 @@ async function concurrentImports(options: LoadTestOptions) {
     const seconds = Math.round(logUniform(random, shortest, longest));
     tasks.push(standIn.addTask({ timeline: simpleTimeline(seconds, pickOutcome(random)) }));
   }
+  for (const task of tasks.slice(0, injectedThrottles)) standIn.injectFaults(task.taskId, THROTTLE);
   const wallStart = Date.now();
   const simulatedStart = clock.now();
   // All at once: the burst a data platform makes when it starts a batch of imports.
@@ -104,6 +133,8 @@ async function concurrentImports(options: LoadTestOptions) {
   let none = 0;
   let more = 0;
   let wrongOutcome = 0;
+  let throttledWatches = 0;
+  let throttledEndedWithTheirOwnEvent = 0;
   const latencies: number[] = [];
   tasks.forEach((task, i) => {
     const terminal = outcomes[i].events.filter((event) => event.Detail.terminal === true);
@@ -111,7 +142,15 @@ async function concurrentImports(options: LoadTestOptions) {
     else if (terminal.length === 0) none++;
     else more++;
     const status = terminal[0]?.Detail.status;
-    if (status !== task.timeline.outcome.status || !TERMINAL_IMPORT_STATUSES.includes(String(status))) wrongOutcome++;
+    const ownOutcome =
+      terminal[0]?.Detail.taskId === task.taskId &&
+      status === task.timeline.outcome.status &&
+      TERMINAL_IMPORT_STATUSES.includes(String(status));
+    if (!ownOutcome) wrongOutcome++;
+    if (standIn.pollsOf(task.taskId).some((request) => request.status === 429)) {
+      throttledWatches++;
+      if (terminal.length === 1 && ownOutcome) throttledEndedWithTheirOwnEvent++;
+    }
     if (terminal[0] !== undefined) {
       const endedAt = task.startedAt + timelineSeconds(task.timeline) * 1000;
       latencies.push((Date.parse(terminal[0].Time) - endedAt) / 1000);
@@ -123,6 +162,11 @@ async function concurrentImports(options: LoadTestOptions) {
     simulatedSeconds,
     polls: gets.length,
     throttled: gets.filter((request) => request.status === 429).length,
+    injectedThrottles: {
+      requested: injectedThrottles,
+      answered: gets.filter((request) => request.status === 429 && request.fault === 'error').length,
+    },
+    throttledWatches: { watches: throttledWatches, endedWithTheirOwnEvent: throttledEndedWithTheirOwnEvent },
     peakRequestsPerSecond: peakPerSecond(gets.map((request) => request.at)),
     executions: outcomes.reduce((sum, outcome) => sum + outcome.executions.length, 0),
     failedExecutions: outcomes.reduce(
@@ -180,10 +224,31 @@ export function loadTestProblems(report: LoadTestReport): string[] {
   if (more > 0) problems.push(`${more} imports ended with more than one terminal event`);
   if (report.wrongOutcome > 0) problems.push(`${report.wrongOutcome} imports ended with another outcome than theirs`);
   if (report.failedExecutions > 0) problems.push(`${report.failedExecutions} executions failed`);
+  const { requested, answered } = report.injectedThrottles;
+  if (answered !== requested) problems.push(`${answered} of ${requested} injected 429 answers were given`);
+  const { watches, endedWithTheirOwnEvent } = report.throttledWatches;
+  if (endedWithTheirOwnEvent < watches)
+    problems.push(
+      `${watches - endedWithTheirOwnEvent} of ${watches} throttled watches did not end with their own terminal event`,
+    );
   if (report.longWatch.terminalEvents !== 1)
     problems.push(`the long watch ended with ${report.longWatch.terminalEvents} terminal events`);
   return problems;
 }
+
+const USAGE = `Usage: npm run load -- [options]
+
+Options:
+  --imports <n>             imports watched at once (default 500)
+  --rate-limit <n>          requests per simulated second the stand-in answers before 429 (default 25)
+  --injected-throttles <n>  imports whose first poll is answered 429 whatever the rate, 0 to --imports (default 50)
+  --time-scale <factor>     real seconds per simulated second (default 0.003)
+  --seed <n>                seed of the imports' durations and outcomes (default 7)
+  --long-watch-polls <n>    polls the long watch must need, at least (default 12000)
+  --json                    print the report as one JSON line
+  --help                    this text
+
+Exit status: 0 when every import ended with exactly one terminal event, its own; 1 otherwise.`;
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -191,15 +256,22 @@ async function main(): Promise<void> {
     options: {
       imports: { type: 'string', default: '500' },
       'rate-limit': { type: 'string', default: '25' },
+      'injected-throttles': { type: 'string', default: '50' },
       'time-scale': { type: 'string', default: '0.003' },
       seed: { type: 'string', default: '7' },
       'long-watch-polls': { type: 'string', default: '12000' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const report = await runLoadTest({
     imports: Number(values.imports),
     rateLimit: Number(values['rate-limit']),
+    injectedThrottles: Number(values['injected-throttles']),
     timeScale: Number(values['time-scale']),
     seed: Number(values.seed),
     longWatchPolls: Number(values['long-watch-polls']),
@@ -211,7 +283,7 @@ async function main(): Promise<void> {
     const lines = [
       `Imports watched at once:       ${report.imports} (started together; stand-in limit ${report.rateLimitPerSecond} requests/s, 429 beyond)`,
       `Ended with one terminal event: ${report.terminalEventsPerImport.exactlyOne} of ${report.imports}; none: ${report.terminalEventsPerImport.none}; more than one: ${report.terminalEventsPerImport.more}; wrong outcome: ${report.wrongOutcome}`,
-      `GetImportTask requests:        ${report.polls}, of which 429: ${report.throttled}`,
+      `GetImportTask requests:        ${report.polls}, of which 429: ${report.throttled} (${report.injectedThrottles.answered} injected); throttled watches: ${report.throttledWatches.watches}, ended with their own terminal event: ${report.throttledWatches.endedWithTheirOwnEvent}`,
       `Peak request rate:             ${report.peakRequestsPerSecond} requests in one second`,
       `Executions:                    ${report.executions} (failed: ${report.failedExecutions})`,
       `Detection latency:             p50 ${report.detectionLatencySeconds.p50} s, p95 ${report.detectionLatencySeconds.p95} s, max ${report.detectionLatencySeconds.max} s`,

@@ -46,6 +46,11 @@ export function normalizedTemplates(dir: string): Record<string, unknown> {
   );
 }
 
+/** The test cases integ-runner would deploy from the integ manifest in `dir`: stacks and assertion stack of each. */
+export function integTestCases(dir: string): unknown {
+  return (JSON.parse(readFileSync(path.join(dir, 'integ.json'), 'utf8')) as { testCases?: unknown }).testCases;
+}
+
 function writeSnapshot(): void {
   const outdir = synthesizeIntegApp();
   try {

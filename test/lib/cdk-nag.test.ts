@@ -1,26 +1,68 @@
 /**
  * The AwsSolutions rule pack of cdk-nag over the poller: no finding left, and every
- * acknowledgement narrow (one finding) and explained.
+ * acknowledgement narrow (one finding), holding only the actions it names, and explained.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
+// How cdk-nag itself spells a resource in a finding id.
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import type { IConstruct } from 'constructs';
 import { NeptuneImportPollerStack, NeptuneImportTaskPoller } from '../../lib';
 
 const ACKNOWLEDGED = 'aws:cdk:acknowledged-rules';
 
-function acknowledgements(stack: Stack): { path: string; id: string; reason: string }[] {
+interface Acknowledgement {
+  readonly on: IConstruct;
+  readonly id: string;
+  readonly reason: string;
+}
+
+function acknowledgements(stack: Stack): Acknowledgement[] {
   return stack.node.findAll().flatMap((construct) =>
     construct.node.metadata
       .filter((entry) => entry.type === ACKNOWLEDGED)
       .flatMap((entry) =>
         Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-          path: construct.node.path,
-          id,
+          on: construct,
+          id: id.replace(/^Annotation::/i, ''),
           reason,
         })),
       ),
   );
+}
+
+interface PolicyStatementJson {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+/**
+ * The actions an acknowledged `AwsSolutions-IAM5[Resource::…]` finding lets through: those of
+ * the Allow statements, in the policies at or below the acknowledging construct (cdk-nag looks
+ * up from each policy), that name the acknowledged resource.
+ */
+function actionsCoveredBy(ack: Acknowledgement): string[] {
+  const stack = Stack.of(ack.on);
+  const documents = ack.on.node.findAll().flatMap((construct): { Statement?: PolicyStatementJson[] }[] => {
+    if (construct instanceof iam.CfnPolicy) return [stack.resolve(construct.policyDocument)];
+    if (construct instanceof iam.CfnRole) {
+      const inline = (stack.resolve(construct.policies) ?? []) as { policyDocument: unknown }[];
+      return inline.map((policy) => stack.resolve(policy.policyDocument));
+    }
+    return [];
+  });
+  return documents
+    .flatMap((document) => document.Statement ?? [])
+    .filter((statement) => statement.Effect === 'Allow')
+    .filter((statement) =>
+      [statement.Resource]
+        .flat()
+        .some((resource) => `AwsSolutions-IAM5[Resource::${flattenCfnReference(resource)}]` === ack.id),
+    )
+    .flatMap((statement) => [statement.Action].flat())
+    .sort();
 }
 
 describe('cdk-nag AwsSolutions', () => {
@@ -40,24 +82,64 @@ describe('cdk-nag AwsSolutions', () => {
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
   });
 
-  test('GIVEN the acknowledgements THEN each names one finding on one role, with a reason', () => {
+  describe('GIVEN the acknowledgements', () => {
     const stack = new NeptuneImportPollerStack(new App(), 'AckStack');
+    const { poller } = stack;
+    const pollFunctionId = stack.getLogicalId(poller.pollFunction.node.defaultChild as CfnResource);
     const acks = acknowledgements(stack);
+    const expected = [
+      {
+        on: poller.pollFunction.role!,
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:<AWS::Region>:<AWS::AccountId>:import-task/*]',
+        actions: ['neptune-graph:GetImportTask'],
+        reasonNames: ['GetImportTask', 'import tasks'],
+      },
+      {
+        on: poller.stateMachine.role,
+        id: `AwsSolutions-IAM5[Resource::<${pollFunctionId}.Arn>:*]`,
+        actions: ['lambda:InvokeFunction'],
+        reasonNames: ['poll function', 'versions and aliases'],
+      },
+      {
+        on: poller.stateMachine.role,
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        actions: [
+          'logs:CreateLogDelivery',
+          'logs:DeleteLogDelivery',
+          'logs:DescribeLogGroups',
+          'logs:DescribeResourcePolicies',
+          'logs:GetLogDelivery',
+          'logs:ListLogDeliveries',
+          'logs:PutResourcePolicy',
+          'logs:UpdateLogDelivery',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ],
+        reasonNames: ['X-Ray', 'CloudWatch Logs', 'log delivery'],
+      },
+    ];
 
-    expect(acks.map((ack) => [ack.path.replace('AckStack/Poller/', ''), ack.id.replace(/^Annotation::/i, '')])).toEqual(
-      [
-        [
-          'PollFunctionRole',
-          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:<AWS::Region>:<AWS::AccountId>:import-task/*]',
-        ],
-        [
-          'StateMachine/Role',
-          expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<PollerPollFunction[0-9A-F]+\.Arn>:\*\]$/),
-        ],
-        ['StateMachine/Role', 'AwsSolutions-IAM5[Resource::*]'],
-      ],
+    test('THEN they are exactly these findings, each on the one role that holds it', () => {
+      expect(acks.map((ack) => [ack.on.node.path, ack.id])).toEqual(expected.map((ack) => [ack.on.node.path, ack.id]));
+    });
+
+    test.each(expected.map((ack) => [ack.id, ack]))(
+      'THEN %s lets through only the actions it was acknowledged for',
+      (_id, { id, actions }) => {
+        const ack = acks.find((candidate) => candidate.id === id)!;
+        expect(actionsCoveredBy(ack)).toEqual(actions);
+      },
     );
-    for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(40);
+
+    test.each(expected.map((ack) => [ack.id, ack]))(
+      'THEN the reason for %s names what it covers',
+      (_id, { id, reasonNames }) => {
+        const { reason } = acks.find((candidate) => candidate.id === id)!;
+        for (const name of reasonNames) expect(reason).toContain(name);
+      },
+    );
   });
 
   test('GIVEN a new wildcard outside the acknowledged roles THEN it is reported', () => {

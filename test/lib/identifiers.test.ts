@@ -19,9 +19,29 @@ describe('identifiers', () => {
     expect(isGraphId('g-0123456789')).toBe(true);
     expect(isGraphId('g-012345678')).toBe(false);
   });
-  test('the first execution is named after the task; continued ones carry their generation, within 80 characters', () => {
+  test('the first execution is named after the task; continued ones carry their generation', () => {
     expect(executionNameFor('t-0123456789', 0)).toBe('t-0123456789');
     expect(executionNameFor('t-0123456789', 12)).toBe('t-0123456789-continued-12');
-    expect(executionNameFor('t-0123456789', 999_999).length).toBeLessThanOrEqual(80);
+  });
+
+  describe('GIVEN the longest task id and the largest generation there can be', () => {
+    /** Step Functions takes execution names of 1 to 80 characters; CloudWatch Logs, which the poller logs to, only these. */
+    const EXECUTION_NAME = /^[0-9A-Za-z_-]{1,80}$/;
+    /** Task ids have one length only: `t-` and ten characters. */
+    const LONGEST_TASK_ID = 't-zzzzzzzzzz';
+
+    test('THEN the task id is the longest one there is', () => {
+      expect(isTaskId(LONGEST_TASK_ID)).toBe(true);
+      expect(isTaskId(`${LONGEST_TASK_ID}z`)).toBe(false);
+    });
+
+    // A generation counts executions one by one from 0; a year-long watch polled every second
+    // reaches 31,536,000 at most, and the counter is exact up to Number.MAX_SAFE_INTEGER.
+    test.each([0, 1, 9, 10, 31_536_000, Number.MAX_SAFE_INTEGER])(
+      "THEN the name of generation %i fits Step Functions' 80 characters, in the characters CloudWatch Logs accepts",
+      (generation) => {
+        expect(executionNameFor(LONGEST_TASK_ID, generation)).toMatch(EXECUTION_NAME);
+      },
+    );
   });
 });

@@ -5,6 +5,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
+  MONITORING_FAILURE_REASONS,
   NeptuneImportTaskPoller,
   POLLER_METRICS,
   PollerPropsValidationError,
@@ -33,25 +34,47 @@ describe('GIVEN the defaults', () => {
     });
   });
 
+  const alarmProps = (alarm: { node: { defaultChild?: unknown } }) =>
+    template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties;
+  const ofStateMachine = [{ Name: 'StateMachineArn', Value: { Ref: idOf(stack, poller.stateMachine) } }];
+  const ofPollFunction = [{ Name: 'FunctionName', Value: { Ref: idOf(stack, poller.pollFunction) } }];
+  const ofStartFunction = [{ Name: 'FunctionName', Value: { Ref: idOf(stack, poller.startFunction) } }];
+  const ofQueue = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack, poller.deadLetterQueue), 'QueueName'] } }];
+
   test.each([
-    ['ExecutionsFailed', 'AWS/States', 'ExecutionsFailed'],
-    ['ExecutionsTimedOut', 'AWS/States', 'ExecutionsTimedOut'],
-    ['ExecutionsAborted', 'AWS/States', 'ExecutionsAborted'],
-    ['ExecutionsThrottled', 'AWS/States', 'ExecutionThrottled'],
-    ['PollFunctionErrors', 'AWS/Lambda', 'Errors'],
-    ['StartFunctionErrors', 'AWS/Lambda', 'Errors'],
-    ['DeadLetterQueueDepth', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible'],
-  ])('THEN the %s alarm watches %s %s', (alarmId, namespace, metricName) => {
-    const alarms = poller.alarms! as unknown as Record<string, { node: { defaultChild?: unknown } }>;
-    const alarm = alarms[alarmId.charAt(0).toLowerCase() + alarmId.slice(1)];
-    const props = template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties;
-    expect(props).toMatchObject({ Namespace: namespace, MetricName: metricName });
-    expect(String(props.AlarmDescription).length).toBeGreaterThan(30);
+    ['ExecutionsFailed', 'AWS/States', 'ExecutionsFailed', 'Sum', 'state machine', ofStateMachine, 'execution failed'],
+    ['ExecutionsTimedOut', 'AWS/States', 'ExecutionsTimedOut', 'Sum', 'state machine', ofStateMachine, 'time limit'],
+    ['ExecutionsAborted', 'AWS/States', 'ExecutionsAborted', 'Sum', 'state machine', ofStateMachine, 'was stopped'],
+    ['ExecutionsThrottled', 'AWS/States', 'ExecutionThrottled', 'Sum', 'state machine', ofStateMachine, 'throttled'],
+    ['PollFunctionErrors', 'AWS/Lambda', 'Errors', 'Sum', 'poll function', ofPollFunction, 'poll function threw'],
+    ['StartFunctionErrors', 'AWS/Lambda', 'Errors', 'Sum', 'start function', ofStartFunction, 'start function'],
+    [
+      'DeadLetterQueueDepth',
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      'Maximum',
+      'dead-letter queue',
+      ofQueue,
+      'dead-letter queue',
+    ],
+  ])(
+    "THEN the %s alarm watches %s %s (%s over five minutes) of the poller's own %s, and its description says what happened",
+    (alarmId, namespace, metricName, statistic, _watched, dimensions, described) => {
+      const alarms = poller.alarms! as unknown as Record<string, { node: { defaultChild?: unknown } }>;
+      const props = alarmProps(alarms[alarmId.charAt(0).toLowerCase() + alarmId.slice(1)]);
+      expect(props).toMatchObject({ Namespace: namespace, MetricName: metricName, Statistic: statistic, Period: 300 });
+      expect(props.Dimensions).toEqual(dimensions);
+      expect(props.AlarmDescription).toContain(described);
+    },
+  );
+
+  test('THEN every alarm has a description of its own', () => {
+    const descriptions = poller.alarms!.all.map((alarm) => alarmProps(alarm).AlarmDescription as string);
+    expect(new Set(descriptions).size).toBe(descriptions.length);
   });
 
   test('THEN the monitoring-failures alarm reads the metric the poll function publishes, for this poller only', () => {
-    const props =
-      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, poller.alarms!.monitoringFailures)].Properties;
+    const props = alarmProps(poller.alarms!.monitoringFailures);
     expect(props).toMatchObject({
       Namespace: 'NeptuneImportPoller',
       MetricName: POLLER_METRICS.monitoringFailures,
@@ -61,6 +84,13 @@ describe('GIVEN the defaults', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: poller.serviceName }) },
     });
+  });
+
+  test('THEN the monitoring-failures alarm says which reasons it counts: every reason a watch can fail for', () => {
+    const description = alarmProps(poller.alarms!.monitoringFailures).AlarmDescription as string;
+    for (const reason of MONITORING_FAILURE_REASONS) {
+      expect(description).toContain(reason.toLowerCase().replace(/_/g, ' '));
+    }
   });
 
   test('THEN the dead-letter queue is encrypted, refuses plain HTTP and keeps messages 14 days', () => {
