@@ -5,6 +5,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { PollerConfig } from './poller-config';
+import { POLLER_STATE_NAMES } from './state-names';
+
+export { POLLER_STATE_NAMES };
 
 /** Errors of the Lambda service itself (not of the function's code) that are worth another invocation. */
 export const LAMBDA_TRANSIENT_ERRORS: readonly string[] = [
@@ -24,19 +27,6 @@ export const EXECUTION_ALREADY_EXISTS_ERRORS: readonly string[] = [
   'StepFunctions.ExecutionAlreadyExists',
 ];
 
-/** Names of the states; stable, since executions, alarms and dashboards refer to them. */
-export const POLLER_STATE_NAMES = {
-  poll: 'PollImportTask',
-  route: 'RouteDecision',
-  publishStatusChange: 'PublishStatusChange',
-  wait: 'WaitBeforeNextPoll',
-  publishOutcome: 'PublishOutcome',
-  continueAsNew: 'ContinueInNewExecution',
-  describePollFailure: 'DescribePollFailure',
-  watched: 'Watched',
-  continued: 'Continued',
-  unknownDecision: 'UnknownDecision',
-} as const;
 
 /** What the poller's definition is built from. */
 export interface PollerDefinitionProps {

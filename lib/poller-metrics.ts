@@ -44,14 +44,18 @@ export const POLLER_METRICS = {
   triggersNotStarted: 'TriggersNotStarted',
   /** Triggers the start function started no execution for, by `Reason` dimension (see `TRIGGER_NOT_STARTED_REASONS`) (Count). */
   triggersNotStartedByReason: 'TriggersNotStartedByReason',
+  /** Executions that failed before putting their terminal event, reported by a backstop execution (Count). */
+  watchFailuresReported: 'WatchFailuresReported',
 } as const;
 
 /** Values of the `Reason` dimension of {@link POLLER_METRICS.triggersNotStartedByReason}. */
 export const TRIGGER_NOT_STARTED_REASONS = {
   /** Nothing to watch: not an import-starting call, a call that failed (`errorCode`), or another detail-type. */
   ignored: 'IGNORED',
-  /** The task is already watched: the execution named after it exists. */
+  /** The task is already watched: an execution of its latest watch runs (or a failure was already reported). */
   alreadyWatching: 'ALREADY_WATCHING',
+  /** The task's terminal status was already announced by an earlier watch; a watch request with `rewatch` asks again. */
+  alreadyAnnounced: 'ALREADY_ANNOUNCED',
   /** The event claims a task but no task id could be read from it; the event is kept in the dead-letter queue. */
   malformed: 'MALFORMED',
 } as const;

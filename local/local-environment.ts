@@ -4,12 +4,16 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createNeptuneGraphClient, importTaskFetcher, REQUEST_HANDLER_OPTIONS } from '../lambda/poll/fetch-import-task';
 import { createPollHandler, type PollHandler } from '../lambda/poll/poll-handler';
 import type { MetricDatum } from '../lambda/poll/poll-metrics';
+import {
+  createStepFunctionsClient,
+  executionDescriber,
+  executionStarter,
+  historyReader,
+} from '../lambda/start/aws-clients';
 import { createStartHandler, type StartOutcome } from '../lambda/start/start-handler';
-import type { TriggerEvent } from '../lambda/start/watch-request-from-event';
 import type { NeptuneImportTaskPollerProps } from '../lib';
 import { SteppingClock, type LocalClock } from './clock';
 import { LocalPoller, type PublishedEvent } from './local-poller';
@@ -81,15 +85,17 @@ export function createLocalStartHandler(
   stepFunctionsEndpoint: string,
   stateMachineArn: string,
   logLevel: LocalRunOptions['logLevel'] = 'INFO',
-): (event: TriggerEvent) => Promise<StartOutcome> {
-  const client = new SFNClient({
+): (event: unknown) => Promise<StartOutcome> {
+  const client = createStepFunctionsClient({
     endpoint: stepFunctionsEndpoint,
     region: LOCAL_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
   return createStartHandler({
-    startExecution: (name, input) => client.send(new StartExecutionCommand({ stateMachineArn, name, input })),
+    startExecution: executionStarter(client, stateMachineArn),
+    describeExecution: executionDescriber(client, stateMachineArn),
+    readHistory: historyReader(client),
     logger: localLogger(logLevel),
   });
 }

@@ -10,7 +10,7 @@ import type { PollHandler } from '../lambda/poll/poll-handler';
 import { executionNameFor, isTaskId } from '../lib/identifiers';
 import type { LocalClock } from './clock';
 import { eventSchemaViolations } from './event-schema-validation';
-import { ExecutionHistory, type InterpreterEvent } from './step-functions-history';
+import { ExecutionHistory, type HistoryEvent, type InterpreterEvent } from './step-functions-history';
 import type { SynthesizedPoller } from './synthesized-poller';
 
 /** The Step Functions (Standard) quotas the local runner enforces, as AWS documents them. */
@@ -60,8 +60,8 @@ export interface LocalExecution {
   error?: { readonly name: string; readonly message: string };
   /** States entered, retries included: what Step Functions bills as state transitions. */
   stateTransitions: number;
-  /** The history Step Functions would have recorded (event types, in order), from the interpreter's event log. */
-  readonly history: readonly string[];
+  /** The history Step Functions would have recorded, in order, from the interpreter's event log. */
+  readonly history: readonly HistoryEvent[];
   /** Epoch milliseconds on the run's clock. */
   readonly startedAt: number;
   /** Epoch milliseconds on the run's clock when it ended. */
@@ -363,7 +363,9 @@ export class LocalPoller {
     if (violation !== undefined) {
       record.status = violation.status;
       record.error = { name: violation.name, message: violation.message };
-      running.history.events.splice(-1, 1, violation.status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionFailed');
+      running.history.events.splice(-1, 1, {
+        type: violation.status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionFailed',
+      });
     }
     record.stoppedAt = this.options.clock.now();
     await this.options.onExecutionEnded?.(record);

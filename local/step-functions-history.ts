@@ -16,6 +16,12 @@ export interface InterpreterEvent {
   };
 }
 
+/** One event of an execution's history: its type and, for a state's events, the state. */
+export interface HistoryEvent {
+  readonly type: string;
+  readonly stateName?: string;
+}
+
 /** How a Task state's work is recorded: a Lambda invocation, or any other service integration. */
 type TaskKind = 'lambda' | 'service';
 
@@ -52,17 +58,20 @@ const EXECUTION_EVENTS: Readonly<Record<string, string>> = {
  */
 export class ExecutionHistory {
   /** The history so far. */
-  public readonly events: string[] = [];
+  public readonly events: HistoryEvent[] = [];
   private failedAttempt = false;
   private ended = false;
 
   constructor(private readonly resourceOf: (stateName: string) => unknown) {}
 
   /** Records one interpreter event; returns the history events it added. */
-  record(event: InterpreterEvent): readonly string[] {
+  record(event: InterpreterEvent): readonly HistoryEvent[] {
     // An execution ends once; an abort racing the interpreter's own end adds nothing after it.
     if (this.ended) return [];
-    const added = this.translate(event);
+    const stateName = event.state?.name;
+    const added = this.translate(event).map((type) =>
+      stateName === undefined || !type.includes('State') ? { type } : { type, stateName },
+    );
     this.ended = EXECUTION_EVENTS[event.type] !== undefined && event.type !== 'ExecutionStarted';
     this.events.push(...added);
     return added;

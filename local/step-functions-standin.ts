@@ -1,11 +1,17 @@
 /**
  * A stand-in for the Step Functions API on loopback, speaking the AWS JSON 1.0 wire format of
- * `StartExecution`, in front of a {@link LocalPoller}: the start function's SDK client talks to
- * it over real HTTP, and its executions run locally.
+ * `StartExecution`, `DescribeExecution` and `GetExecutionHistory`, in front of a
+ * {@link LocalPoller}: the start function's SDK client talks to it over real HTTP, and its
+ * executions run locally.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExecutionAlreadyExistsError, type LocalPoller } from './local-poller';
+import {
+  ExecutionAlreadyExistsError,
+  InvalidExecutionNameError,
+  type LocalExecution,
+  type LocalPoller,
+} from './local-poller';
 
 /** A StartExecution the stand-in received. */
 export interface StartExecutionCall {
@@ -52,22 +58,44 @@ export class StepFunctionsStandIn {
       res.end(JSON.stringify(payload));
     };
     const fail = (type: string, message: string): void => answer(400, { __type: type, message });
-    if (target !== 'AWSStepFunctions.StartExecution') {
-      fail('UnknownOperationException', `The stand-in answers StartExecution only; got ${target || 'no X-Amz-Target'}`);
-      return;
-    }
-    let request: { stateMachineArn?: string; name?: string; input?: string };
+    let request: Record<string, unknown>;
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
       fail('SerializationException', 'The request body is not JSON');
       return;
     }
-    const name = request.name ?? `unnamed-${Date.now()}`;
-    const input = request.input ?? '{}';
+    switch (target) {
+      case 'AWSStepFunctions.StartExecution':
+        this.startExecution(request, answer, fail);
+        return;
+      case 'AWSStepFunctions.DescribeExecution':
+      case 'AWSStepFunctions.GetExecutionHistory': {
+        const execution = [...this.poller.executions.values()].find((e) => e.arn === request.executionArn);
+        if (execution === undefined) {
+          fail('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(request.executionArn)}'`);
+        } else if (target === 'AWSStepFunctions.DescribeExecution') {
+          answer(200, describe(execution));
+        } else {
+          answer(200, { events: historyPage(execution, request) });
+        }
+        return;
+      }
+      default:
+        fail('UnknownOperationException', `The stand-in does not answer ${target || 'requests without X-Amz-Target'}`);
+    }
+  }
+
+  private startExecution(
+    request: { stateMachineArn?: unknown; name?: unknown; input?: unknown },
+    answer: (status: number, payload: unknown) => void,
+    fail: (type: string, message: string) => void,
+  ): void {
+    const name = typeof request.name === 'string' ? request.name : `unnamed-${Date.now()}`;
+    const input = typeof request.input === 'string' ? request.input : '{}';
     if (request.stateMachineArn !== this.stateMachineArn) {
       this.calls.push({ name, input, result: 'StateMachineDoesNotExist' });
-      fail('StateMachineDoesNotExist', `State Machine Does Not Exist: '${request.stateMachineArn}'`);
+      fail('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(request.stateMachineArn)}'`);
       return;
     }
     const before = this.poller.executions.get(name);
@@ -76,9 +104,42 @@ export class StepFunctionsStandIn {
       this.calls.push({ name, input, result: before === undefined ? 'started' : 'idempotent' });
       answer(200, { executionArn: execution.arn, startDate: Date.now() / 1000 });
     } catch (error) {
-      if (!(error instanceof ExecutionAlreadyExistsError)) throw error;
-      this.calls.push({ name, input, result: 'ExecutionAlreadyExists' });
-      fail('ExecutionAlreadyExists', error.message);
+      if (!(error instanceof ExecutionAlreadyExistsError || error instanceof InvalidExecutionNameError)) throw error;
+      this.calls.push({ name, input, result: error.name });
+      fail(error.name, error.message);
     }
   }
+}
+
+/** `DescribeExecution`'s answer for a local execution. */
+function describe(execution: LocalExecution): Record<string, unknown> {
+  return {
+    executionArn: execution.arn,
+    name: execution.name,
+    status: execution.status,
+    input: execution.input,
+    startDate: execution.startedAt / 1000,
+    ...(execution.stoppedAt === undefined ? {} : { stopDate: execution.stoppedAt / 1000 }),
+    ...(execution.status === 'SUCCEEDED' ? { output: JSON.stringify(execution.output) } : {}),
+    ...(execution.error === undefined ? {} : { error: execution.error.name, cause: execution.error.message }),
+  };
+}
+
+/** One page of `GetExecutionHistory`, with state names as `stateEnteredEventDetails` and `stateExitedEventDetails`. */
+function historyPage(execution: LocalExecution, request: Record<string, unknown>): Record<string, unknown>[] {
+  const events = execution.history.map((event, index) => ({
+    id: index + 1,
+    type: event.type,
+    timestamp: execution.startedAt / 1000,
+    ...(event.stateName === undefined
+      ? {}
+      : {
+          [event.type.endsWith('Entered') ? 'stateEnteredEventDetails' : 'stateExitedEventDetails']: {
+            name: event.stateName,
+          },
+        }),
+  }));
+  const ordered = request.reverseOrder === true ? events.reverse() : events;
+  const limit = typeof request.maxResults === 'number' && request.maxResults > 0 ? request.maxResults : 100;
+  return ordered.slice(0, Math.min(limit, 1000));
 }

@@ -1,8 +1,16 @@
-import { SFNClient, StartExecutionCommand, type SFNClientConfig } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type SFNClientConfig,
+} from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient, type SendMessageCommandInput, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { REQUEST_HANDLER_OPTIONS } from '../shared/request-handler';
 import { TRIGGER_NOT_STARTED_REASONS } from '../../lib/poller-metrics';
+import type { HistoryReader } from './execution-failure';
 import type { ExecutionStarter, MalformedTriggerKeeper } from './start-handler';
+import type { ExecutionDescriber } from './watch-lineage';
 
 /** Characters of the `ErrorMessage` attribute kept, as in the messages Lambda itself sends to a dead-letter queue. */
 export const ERROR_MESSAGE_MAX_LENGTH = 1_024;
@@ -28,6 +36,53 @@ export function executionStarter(client: SFNClient, stateMachineArn: string | un
       throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
     }
     return client.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+  };
+}
+
+/** The ARN of the execution named `name` of `stateMachineArn`. */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/** Describes executions of `stateMachineArn` by name with `client`; undefined for a name no execution has. */
+export function executionDescriber(client: SFNClient, stateMachineArn: string | undefined): ExecutionDescriber {
+  return async (name) => {
+    if (!stateMachineArn) {
+      throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
+    }
+    try {
+      const described = await client.send(
+        new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) }),
+      );
+      return {
+        status: described.status ?? 'UNKNOWN',
+        ...(described.output === undefined ? {} : { output: described.output }),
+      };
+    } catch (error) {
+      if ((error as { name?: unknown }).name === 'ExecutionDoesNotExist') return undefined;
+      throw error;
+    }
+  };
+}
+
+/** Events of a failed execution's history read: enough for its last states, which are all the backstop needs. */
+export const HISTORY_EVENTS_READ = 100;
+
+/** Reads the latest events of an execution's history with `client`, newest first. */
+export function historyReader(client: SFNClient): HistoryReader {
+  return async (executionArn) => {
+    const { events = [] } = await client.send(
+      new GetExecutionHistoryCommand({
+        executionArn,
+        reverseOrder: true,
+        maxResults: HISTORY_EVENTS_READ,
+        includeExecutionData: false,
+      }),
+    );
+    return events.map((event) => {
+      const stateName = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
+      return { type: event.type ?? 'Unknown', ...(stateName === undefined ? {} : { stateName }) };
+    });
   };
 }
 

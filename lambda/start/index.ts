@@ -3,16 +3,27 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { POLLER_METRICS_NAMESPACE } from '../../lib/poller-metrics';
 import { powertoolsMetricsPublisher } from '../poll/publish-metrics';
-import { createSqsClient, createStepFunctionsClient, deadLetterQueueKeeper, executionStarter } from './aws-clients';
+import {
+  createSqsClient,
+  createStepFunctionsClient,
+  deadLetterQueueKeeper,
+  executionDescriber,
+  executionStarter,
+  historyReader,
+} from './aws-clients';
 import { createStartHandler, type StartOutcome } from './start-handler';
 
 // The service name comes from POWERTOOLS_SERVICE_NAME, unique per poller, so that pollers do not share metrics.
 const logger = new Logger();
 const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
 const deadLetterQueueUrl = process.env.DEAD_LETTER_QUEUE_URL;
+const stateMachineArn = process.env.STATE_MACHINE_ARN;
+const stepFunctions = createStepFunctionsClient();
 
 const start = createStartHandler({
-  startExecution: executionStarter(createStepFunctionsClient(), process.env.STATE_MACHINE_ARN),
+  startExecution: executionStarter(stepFunctions, stateMachineArn),
+  describeExecution: executionDescriber(stepFunctions, stateMachineArn),
+  readHistory: historyReader(stepFunctions),
   logger,
   publishMetrics: powertoolsMetricsPublisher(metrics),
   // Without a queue URL a malformed trigger is thrown instead, and Lambda's retries and dead-letter queue keep it.

@@ -1,8 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { executionNameFor } from '../../lib/identifiers';
+import { watchExecutionName } from '../../lib/identifiers';
 import type { MetricDatum } from '../poll/poll-metrics';
+import {
+  EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
+  failedExecutionFromDetail,
+  respondToFailure,
+  type HistoryReader,
+} from './execution-failure';
 import { metricsForStartOutcome } from './start-metrics';
-import { watchRequestFromEvent } from './watch-request-from-event';
+import { standingOfWatch, type ExecutionDescriber } from './watch-lineage';
+import { watchRequestFromEvent, type WatchRequest } from './watch-request-from-event';
 
 /** Starts an execution of the poller's state machine; resolves with its ARN. */
 export type ExecutionStarter = (name: string, input: string) => Promise<{ executionArn?: string }>;
@@ -19,6 +26,10 @@ export type StartOutcome =
       readonly executionArn?: string;
     }
   | { readonly outcome: 'already-watching'; readonly taskId: string; readonly executionName: string }
+  /** An earlier watch announced the task's terminal status; a watch request with `rewatch: true` asks again. */
+  | { readonly outcome: 'already-announced'; readonly taskId: string; readonly executionName: string }
+  /** An execution failed before its terminal event; the execution that reports it was started. */
+  | { readonly outcome: 'failure-reported'; readonly failedExecution: string; readonly executionName: string }
   | { readonly outcome: 'ignored'; readonly reason: string }
   /** The event claimed a task but named none readable; it was kept in the dead-letter queue. */
   | { readonly outcome: 'malformed'; readonly reason: string };
@@ -26,6 +37,10 @@ export type StartOutcome =
 /** What the start handler needs from the outside world. */
 export interface StartHandlerDependencies {
   readonly startExecution: ExecutionStarter;
+  /** Describes an execution of the poller's state machine by name, to see where a task's watches stand. */
+  readonly describeExecution: ExecutionDescriber;
+  /** Reads the latest events of a failed execution's history. */
+  readonly readHistory: HistoryReader;
   readonly logger: Logger;
   /**
    * Publishes the metrics of one trigger's outcome.
@@ -46,10 +61,19 @@ export class MalformedTriggerError extends Error {
 
 const ALREADY_EXISTS = new Set(['ExecutionAlreadyExists', 'ExecutionAlreadyExistsException']);
 
+/** Watches of one task tried before the task is taken as watched; far more than any task needs. */
+const MAX_WATCHES = 1_000;
+
 function errorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
     ? (error as { name: string }).name
     : undefined;
+}
+
+function isExecutionStatusChange(event: unknown): event is { detail?: unknown } {
+  if (typeof event !== 'object' || event === null) return false;
+  const { source, 'detail-type': detailType } = event as Record<string, unknown>;
+  return source === 'aws.states' && detailType === EXECUTION_STATUS_CHANGE_DETAIL_TYPE;
 }
 
 /** The event's id and detail-type, for log lines; nothing for an event that is not an object. */
@@ -86,44 +110,84 @@ export function createStartHandler(deps: StartHandlerDependencies): (event: unkn
     return outcome;
   };
 
+  /**
+   * Starts the task's next watch, unless one runs or the last announced its terminal status:
+   * watch n's first execution is named after the task and n, so that of two triggers racing for
+   * the same watch, Step Functions lets one start it.
+   */
+  const startWatch = async (
+    request: Extract<WatchRequest, { kind: 'watch' }>,
+    eventId: unknown,
+  ): Promise<StartOutcome> => {
+    const logger = deps.logger.createChild({ persistentKeys: { taskId: request.taskId } });
+    const { taskId, trigger } = request;
+    const input = JSON.stringify({
+      taskId,
+      ...(request.graphId === null ? {} : { graphId: request.graphId }),
+      trigger,
+    });
+    for (let watch = 1; watch <= MAX_WATCHES; watch++) {
+      const executionName = watchExecutionName(taskId, watch);
+      try {
+        const { executionArn } = await deps.startExecution(executionName, input);
+        logger.info('Watch started', { executionName, executionArn, trigger, taskIdPath: request.taskIdPath, eventId });
+        return done({ outcome: 'started', taskId, executionName, ...(executionArn ? { executionArn } : {}) });
+      } catch (error) {
+        const name = errorName(error);
+        if (name === undefined || !ALREADY_EXISTS.has(name)) {
+          logger.error('Could not start the watch', { executionName, error: error as Error, eventId });
+          throw error;
+        }
+      }
+      const standing = await standingOfWatch(executionName, deps.describeExecution);
+      if (standing.kind === 'running') {
+        logger.info('Task already watched; nothing started', { ...standing, trigger, eventId });
+        return done({ outcome: 'already-watching', taskId, executionName: standing.executionName });
+      }
+      if (standing.kind === 'announced' && !request.rewatch) {
+        logger.info('Task already announced; nothing started', { ...standing, trigger, eventId });
+        return done({ outcome: 'already-announced', taskId, executionName: standing.executionName });
+      }
+    }
+    throw new Error(`${taskId} has been watched ${MAX_WATCHES} times; no further watch is started`);
+  };
+
+  /** Starts the backstop execution for an execution that ended without its terminal event, once. */
+  const reportFailure = async (detail: unknown): Promise<StartOutcome> => {
+    const failed = failedExecutionFromDetail(detail);
+    if (failed === undefined) {
+      return done({ outcome: 'ignored', reason: 'The execution status change is not a failure' });
+    }
+    const response = respondToFailure(failed, await deps.readHistory(failed.executionArn));
+    if (response.kind === 'nothing') {
+      deps.logger.info('Failed execution needs no report', { reason: response.reason });
+      return done({ outcome: 'ignored', reason: response.reason });
+    }
+    const reported = { failedExecution: failed.executionName, executionName: response.executionName };
+    try {
+      await deps.startExecution(response.executionName, response.input);
+    } catch (error) {
+      const name = errorName(error);
+      if (name === undefined || !ALREADY_EXISTS.has(name)) throw error;
+      deps.logger.info('Failure already reported', reported);
+      return done({ outcome: 'already-watching', taskId: failed.executionName, executionName: response.executionName });
+    }
+    deps.logger.error('Execution ended without its terminal event; reporting it', {
+      ...reported,
+      status: failed.status,
+      error: failed.error,
+    });
+    return done({ outcome: 'failure-reported', ...reported });
+  };
+
   return async (event) => {
+    if (isExecutionStatusChange(event)) return reportFailure(event.detail);
     const request = watchRequestFromEvent(event);
     if (request.kind === 'malformed') return keepMalformed(event, request.reason);
     if (request.kind === 'ignored') {
       deps.logger.warn('No watch started', { reason: request.reason, ...eventKeys(event) });
       return done({ outcome: 'ignored', reason: request.reason });
     }
-    const { eventId } = eventKeys(event);
-    const logger = deps.logger.createChild({ persistentKeys: { taskId: request.taskId } });
-    const executionName = executionNameFor(request.taskId, 0);
-    const input = JSON.stringify({
-      taskId: request.taskId,
-      ...(request.graphId === null ? {} : { graphId: request.graphId }),
-      trigger: request.trigger,
-    });
-    try {
-      const { executionArn } = await deps.startExecution(executionName, input);
-      logger.info('Watch started', {
-        executionName,
-        executionArn,
-        trigger: request.trigger,
-        taskIdPath: request.taskIdPath,
-        eventId,
-      });
-      return done({
-        outcome: 'started',
-        taskId: request.taskId,
-        executionName,
-        ...(executionArn ? { executionArn } : {}),
-      });
-    } catch (error) {
-      const name = errorName(error);
-      if (name !== undefined && ALREADY_EXISTS.has(name)) {
-        logger.info('Task already watched; nothing started', { executionName, trigger: request.trigger, eventId });
-        return done({ outcome: 'already-watching', taskId: request.taskId, executionName });
-      }
-      logger.error('Could not start the watch', { executionName, error: error as Error, eventId });
-      throw error;
-    }
+    return startWatch(request, eventKeys(event).eventId);
   };
 }

@@ -26,6 +26,8 @@ export type WatchRequest =
       readonly trigger: TriggerKind;
       /** Where in the event the task id was read. */
       readonly taskIdPath: string;
+      /** Whether to watch again a task whose terminal status was already announced. */
+      readonly rewatch: boolean;
     }
   /** The event legitimately starts nothing: not an import-starting call, or a call that failed. */
   | { readonly kind: 'ignored'; readonly reason: string }
@@ -89,6 +91,7 @@ function fromApiCall(detail: Record<string, unknown>): WatchRequest {
     graphId: graphIdFromApiCall(detail),
     trigger: 'api-call',
     taskIdPath: search.path,
+    rewatch: false,
   };
 }
 
@@ -110,6 +113,7 @@ function fromWatchRequest(detail: unknown): WatchRequest {
     graphId: isGraphId(graphId) ? graphId : null,
     trigger: 'watch-request',
     taskIdPath: 'detail.taskId',
+    rewatch: isRecord(detail) && detail.rewatch === true,
   };
 }
 

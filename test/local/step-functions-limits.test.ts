@@ -62,8 +62,8 @@ describe('the local runner enforces Step Functions limits', () => {
     expect(events).toEqual([]);
     // DescribePollFailure, the poll step's States.ALL catcher, never ran: one invocation in all.
     expect(poll.calls.count).toBe(1);
-    expect(executions[0].history).not.toContain('WaitStateEntered');
-    expect(executions[0].history.at(-1)).toBe('ExecutionFailed');
+    expect(executions[0].history.map((e) => e.type)).not.toContain('WaitStateEntered');
+    expect(executions[0].history.at(-1)?.type).toBe('ExecutionFailed');
   });
 
   test('GIVEN a caught error that ResultPath merges into an input near the limit THEN the merged output fails the execution before the catcher runs', async () => {
@@ -101,11 +101,11 @@ describe('the local runner enforces Step Functions limits', () => {
     expect(execution.error?.name).toBe('States.Runtime');
     expect(execution.error?.message).toContain('25000 events');
     expect(events).toEqual([]);
-    expect(execution.history.filter((type) => type === 'LambdaFunctionFailed').length).toBeGreaterThan(200);
+    expect(execution.history.filter((e) => e.type === 'LambdaFunctionFailed').length).toBeGreaterThan(200);
     // No step ran after the limit: the history stops within one state's events of it.
     expect(execution.history.length).toBeGreaterThanOrEqual(STEP_FUNCTIONS_LIMITS.historyEvents);
     expect(execution.history.length).toBeLessThanOrEqual(STEP_FUNCTIONS_LIMITS.historyEvents + 4);
-    expect(execution.history.at(-1)).toBe('ExecutionFailed');
+    expect(execution.history.at(-1)?.type).toBe('ExecutionFailed');
   }, 60_000);
 
   test('GIVEN a one-year execution timeout THEN the execution times out on the run clock after exactly one year, with no Node timer overflow', async () => {
@@ -123,7 +123,7 @@ describe('the local runner enforces Step Functions limits', () => {
     expect(execution.stoppedAt! - execution.startedAt).toBe(STEP_FUNCTIONS_LIMITS.executionSeconds * 1000);
     expect(poll.calls.count).toBe(Math.ceil(365 / 30));
     expect(events).toEqual([]);
-    expect(execution.history.at(-1)).toBe('ExecutionTimedOut');
+    expect(execution.history.at(-1)?.type).toBe('ExecutionTimedOut');
   });
 
   test.each([

@@ -12,6 +12,7 @@ import {
   type ExecutionStarter,
   type MalformedTriggerKeeper,
 } from '../../../lambda/start/start-handler';
+import type { ExecutionDescriber } from '../../../lambda/start/watch-lineage';
 import { startHarness, silentLogger, type Harness } from '../../support/harness';
 
 const cloudTrail = (detail: Record<string, unknown>) => ({
@@ -90,6 +91,7 @@ describe('start handler against a Step Functions stand-in over HTTP', () => {
 function recordingHandler(
   options: {
     startExecution?: ExecutionStarter;
+    describeExecution?: ExecutionDescriber;
     keepMalformedTrigger?: MalformedTriggerKeeper | null;
   } = {},
 ) {
@@ -103,6 +105,8 @@ function recordingHandler(
   const start = createStartHandler({
     startExecution:
       options.startExecution ?? ((name) => Promise.resolve({ executionArn: `arn:aws:states:::execution:sm:${name}` })),
+    describeExecution: options.describeExecution ?? (() => Promise.resolve({ status: 'RUNNING' })),
+    readHistory: () => Promise.resolve([]),
     logger: silentLogger(),
     publishMetrics: (data) => metrics.push([...data]),
     ...(keepMalformedTrigger === null ? {} : { keepMalformedTrigger }),

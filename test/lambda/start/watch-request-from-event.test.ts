@@ -32,6 +32,7 @@ describe('watchRequestFromEvent', () => {
           taskId: TASK,
           graphId: GRAPH,
           trigger: 'api-call',
+          rewatch: false,
           taskIdPath: 'responseElements.taskId',
         });
       },
@@ -70,6 +71,7 @@ describe('watchRequestFromEvent', () => {
         taskId: TASK,
         graphId: GRAPH,
         trigger: 'api-call',
+        rewatch: false,
         taskIdPath: 'responseElements.importTask.id',
       });
     });
@@ -210,8 +212,14 @@ describe('watchRequestFromEvent', () => {
         taskId: TASK,
         graphId: null,
         trigger: 'watch-request',
+        rewatch: false,
         taskIdPath: 'detail.taskId',
       });
+    });
+
+    test('a watch request asks to watch an announced task again only with rewatch: true', () => {
+      expect(watchRequestFromEvent(watchRequest({ taskId: TASK, rewatch: true }))).toMatchObject({ rewatch: true });
+      expect(watchRequestFromEvent(watchRequest({ taskId: TASK, rewatch: 'yes' }))).toMatchObject({ rewatch: false });
     });
 
     test('a watch request with a malformed id is malformed, showing the value', () => {

@@ -1,0 +1,109 @@
+/**
+ * The backstop: an execution of the poller that fails, times out or is aborted before it put its
+ * terminal event must still end its watch with one. The start function hears of it from
+ * EventBridge's "Step Functions Execution Status Change" event, checks the execution's history,
+ * and starts one more execution, named after the failed one, that only puts the Monitoring
+ * Failed event; Step Functions' unique names make that happen once however often it is told.
+ */
+import { backstopExecutionName, parseExecutionName } from '../../lib/identifiers';
+import { POLLER_STATE_NAMES } from '../../lib/state-names';
+
+/** `detail-type` of Step Functions' execution status changes on the default bus. */
+export const EXECUTION_STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
+
+/** Statuses of an execution that ended without finishing its work. */
+export const FAILED_EXECUTION_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/** Input of a failed execution larger than this is not carried into the backstop execution. */
+const MAX_CARRIED_INPUT_BYTES = 64 * 1024;
+/** Characters kept of the failed execution's error and cause. */
+const MAX_ERROR_TEXT = 1_000;
+
+/** An execution that ended without finishing, as its status-change event tells. */
+export interface FailedExecution {
+  readonly executionArn: string;
+  readonly executionName: string;
+  readonly status: string;
+  readonly error: string | null;
+  readonly cause: string | null;
+  /** The execution's input, parsed, when the event carried it and it is small. */
+  readonly input: unknown;
+}
+
+/** One event of an execution's history, as far as the backstop reads it. */
+export interface HistoryEntry {
+  readonly type: string;
+  /** Name of the state, for `…StateEntered` and `…StateExited` events. */
+  readonly stateName?: string;
+}
+
+/** The latest events of an execution's history, newest first. */
+export type HistoryReader = (executionArn: string) => Promise<readonly HistoryEntry[]>;
+
+/** What a failed execution's status change calls for. */
+export type FailureResponse =
+  | { readonly kind: 'report'; readonly executionName: string; readonly input: string }
+  | { readonly kind: 'nothing'; readonly reason: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, MAX_ERROR_TEXT) : null);
+
+function parsedInput(input: unknown): unknown {
+  if (typeof input !== 'string' || Buffer.byteLength(input, 'utf8') > MAX_CARRIED_INPUT_BYTES) return null;
+  try {
+    return JSON.parse(input) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads a status-change event's detail; undefined when it does not describe an execution that failed. */
+export function failedExecutionFromDetail(detail: unknown): FailedExecution | undefined {
+  if (!isRecord(detail)) return undefined;
+  const { executionArn, name, status } = detail;
+  if (typeof executionArn !== 'string' || typeof name !== 'string' || typeof status !== 'string') return undefined;
+  if (!FAILED_EXECUTION_STATUSES.includes(status)) return undefined;
+  return {
+    executionArn,
+    executionName: name,
+    status,
+    error: text(detail.error),
+    cause: text(detail.cause),
+    input: parsedInput(detail.input),
+  };
+}
+
+/**
+ * Decides from the latest history events whether the failed execution still needs its Monitoring
+ * Failed event: not when it put its terminal event before failing, nor when it handed the watch
+ * to a continued execution, nor when it was itself a backstop (whose own failure an alarm shows).
+ */
+export function respondToFailure(failed: FailedExecution, history: readonly HistoryEntry[]): FailureResponse {
+  if (parseExecutionName(failed.executionName).backstop) {
+    return { kind: 'nothing', reason: `${failed.executionName} reported a failure and failed itself` };
+  }
+  const exited = (state: string): boolean =>
+    history.some((entry) => entry.type === 'TaskStateExited' && entry.stateName === state);
+  if (exited(POLLER_STATE_NAMES.publishOutcome)) {
+    return { kind: 'nothing', reason: `${failed.executionName} put its terminal event before it ended` };
+  }
+  if (exited(POLLER_STATE_NAMES.continueAsNew)) {
+    return { kind: 'nothing', reason: `${failed.executionName} handed its watch to a continued execution` };
+  }
+  return {
+    kind: 'report',
+    executionName: backstopExecutionName(failed.executionName),
+    input: JSON.stringify({
+      backstop: {
+        executionName: failed.executionName,
+        executionArn: failed.executionArn,
+        status: failed.status,
+        error: failed.error,
+        cause: failed.cause,
+        input: failed.input,
+      },
+    }),
+  };
+}
