@@ -65,7 +65,9 @@ export interface ImportTaskDetailsSnapshot {
 
 /**
  * The whole `GetImportTask` answer, as JSON, as the AWS SDK bundled in the poll function reads it;
- * fields of the wrong type are converted (a number sent as a string) or dropped.
+ * fields of the wrong type are converted (a number sent as a string) or dropped, and members
+ * nested over ten levels deep, named with over 128 characters or past the first 10,000 values
+ * are dropped (named in `truncatedFields`).
  */
 export interface ImportTaskSnapshot {
   /** Import task id (`t-…`). */
@@ -98,7 +100,7 @@ export interface ImportTaskSnapshot {
 export interface PollerEventDetailBase {
   /** The import task watched (`t-…`); `null` only when a request named no usable task id. */
   readonly taskId: string | null;
-  /** The graph of the task, when known. */
+  /** The graph of the task, when known: a well-formed graph id (`g-…`) from the request or an answer. */
   readonly graphId: string | null;
   /** `true` on the one event that ends the watch of a task. */
   readonly terminal: boolean;
@@ -112,11 +114,11 @@ export interface PollerEventDetailBase {
 
 /** `detail` of a `Neptune Analytics Import Task Status Change` event. */
 export interface ImportTaskStatusChangeDetail extends PollerEventDetailBase {
-  /** Status now. */
+  /** Status now: an upper-case word, such as `SUCCEEDED` (an answer without one is not taken as an answer). */
   readonly status: string;
   /** Status at the previous poll; `null` on the first. */
   readonly previousStatus: string | null;
-  /** `statusReason` of the answer, or `null`. */
+  /** `statusReason` of the answer, or `null`; cut short beyond 2,000 characters (`importTask` keeps it whole while the event fits). */
   readonly statusReason: string | null;
   /** `attemptNumber` of the answer, or `null`. */
   readonly attemptNumber: number | null;
@@ -124,7 +126,11 @@ export interface ImportTaskStatusChangeDetail extends PollerEventDetailBase {
   readonly progressPercentage: number | null;
   /** The whole `GetImportTask` answer. */
   readonly importTask: ImportTaskSnapshot;
-  /** Dotted paths of fields cut short to keep the event under EventBridge's size limit; empty when none. */
+  /**
+   * Dotted paths of fields cut short to keep the event under EventBridge's size limit, and of
+   * answer members dropped (too deep, too many, or too long a name); empty when none. A list too
+   * long to carry names the parent fields instead.
+   */
   readonly truncatedFields: string[];
 }
 

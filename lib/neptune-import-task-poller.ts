@@ -130,6 +130,11 @@ export interface NeptuneImportTaskPollerProps {
    */
   readonly pollErrorRetry?: PollErrorRetryOptions;
   /**
+   * How long after a watch starts a "not found" answer for a task not seen yet is retried before the watch ends with `TASK_NOT_FOUND` (a task just started may not be visible at once); these retries back off like failed polls but do not count toward `pollErrorRetry.maxAttempts`. `Duration.seconds(0)` turns the grace off.
+   * @default Duration.minutes(5)
+   */
+  readonly notFoundGrace?: Duration;
+  /**
    * Also put a Status Change event (with `terminal: false`) each time a task's status changes, not only when it ends.
    * @default false
    */
@@ -225,6 +230,14 @@ function validateProps(props: NeptuneImportTaskPollerProps): void {
       );
     }
   }
+  const grace = props.notFoundGrace;
+  if (grace !== undefined && !grace.isUnresolved()) {
+    if (grace.toSeconds() > 3600) {
+      throw new PollerPropsValidationError(
+        `notFoundGrace must be from 0 seconds (no grace) to 1 hour; got ${grace.toHumanString()}.`,
+      );
+    }
+  }
   const budget = props.historyEventBudget;
   if (budget !== undefined && !Token.isUnresolved(budget)) {
     if (!Number.isInteger(budget) || budget < 100 || budget > 24_000) {
@@ -281,6 +294,7 @@ export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfi
     },
     emitStatusChanges: props.emitStatusChanges ?? false,
     historyEventBudget: props.historyEventBudget ?? 20_000,
+    notFoundGraceSeconds: (props.notFoundGrace ?? Duration.minutes(5)).toSeconds(),
   };
 }
 

@@ -63,4 +63,10 @@ export interface PollerConfig {
   readonly emitStatusChanges: boolean;
   /** History events one execution may use before the watch continues in a new execution. */
   readonly historyEventBudget: number;
+  /**
+   * Seconds from the start of a watch during which `GetImportTask` answering "not found" for a
+   * task never seen yet is retried, since a task just started may not be visible at once; 0 turns
+   * the grace off. Absent from definitions deployed before the grace existed, which get none.
+   */
+  readonly notFoundGraceSeconds?: number;
 }

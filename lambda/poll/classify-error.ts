@@ -114,7 +114,13 @@ export function cleanMessage(message: string): string {
   );
 }
 
-/** Name, message and HTTP status of any thrown value, for logs and events. */
+/** Longest error name kept: names are short identifiers, but an answer's error type is whatever the server sent. */
+export const MAX_ERROR_NAME_CHARS = 200;
+
+/** Longest error message kept. */
+export const MAX_ERROR_MESSAGE_CHARS = 1000;
+
+/** Name, message and HTTP status of any thrown value, for logs and events; name and message cut short. */
 export function summarizeError(error: unknown): ErrorSummary {
   const like = asErrorLike(error);
   const name =
@@ -130,8 +136,8 @@ export function summarizeError(error: unknown): ErrorSummary {
   );
   const httpStatusCode = httpStatusOf(error);
   return {
-    name,
-    message: rawMessage.slice(0, 1000),
+    name: name.slice(0, MAX_ERROR_NAME_CHARS),
+    message: rawMessage.slice(0, MAX_ERROR_MESSAGE_CHARS),
     ...(httpStatusCode === undefined ? {} : { httpStatusCode }),
   };
 }

@@ -6,16 +6,27 @@ import type { ErrorRetryConfig, PollerConfig } from '../../lib/poller-config';
 
 export type { ErrorRetryConfig, PollerConfig };
 
-/** What the poller knows about a task between polls; small, and carried across executions. */
+/**
+ * What the poller knows about a task between polls; small, and carried across executions. Only
+ * bounded values are copied into it from answers: a well-formed graph id, a plausible status.
+ */
 export interface WatchState {
   readonly taskId: string;
+  /** The task's graph: from the request, or from an answer that names a well-formed one. */
   readonly graphId: string | null;
   /** Epoch milliseconds of the first poll of the first execution. */
   readonly watchStartedAt: number;
   /** Epoch milliseconds after which the watch gives up with `TIMED_OUT`. */
   readonly deadline: number;
   readonly pollCount: number;
+  /** Failed polls in a row, "not found" answers retried during the grace left out; they end the watch at the limit. */
   readonly consecutiveErrors: number;
+  /**
+   * "Not found" answers retried during the not-found grace, before the first answer; absent when
+   * none. They raise the retry backoff like failed polls, but do not count toward the limit.
+   */
+  readonly notFoundPolls?: number;
+  /** The last status answered, or `null` before the first answer. */
   readonly lastStatus: string | null;
   /** Execution number in a chain of continued executions; 0 for the first. */
   readonly generation: number;

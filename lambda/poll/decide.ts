@@ -12,9 +12,20 @@ import {
   type MonitoringFailureReason,
 } from '../../lib/events';
 import { describeInvalidTaskId, executionNameFor, isGraphId, isTaskId } from '../../lib/identifiers';
-import type { ErrorSummary, PollErrorClass } from './classify-error';
+import {
+  MAX_ERROR_MESSAGE_CHARS,
+  MAX_ERROR_NAME_CHARS,
+  type ErrorSummary,
+  type PollErrorClass,
+} from './classify-error';
 import type { ErrorRetryConfig, EventToPublish, PollDecision, PollerConfig, WatchState } from './contract';
-import { fitEventDetail } from './fit-event-detail';
+import {
+  boundFieldPaths,
+  cutToChars,
+  fitEventDetail,
+  MAX_DETAIL_BYTES,
+  MAX_TRUNCATED_FIELDS_BYTES,
+} from './fit-event-detail';
 import { HISTORY_EVENTS_PER_STATE, mustContinueAsNew, pollCycleEvents } from './history-accounting';
 import { finiteNumber } from './import-task-snapshot';
 import { nextPollWait } from './strategies';
@@ -46,6 +57,8 @@ function isWatchState(value: unknown): value is WatchState {
     (value.graphId === null || typeof value.graphId === 'string') &&
     (value.lastStatus === null || typeof value.lastStatus === 'string') &&
     numbers.every((field) => typeof value[field] === 'number' && Number.isFinite(value[field])) &&
+    (value.notFoundPolls === undefined ||
+      (typeof value.notFoundPolls === 'number' && Number.isFinite(value.notFoundPolls))) &&
     isRecord(value.strategyMemory)
   );
 }
@@ -173,20 +186,29 @@ function gaveUpAfter(watch: WatchState, now: number): string {
   return `Gave up after ${Math.round((now - watch.watchStartedAt) / 1000)} s and ${watch.pollCount} polls`;
 }
 
+/** Longest `statusReason` an event carries beside the answer, which holds it whole when it fits. */
+export const MAX_STATUS_REASON_CHARS = 2_000;
+
+/** `path` within the answer as a path within a Status Change event's detail. */
+const inImportTask = (path: string): string => (path === '' ? 'importTask' : `importTask.${path}`);
+
 function statusChangeEvent(
   watch: WatchState,
   task: ImportTaskSnapshot,
+  truncatedInAnswer: readonly string[],
   terminal: boolean,
   now: number,
 ): EventToPublish {
   const details = task.importTaskDetails;
+  const reason = typeof task.statusReason === 'string' ? task.statusReason : null;
+  const reasonCut = reason !== null && reason.length > MAX_STATUS_REASON_CHARS;
   const detail: ImportTaskStatusChangeDetail = {
     taskId: watch.taskId,
-    graphId: typeof task.graphId === 'string' ? task.graphId : watch.graphId,
+    graphId: watch.graphId,
     status: task.status,
     previousStatus: watch.lastStatus,
     terminal,
-    statusReason: typeof task.statusReason === 'string' ? task.statusReason : null,
+    statusReason: reasonCut ? cutToChars(reason, MAX_STATUS_REASON_CHARS) : reason,
     attemptNumber: finiteNumber(task.attemptNumber) ?? null,
     progressPercentage: finiteNumber(details?.progressPercentage) ?? null,
     pollCount: watch.pollCount,
@@ -195,29 +217,40 @@ function statusChangeEvent(
     importTask: task,
     truncatedFields: [],
   };
-  const fitted = fitEventDetail(detail);
-  return {
-    detailType: STATUS_CHANGE_DETAIL_TYPE,
-    detail: { ...fitted.detail, truncatedFields: fitted.truncatedFields },
-  };
+  // Room is kept for the list of what was cut, so that the whole detail stays within MAX_DETAIL_BYTES.
+  const fitted = fitEventDetail(detail, MAX_DETAIL_BYTES - MAX_TRUNCATED_FIELDS_BYTES);
+  const truncatedFields = boundFieldPaths([
+    ...truncatedInAnswer.map(inImportTask),
+    ...(reasonCut ? ['statusReason'] : []),
+    ...fitted.truncatedFields,
+  ]);
+  return { detailType: STATUS_CHANGE_DETAIL_TYPE, detail: { ...fitted.detail, truncatedFields } };
 }
 
-/** Decides after `GetImportTask` answered: finish on a terminal status or at the deadline, else wait. */
+/**
+ * Decides after `GetImportTask` answered: finish on a terminal status or at the deadline, else
+ * wait. `task` is the answer as `toImportTaskSnapshot` reads it, and `truncatedInAnswer` the
+ * paths of what it dropped or cut. Only a well-formed graph id and the (plausible) status are
+ * copied into the watch state.
+ */
 export function afterAnswer(
   polled: WatchState,
   task: ImportTaskSnapshot,
   config: PollerConfig,
   now: number,
   random: () => number,
+  truncatedInAnswer: readonly string[] = [],
 ): PollDecision {
+  // An answer ends the run of failures, "not found" answers included.
+  const { notFoundPolls: _retriedNotFound, ...answered } = polled;
   const watch: WatchState = {
-    ...polled,
-    graphId: typeof task.graphId === 'string' ? task.graphId : polled.graphId,
+    ...answered,
+    graphId: isGraphId(task.graphId) ? task.graphId : polled.graphId,
     consecutiveErrors: 0,
   };
   const changed = task.status !== polled.lastStatus;
   if (isTerminalStatus(task.status)) {
-    return { action: 'FINISH', event: statusChangeEvent(watch, task, true, now) };
+    return { action: 'FINISH', event: statusChangeEvent(watch, task, truncatedInAnswer, true, now) };
   }
   const seen: WatchState = { ...watch, lastStatus: task.status };
   if (secondsLeft(watch, now) < 1) {
@@ -237,7 +270,8 @@ export function afterAnswer(
     memory: watch.strategyMemory,
     random,
   });
-  const event = changed && config.emitStatusChanges ? statusChangeEvent(watch, task, false, now) : undefined;
+  const event =
+    changed && config.emitStatusChanges ? statusChangeEvent(watch, task, truncatedInAnswer, false, now) : undefined;
   const next: WatchState = { ...seen, strategyMemory: answer.memory };
   return waitDecision(next, clampToDeadline(answer.waitSeconds, next, now), event);
 }
@@ -245,6 +279,21 @@ export function afterAnswer(
 /** Upper bound of the wait before retry number `failures`, before jitter. */
 export function retryIntervalCap(retry: ErrorRetryConfig, failures: number): number {
   return Math.min(retry.maxIntervalSeconds, retry.initialIntervalSeconds * Math.pow(retry.backoffRate, failures - 1));
+}
+
+/** The wait before retry number `failures`: drawn uniformly below its bound (full jitter), at least a second. */
+function retryWait(retry: ErrorRetryConfig, failures: number, random: () => number): number {
+  return Math.max(1, Math.round(random() * retryIntervalCap(retry, failures)));
+}
+
+/** Seconds of the not-found grace; none when the config, deployed before the grace existed, has no positive one. */
+function notFoundGraceSeconds(config: PollerConfig): number {
+  const grace = config.notFoundGraceSeconds;
+  return typeof grace === 'number' && Number.isFinite(grace) && grace > 0 ? grace : 0;
+}
+
+function describeError(error: ErrorSummary): string {
+  return `${error.name}${error.httpStatusCode === undefined ? '' : ` (HTTP ${error.httpStatusCode})`}: ${error.message}`;
 }
 
 /** Decides after `GetImportTask` failed: give up for good reasons, else retry with full jitter. */
@@ -256,8 +305,9 @@ export function afterError(
   now: number,
   random: () => number,
 ): PollDecision {
-  const described = `${error.name}${error.httpStatusCode === undefined ? '' : ` (HTTP ${error.httpStatusCode})`}: ${error.message}`;
+  const described = describeError(error);
   if (!errorClass.retryable) {
+    if (errorClass.reason === 'TASK_NOT_FOUND') return afterNotFound(polled, error, config, now, random);
     return monitoringFailed(polled, errorClass.reason, `GetImportTask failed with ${described}`, now, error);
   }
   const failures = polled.consecutiveErrors + 1;
@@ -270,27 +320,67 @@ export function afterError(
     const message = `${gaveUpAfter(watch, now)}; the last poll failed with ${described}`;
     return monitoringFailed(watch, 'TIMED_OUT', message, now, error);
   }
-  const cap = retryIntervalCap(config.errorRetry, failures);
-  const jittered = Math.max(1, Math.round(random() * cap));
-  return waitDecision(watch, clampToDeadline(jittered, watch, now), undefined);
+  const wait = retryWait(config.errorRetry, failures + (watch.notFoundPolls ?? 0), random);
+  return waitDecision(watch, clampToDeadline(wait, watch, now), undefined);
+}
+
+/**
+ * Decides after `GetImportTask` answered "not found". A task never seen may have just started
+ * and not be visible yet: within the grace, counted from the start of the watch, it is retried
+ * like a failed poll, each wait drawn below a growing bound, the last one ending when the grace
+ * does. These retries do not count toward the failed-poll limit, which is for a service that
+ * fails; the grace bounds them. After the grace, or for a task seen before (it is gone), the
+ * watch ends with `TASK_NOT_FOUND`.
+ */
+function afterNotFound(
+  polled: WatchState,
+  error: ErrorSummary,
+  config: PollerConfig,
+  now: number,
+  random: () => number,
+): PollDecision {
+  const described = describeError(error);
+  const grace = notFoundGraceSeconds(config);
+  const graceEndsAt = polled.watchStartedAt + grace * 1000;
+  if (polled.lastStatus !== null || now >= graceEndsAt) {
+    const retried =
+      polled.lastStatus === null && grace > 0
+        ? `; still not found ${Math.round((now - polled.watchStartedAt) / 1000)} s after the watch started ` +
+          `(${polled.notFoundPolls ?? 0} "not found" answers retried), past the ${grace} s grace for a task just started`
+        : '';
+    return monitoringFailed(polled, 'TASK_NOT_FOUND', `GetImportTask failed with ${described}${retried}`, now, error);
+  }
+  const notFoundPolls = (polled.notFoundPolls ?? 0) + 1;
+  const watch: WatchState = { ...polled, notFoundPolls };
+  if (secondsLeft(watch, now) < 1) {
+    const message = `${gaveUpAfter(watch, now)}; the last poll failed with ${described}`;
+    return monitoringFailed(watch, 'TIMED_OUT', message, now, error);
+  }
+  const untilGraceEnds = Math.ceil((graceEndsAt - now) / 1000);
+  const wait = retryWait(config.errorRetry, watch.consecutiveErrors + notFoundPolls, random);
+  return waitDecision(watch, clampToDeadline(Math.min(wait, untilGraceEnds), watch, now), undefined);
 }
 
 /** Reads `{errorType, errorMessage}` out of a Lambda failure's `Cause`, which is JSON when it came from a function. */
 function parseCause(error: unknown, cause: unknown): ErrorSummary {
-  const name = typeof error === 'string' ? error : 'UnknownError';
-  if (typeof cause !== 'string') return { name, message: '' };
+  const fallbackName = typeof error === 'string' ? error : 'UnknownError';
+  const summary = (name: string, message: string): ErrorSummary => ({
+    name: name.slice(0, MAX_ERROR_NAME_CHARS),
+    message: message.slice(0, MAX_ERROR_MESSAGE_CHARS),
+  });
+  if (typeof cause !== 'string') return summary(fallbackName, '');
   try {
     const parsed: unknown = JSON.parse(cause);
     if (isRecord(parsed)) {
-      return {
-        name: typeof parsed.errorType === 'string' ? parsed.errorType : name,
-        message: typeof parsed.errorMessage === 'string' ? parsed.errorMessage.slice(0, 1000) : cause.slice(0, 1000),
-      };
+      return summary(
+        typeof parsed.errorType === 'string' ? parsed.errorType : fallbackName,
+        typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause,
+      );
     }
   } catch {
     // A Cause that is not JSON is a message already.
   }
-  return { name, message: cause.slice(0, 1000) };
+  return summary(fallbackName, cause);
 }
 
 /**

@@ -66,7 +66,12 @@ function cutToBytes(text: string, budget: number): string {
     if (jsonBytes(text.slice(0, middle) + TRUNCATION_MARKER) <= budget) low = middle;
     else high = middle - 1;
   }
-  let end = low;
+  return cutToChars(text, low);
+}
+
+/** `text` cut to its first `maxChars` characters and marked as cut, without splitting a surrogate pair. */
+export function cutToChars(text: string, maxChars: number): string {
+  let end = maxChars;
   if (end > 0 && /[\uD800-\uDBFF]/.test(text[end - 1])) end -= 1;
   return text.slice(0, end) + TRUNCATION_MARKER;
 }
@@ -75,43 +80,81 @@ function cutToBytes(text: string, budget: number): string {
  * Returns `detail`, or a copy cut down to `maxBytes` of JSON, with the dotted paths of the
  * fields that were cut. `errorDetails` goes first, then the longest strings, each cut just
  * enough; untouched fields are kept whole. If no string is left to cut, the answer is reduced to
- * its task id and status.
+ * its task id and status. `detail` must be plain JSON of bounded depth, as
+ * `toImportTaskSnapshot` reads answers.
  */
 export function fitEventDetail<T extends object>(
   detail: T,
   maxBytes: number = MAX_DETAIL_BYTES,
 ): { detail: T; truncatedFields: string[] } {
-  if (byteLength(detail) <= maxBytes) return { detail, truncatedFields: [] };
+  const bytes = byteLength(detail);
+  if (bytes <= maxBytes) return { detail, truncatedFields: [] };
 
   const copy = JSON.parse(JSON.stringify(detail)) as Json;
   const truncated = new Set<string>();
-  const exhausted = new Set<string>();
-  const cuttable = (path: readonly string[]): boolean => {
-    const value = getAt(copy, path);
-    return (
-      typeof value === 'string' && value.length > MIN_KEEP + TRUNCATION_MARKER.length && !exhausted.has(path.join('.'))
-    );
-  };
-  for (;;) {
-    const excess = byteLength(copy) - maxBytes;
+  // Cutting a string leaves the others as they were: one pass, longest first, and the excess kept by arithmetic.
+  let excess = bytes - maxBytes;
+  const seen = new Set<string>();
+  for (const path of [...PREFERRED_CUTS, ...stringLeavesByLength(copy)]) {
     if (excess <= 0) break;
-    const path = PREFERRED_CUTS.find(cuttable) ?? stringLeavesByLength(copy).find(cuttable);
-    if (path === undefined) break;
-    const value = getAt(copy, path) as string;
-    const cut = cutToBytes(value, jsonBytes(value) - excess);
-    if (cut.length >= value.length) {
-      exhausted.add(path.join('.'));
-      continue;
-    }
+    const key = path.join('.');
+    const value = getAt(copy, path);
+    if (seen.has(key) || typeof value !== 'string' || value.length <= MIN_KEEP + TRUNCATION_MARKER.length) continue;
+    seen.add(key);
+    const before = jsonBytes(value);
+    const cut = cutToBytes(value, before - excess);
+    if (cut.length >= value.length) continue;
     setAt(copy, path, cut);
-    truncated.add(path.join('.'));
+    truncated.add(key);
+    excess -= before - jsonBytes(cut);
   }
-  if (byteLength(copy) > maxBytes && typeof copy === 'object' && copy !== null && !Array.isArray(copy)) {
+  if (excess > 0 && typeof copy === 'object' && copy !== null && !Array.isArray(copy)) {
     const task = copy.importTask;
     if (typeof task === 'object' && task !== null && !Array.isArray(task)) {
       copy.importTask = { taskId: task.taskId ?? null, status: task.status ?? null };
       truncated.add('importTask');
     }
   }
-  return { detail: copy as T, truncatedFields: [...truncated].sort() };
+  return { detail: copy as T, truncatedFields: boundFieldPaths(truncated) };
+}
+
+/** Bytes the list of cut fields of an event may take as JSON. */
+export const MAX_TRUNCATED_FIELDS_BYTES = 2_000;
+
+/**
+ * `paths` sorted, without duplicates or paths below another listed one, and short enough to
+ * carry: when the list would take more than `maxBytes` of JSON, paths are named by their first
+ * two segments, then by their first (a field of the detail), and, as a last resort, cut short.
+ */
+export function boundFieldPaths(paths: Iterable<string>, maxBytes: number = MAX_TRUNCATED_FIELDS_BYTES): string[] {
+  const all = [...new Set(paths)];
+  let named = outermostPaths(all, Infinity);
+  if (byteLength(named) > maxBytes) named = outermostPaths(all, 2);
+  if (byteLength(named) > maxBytes) named = outermostPaths(all, 1);
+  return keepWithin(named, maxBytes);
+}
+
+/** `paths` named by their first `segments` segments, sorted, leaving out those below another. */
+function outermostPaths(paths: readonly string[], segments: number): string[] {
+  const named = new Set(paths.map((path) => path.split('.').slice(0, segments).join('.')));
+  const belowAnother = (path: string): boolean => {
+    for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) {
+      if (named.has(path.slice(0, dot))) return true;
+    }
+    return false;
+  };
+  return [...named].filter((path) => !belowAnother(path)).sort();
+}
+
+/** The first paths of `paths` whose list takes at most `maxBytes` of JSON. */
+function keepWithin(paths: readonly string[], maxBytes: number): string[] {
+  const kept: string[] = [];
+  let bytes = 2;
+  for (const path of paths) {
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    bytes += jsonBytes(shown) + 1;
+    if (bytes > maxBytes) break;
+    kept.push(shown);
+  }
+  return kept;
 }

@@ -3,7 +3,8 @@ import { classifyPollError, isThrottled, summarizeError } from './classify-error
 import type { PollDecision, PollFailureReport, PollRequest, PollerConfig } from './contract';
 import { afterAnswer, afterError, describePollFailure, planPoll, startFrom } from './decide';
 import type { ImportTaskFetcher } from './fetch-import-task';
-import { toImportTaskSnapshot } from './import-task-snapshot';
+import { boundFieldPaths } from './fit-event-detail';
+import { toImportTaskSnapshot, type ReadImportTask } from './import-task-snapshot';
 import { metricsForPollStep, type MetricDatum, type PollStepRecord } from './poll-metrics';
 
 /** The poll function's state machine payload was not built by this construct. */
@@ -37,7 +38,8 @@ function assertConfig(config: unknown): asserts config is PollerConfig {
     typeof c.polling === 'object' &&
     c.polling !== null &&
     typeof c.errorRetry === 'object' &&
-    c.errorRetry !== null;
+    c.errorRetry !== null &&
+    (c.notFoundGraceSeconds === undefined || typeof c.notFoundGraceSeconds === 'number');
   if (!ok) {
     throw new InvalidPollerConfigError(
       `The payload's config is missing or incomplete (got ${JSON.stringify(config)?.slice(0, 300) ?? 'nothing'}); ` +
@@ -66,6 +68,22 @@ function logDecision(logger: Logger, decision: PollDecision): void {
         pollCount: decision.input.watch.pollCount,
       });
       return;
+  }
+}
+
+/** One `GetImportTask` call: the answer read into a snapshot, or what went wrong, a malformed answer included. */
+type PollOutcome =
+  { readonly kind: 'answered'; readonly read: ReadImportTask } | { readonly kind: 'failed'; readonly error: unknown };
+
+/**
+ * Sends one `GetImportTask` request and reads its answer. Only the request and the reading are
+ * failed polls: what is decided afterwards never counts toward the failed-poll limit.
+ */
+async function pollImportTask(fetchImportTask: ImportTaskFetcher, taskId: string): Promise<PollOutcome> {
+  try {
+    return { kind: 'answered', read: toImportTaskSnapshot(await fetchImportTask(taskId), taskId) };
+  } catch (error) {
+    return { kind: 'failed', error };
   }
 }
 
@@ -100,21 +118,27 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
 
     const before = plan.watch;
     const watch = { ...before, pollCount: before.pollCount + 1 };
+    const outcome = await pollImportTask(deps.fetchImportTask, watch.taskId);
+    const now = deps.now();
     let step: PollStepRecord;
-    try {
-      const answer = await deps.fetchImportTask(watch.taskId);
-      const { task, adjusted } = toImportTaskSnapshot(answer, watch.taskId);
+    if (outcome.kind === 'answered') {
+      const { task, adjusted, truncated } = outcome.read;
       if (adjusted.length > 0)
         logger.warn('GetImportTask answered fields of the wrong type; converted or dropped', { adjusted });
+      if (truncated.length > 0)
+        logger.warn('GetImportTask answered members too deep, long or many to carry; dropped or cut', {
+          truncated: boundFieldPaths(truncated),
+        });
       logger.info('GetImportTask answered', {
         status: task.status,
         progressPercentage: task.importTaskDetails?.progressPercentage,
         attemptNumber: task.attemptNumber,
         pollCount: watch.pollCount,
       });
-      const now = deps.now();
-      step = { before, polled: true, task, decision: afterAnswer(watch, task, config, now, deps.random), now };
-    } catch (error) {
+      const decision = afterAnswer(watch, task, config, now, deps.random, truncated);
+      step = { before, polled: true, task, decision, now };
+    } else {
+      const { error } = outcome;
       const summary = summarizeError(error);
       const errorClass = classifyPollError(error);
       logger.warn('GetImportTask failed', {
@@ -122,7 +146,6 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
         retryable: errorClass.retryable,
         pollCount: watch.pollCount,
       });
-      const now = deps.now();
       step = {
         before,
         polled: true,

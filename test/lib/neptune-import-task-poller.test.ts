@@ -255,6 +255,7 @@ describe('NeptuneImportTaskPoller', () => {
       },
       emitStatusChanges: true,
       historyEventBudget: 5000,
+      notFoundGrace: Duration.minutes(2),
       logLevel: PollerLogLevel.DEBUG,
       logRetention: logs.RetentionDays.ONE_WEEK,
     }));
@@ -281,6 +282,7 @@ describe('NeptuneImportTaskPoller', () => {
         errorRetry: { maxAttempts: 6, initialIntervalSeconds: 5, maxIntervalSeconds: 120, backoffRate: 3 },
         emitStatusChanges: true,
         historyEventBudget: 5000,
+        notFoundGraceSeconds: 120,
       });
     });
 
@@ -309,6 +311,25 @@ describe('NeptuneImportTaskPoller', () => {
         LoggingConfig: Match.objectLike({ ApplicationLogLevel: 'DEBUG' }),
         Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'DEBUG' }) },
       });
+    });
+  });
+
+  describe('GIVEN notFoundGrace', () => {
+    const graceOf = (props: NeptuneImportTaskPollerProps): unknown => {
+      const { States } = definitionOf(synth(props).template);
+      return (States.PollImportTask.Parameters as { config: { notFoundGraceSeconds?: unknown } }).config
+        .notFoundGraceSeconds;
+    };
+
+    test('THEN by default a task not found yet is looked for during 5 minutes', () => {
+      expect(graceOf({})).toBe(300);
+    });
+
+    test.each([
+      ['0, which turns the grace off', Duration.seconds(0), 0],
+      ['1 hour, the most allowed', Duration.hours(1), 3600],
+    ])('of %s THEN the poll function receives it in seconds', (_case, notFoundGrace, seconds) => {
+      expect(graceOf({ notFoundGrace })).toBe(seconds);
     });
   });
 
@@ -359,6 +380,11 @@ describe('NeptuneImportTaskPoller', () => {
         'historyEventBudget is above the limit',
         { historyEventBudget: 30_000 },
         /historyEventBudget must be a whole number from 100 to 24000.*got 30000/,
+      ],
+      [
+        'notFoundGrace is over an hour',
+        { notFoundGrace: Duration.minutes(61) },
+        /notFoundGrace must be from 0 seconds \(no grace\) to 1 hour; got 1 hour 1 minute\./,
       ],
       [
         'pollErrorRetry.maxAttempts is 0',

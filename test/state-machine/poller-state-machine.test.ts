@@ -112,7 +112,7 @@ describe('the deployed state machine, run locally', () => {
     expect(events.every((e) => e.DetailType === STATUS_CHANGE_DETAIL_TYPE)).toBe(true);
   });
 
-  describe('GIVEN errors the service answers for good', () => {
+  describe('GIVEN errors the service answers for good (404 too, with the not-found grace off)', () => {
     test.each([
       ['TASK_NOT_FOUND', { kind: 'error', status: 404, errorType: 'ResourceNotFoundException' }],
       ['ACCESS_DENIED', { kind: 'error', status: 403, errorType: 'AccessDeniedException' }],
@@ -120,7 +120,7 @@ describe('the deployed state machine, run locally', () => {
     ] as const)(
       'WHEN the first poll gets it THEN one Monitoring Failed event with reason %s after one poll',
       async (reason, fault) => {
-        harness = await startHarness();
+        harness = await startHarness({ synthesized: synthesizeOnce({ notFoundGrace: Duration.seconds(0) }) });
         const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
         harness.standIn.injectFaults(task.taskId, fault);
 

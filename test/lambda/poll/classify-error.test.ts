@@ -2,6 +2,7 @@ import {
   classifyPollError,
   cleanMessage,
   MalformedImportTaskError,
+  MAX_ERROR_NAME_CHARS,
   PollRequestTimeoutError,
   summarizeError,
 } from '../../../lambda/poll/classify-error';
@@ -71,6 +72,10 @@ describe('summarizeError', () => {
       message: 'x'.repeat(1000),
       httpStatusCode: 429,
     });
+  });
+
+  test('cuts a name longer than any real one, such as an error type a server made up', () => {
+    expect(summarizeError(sdkError('N'.repeat(300_000), 400)).name).toBe('N'.repeat(MAX_ERROR_NAME_CHARS));
   });
 
   test('names non-errors by their type', () => {

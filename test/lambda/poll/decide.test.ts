@@ -6,11 +6,13 @@ import {
   describePollFailure,
   isTerminalStatus,
   planPoll,
+  MAX_STATUS_REASON_CHARS,
   retryIntervalCap,
   startFrom,
 } from '../../../lambda/poll/decide';
+import { TRUNCATION_MARKER } from '../../../lambda/poll/fit-event-detail';
 import { CLOSING_EVENTS, MIN_HISTORY_EVENT_BUDGET, pollCycleEvents } from '../../../lambda/poll/history-accounting';
-import type { ImportTaskSnapshot } from '../../../lib/events';
+import type { ImportTaskSnapshot, ImportTaskStatusChangeDetail } from '../../../lib/events';
 
 const NOW = Date.UTC(2026, 5, 1);
 const CONFIG: PollerConfig = {
@@ -29,6 +31,7 @@ function watch(overrides: Partial<WatchState> = {}): WatchState {
     deadline: NOW + 3_600_000,
     pollCount: 1,
     consecutiveErrors: 0,
+    notFoundPolls: 0,
     lastStatus: null,
     generation: 0,
     historyEvents: 1,
@@ -96,6 +99,14 @@ describe('startFrom', () => {
       taskId: shown,
       pollCount: 0,
       terminal: true,
+    });
+  });
+
+  test('a watch state carried from a poll function older than the not-found grace continues', () => {
+    const { notFoundPolls: _none, ...older } = watch({ pollCount: 7 });
+    expect(startFrom({ action: 'WAIT', waitSeconds: 30, watch: older }, CONFIG, NOW)).toEqual({
+      kind: 'watch',
+      watch: older,
     });
   });
 
@@ -195,6 +206,46 @@ describe('afterAnswer', () => {
     const decision = wait(afterAnswer(watch({ graphId: null }), task('IMPORTING'), CONFIG, NOW, () => 0));
     expect(decision.watch.graphId).toBe('g-0123456789');
   });
+
+  test.each([
+    ['280 KB long', 'g'.repeat(280_000)],
+    ['of the wrong form', 'G-0123456789'],
+  ])('a graph id %s is copied neither into the watch nor into the event', (_name, graphId) => {
+    const loud = { ...CONFIG, emitStatusChanges: true };
+    const decision = wait(afterAnswer(watch({ graphId: null }), task('IMPORTING', { graphId }), loud, NOW, () => 0));
+
+    expect(decision.watch.graphId).toBeNull();
+    expect(decision.event?.detail.graphId).toBeNull();
+  });
+
+  test('a long statusReason is cut short beside the answer, which keeps it whole, and named', () => {
+    const statusReason = 'r'.repeat(MAX_STATUS_REASON_CHARS + 1);
+    const decision = finish(afterAnswer(watch(), task('FAILED', { statusReason }), CONFIG, NOW, () => 0));
+
+    const detail = decision.event.detail as unknown as ImportTaskStatusChangeDetail;
+    expect(detail.statusReason).toBe('r'.repeat(MAX_STATUS_REASON_CHARS) + TRUNCATION_MARKER);
+    expect(detail.importTask.statusReason).toBe(statusReason);
+    expect(detail.truncatedFields).toEqual(['statusReason']);
+  });
+
+  test('what the answer lost when it was read is named in the event, under importTask', () => {
+    const decision = finish(
+      afterAnswer(watch(), task('SUCCEEDED'), CONFIG, NOW, () => 0, ['importOptions.$unknown.1.a.a', 'extra']),
+    );
+
+    expect(decision.event.detail.truncatedFields).toEqual([
+      'importTask.extra',
+      'importTask.importOptions.$unknown.1.a.a',
+    ]);
+  });
+
+  test('an answer ends a run of retried "not found" answers', () => {
+    const decision = wait(
+      afterAnswer(watch({ notFoundPolls: 3, consecutiveErrors: 1 }), task('IMPORTING'), CONFIG, NOW, () => 0),
+    );
+    expect(decision.watch).toMatchObject({ consecutiveErrors: 0, lastStatus: 'IMPORTING' });
+    expect(decision.watch.notFoundPolls).toBeUndefined();
+  });
 });
 
 describe('afterError', () => {
@@ -241,6 +292,92 @@ describe('afterError', () => {
       reason: 'ACCESS_DENIED',
       message: 'GetImportTask failed with AccessDeniedException (HTTP 403): no',
     });
+  });
+});
+
+describe('afterError, when the task is not found', () => {
+  const notFound = { name: 'ResourceNotFoundException', message: 'Import task not found', httpStatusCode: 404 };
+  const notFoundClass = { retryable: false, reason: 'TASK_NOT_FOUND' } as const;
+  const GRACE: PollerConfig = { ...CONFIG, notFoundGraceSeconds: 300 };
+  /** The decision after a 404 `elapsed` seconds into a watch of a task never seen. */
+  const after404 = (elapsed: number, overrides: Partial<WatchState> = {}, config = GRACE, draw = 0.9999) =>
+    afterError(
+      watch({ watchStartedAt: NOW - elapsed * 1000, ...overrides }),
+      notFound,
+      notFoundClass,
+      config,
+      NOW,
+      () => draw,
+    );
+
+  test('within the grace, a task never seen is polled again, the 404 counted apart from failed polls', () => {
+    const decision = wait(after404(10));
+
+    expect(decision.watch).toMatchObject({ notFoundPolls: 1, consecutiveErrors: 0, lastStatus: null });
+    expect(decision.waitSeconds).toBe(2);
+  });
+
+  test.each([
+    [1, 2],
+    [3, 8],
+    [6, 64],
+  ])('within the grace, retry %i waits at most %i s, like a failed poll', (retry, cap) => {
+    expect(wait(after404(1, { notFoundPolls: retry - 1 })).waitSeconds).toBe(cap);
+    expect(wait(after404(1, { notFoundPolls: retry - 1 }, GRACE, 0)).waitSeconds).toBe(1);
+  });
+
+  test('the last retry comes when the grace ends, not later', () => {
+    const decision = wait(after404(250.5, { notFoundPolls: 8 }));
+    expect(decision.waitSeconds).toBe(50);
+  });
+
+  test('"not found" answers do not count toward the failed-poll limit', () => {
+    const decision = wait(after404(30, { consecutiveErrors: CONFIG.errorRetry.maxAttempts - 1, notFoundPolls: 20 }));
+    expect(decision.watch).toMatchObject({ consecutiveErrors: 2, notFoundPolls: 21 });
+  });
+
+  test('a failed poll after "not found" answers waits by both, but only failed polls reach the limit', () => {
+    const throttled = { name: 'ThrottlingException', message: 'Rate exceeded', httpStatusCode: 429 };
+    const decision = wait(
+      afterError(watch({ notFoundPolls: 4 }), throttled, { retryable: true }, CONFIG, NOW, () => 0.9999),
+    );
+    expect(decision.watch).toMatchObject({ consecutiveErrors: 1, notFoundPolls: 4 });
+    expect(decision.waitSeconds).toBe(retryIntervalCap(CONFIG.errorRetry, 5));
+  });
+
+  test('when the grace is over, TASK_NOT_FOUND says how long the task was looked for', () => {
+    const decision = finish(after404(300, { notFoundPolls: 9, pollCount: 10 }));
+
+    expect(decision.event.detail).toMatchObject({ reason: 'TASK_NOT_FOUND', pollCount: 10, lastStatus: null });
+    expect(decision.event.detail.message).toBe(
+      'GetImportTask failed with ResourceNotFoundException (HTTP 404): Import task not found; ' +
+        'still not found 300 s after the watch started (9 "not found" answers retried), past the 300 s grace for a task just started',
+    );
+  });
+
+  test('a task seen before and now not found is gone: TASK_NOT_FOUND at once, within the grace too', () => {
+    const decision = finish(after404(10, { lastStatus: 'IMPORTING' }));
+    expect(decision.event.detail).toMatchObject({
+      reason: 'TASK_NOT_FOUND',
+      lastStatus: 'IMPORTING',
+      message: 'GetImportTask failed with ResourceNotFoundException (HTTP 404): Import task not found',
+    });
+  });
+
+  test.each([
+    ['0', { ...CONFIG, notFoundGraceSeconds: 0 }],
+    ['absent (a definition deployed before the grace)', CONFIG],
+  ])('with the grace %s, the first 404 ends the watch', (_name, config) => {
+    const decision = finish(after404(0, {}, config));
+    expect(decision.event.detail).toMatchObject({
+      reason: 'TASK_NOT_FOUND',
+      message: 'GetImportTask failed with ResourceNotFoundException (HTTP 404): Import task not found',
+    });
+  });
+
+  test('the deadline still wins within the grace', () => {
+    const decision = finish(after404(10, { deadline: NOW }));
+    expect(decision.event.detail).toMatchObject({ reason: 'TIMED_OUT' });
   });
 });
 

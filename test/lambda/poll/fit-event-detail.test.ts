@@ -1,4 +1,10 @@
-import { fitEventDetail, MAX_DETAIL_BYTES, TRUNCATION_MARKER } from '../../../lambda/poll/fit-event-detail';
+import {
+  boundFieldPaths,
+  fitEventDetail,
+  MAX_DETAIL_BYTES,
+  MAX_TRUNCATED_FIELDS_BYTES,
+  TRUNCATION_MARKER,
+} from '../../../lambda/poll/fit-event-detail';
 
 const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
 
@@ -78,5 +84,32 @@ describe('fitEventDetail', () => {
     expect(bytes(fitted.detail)).toBeLessThanOrEqual(MAX_DETAIL_BYTES);
     expect(fitted.detail.importTask).toEqual({ taskId: 't-0123456789', status: 'FAILED' });
     expect(fitted.truncatedFields).toEqual(['importTask']);
+  });
+
+  test('thousands of long strings are each cut at most once, in one pass, and the list of cuts stays short', () => {
+    const rows = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`row${i}`, 'v'.repeat(1_000)]));
+    const detail = { ...detailWith('short'), importTask: { taskId: 't-0123456789', status: 'FAILED', rows } };
+
+    const fitted = fitEventDetail(detail);
+
+    expectJustUnder(fitted.detail);
+    expect(bytes(fitted.truncatedFields)).toBeLessThanOrEqual(MAX_TRUNCATED_FIELDS_BYTES);
+    expect(fitted.truncatedFields).toEqual(['importTask.rows']);
+  });
+});
+
+describe('boundFieldPaths', () => {
+  test('sorts, drops duplicates and paths below another listed one', () => {
+    expect(boundFieldPaths(['statusReason', 'importTask.b.c', 'importTask.a', 'importTask.b', 'importTask.a'])).toEqual(
+      ['importTask.a', 'importTask.b', 'statusReason'],
+    );
+  });
+
+  test('a list too long to carry names its paths by their first two segments, then by their first', () => {
+    const deep = Array.from({ length: 500 }, (_, i) => `importTask.options.key${i}`);
+    const wide = Array.from({ length: 500 }, (_, i) => `importTask.key${i}.value`);
+
+    expect(boundFieldPaths([...deep, 'statusReason'])).toEqual(['importTask.options', 'statusReason']);
+    expect(boundFieldPaths([...wide, 'statusReason'])).toEqual(['importTask', 'statusReason']);
   });
 });

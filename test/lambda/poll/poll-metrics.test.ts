@@ -51,17 +51,17 @@ describe('metrics of a watch', () => {
     expect(sums[M.importDuration]).toBeGreaterThanOrEqual(3600);
   });
 
-  test('GIVEN a task that does not exist THEN one monitoring failure, by reason', async () => {
+  test('GIVEN a task that does not exist THEN each poll of the five-minute not-found grace is a poll error, then one monitoring failure, by reason', async () => {
     await harness.poller.watch({ taskId: 't-0000000000' });
 
     expect(totals(published)).toEqual({
-      [M.polls]: 1,
+      [M.polls]: 10,
       [M.watchesStarted]: 1,
-      [M.pollErrors]: 1,
+      [M.pollErrors]: 10,
       [M.watchesEnded]: 1,
       [M.monitoringFailures]: 1,
       [`${M.monitoringFailuresByReason}[Reason=TASK_NOT_FOUND]`]: 1,
-      [M.watchDuration]: 0,
+      [M.watchDuration]: 300,
     });
   });
 
