@@ -24,6 +24,12 @@ export const CLOUDTRAIL_API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 /** Neptune Analytics API calls that start an import task; CloudTrail records of them start watches. */
 export const IMPORT_STARTING_API_CALLS: readonly string[] = ['StartImportTask', 'CreateGraphUsingImportTask'];
 
+/** `detail-type` of Step Functions' execution status changes on the default bus, which the backstop hears. */
+export const EXECUTION_STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
+
+/** Statuses of an execution that ended without finishing its work: each is reported by the backstop. */
+export const FAILED_EXECUTION_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
 /** Statuses after which an import task never changes again: the poller stops at the first one it sees. */
 export const TERMINAL_IMPORT_STATUSES: readonly string[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'DELETED'];
 
@@ -32,7 +38,7 @@ export const UNSUCCESSFUL_IMPORT_STATUSES: readonly string[] = ['FAILED', 'CANCE
 
 /** Why the poller stopped watching a task without seeing a terminal status. */
 export type MonitoringFailureReason =
-  'TASK_NOT_FOUND' | 'ACCESS_DENIED' | 'TIMED_OUT' | 'INVALID_REQUEST' | 'POLLING_ERROR';
+  'TASK_NOT_FOUND' | 'ACCESS_DENIED' | 'TIMED_OUT' | 'INVALID_REQUEST' | 'POLLING_ERROR' | 'POLLER_FAILED';
 
 /** Every monitoring failure reason, in documentation order. */
 export const MONITORING_FAILURE_REASONS: readonly MonitoringFailureReason[] = [
@@ -41,6 +47,7 @@ export const MONITORING_FAILURE_REASONS: readonly MonitoringFailureReason[] = [
   'TIMED_OUT',
   'INVALID_REQUEST',
   'POLLING_ERROR',
+  'POLLER_FAILED',
 ];
 
 /** `importTaskDetails` of a `GetImportTask` answer, as JSON (timestamps as ISO-8601 strings). */

@@ -21,10 +21,16 @@ import { PollerAlarms } from './poller-alarms';
 import type { PollerConfig } from './poller-config';
 import { PollerDashboard } from './poller-dashboard';
 import { PollerEventSchemas } from './poller-event-schemas';
-import { POLLER_METRICS, POLLER_METRICS_NAMESPACE, SERVICE_DIMENSION } from './poller-metrics';
+import {
+  POLLER_METRICS,
+  POLLER_METRICS_NAMESPACE,
+  REASON_DIMENSION,
+  SERVICE_DIMENSION,
+  TRIGGER_NOT_STARTED_REASONS,
+} from './poller-metrics';
 import { buildPollerDefinition } from './poller-definition';
 import { PollingStrategy } from './polling-strategy';
-import { apiCallPattern, watchRequestPattern } from './trigger-patterns';
+import { apiCallPattern, executionFailedPattern, watchRequestPattern } from './trigger-patterns';
 import { PollerPropsValidationError } from './validation';
 
 /** Log levels of the poller's functions. */
@@ -283,8 +289,9 @@ const DEFAULT_MONITORING_TIMEOUT = Duration.days(7);
 /** The settings the poll function receives from a poller with `props`, defaults filled in. */
 export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfig {
   const retry = props.pollErrorRetry ?? {};
+  const timeoutSeconds = (props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT).toSeconds();
   return {
-    timeoutSeconds: (props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT).toSeconds(),
+    timeoutSeconds,
     polling: (props.pollingStrategy ?? PollingStrategy.progressAware()).config,
     errorRetry: {
       maxAttempts: retry.maxAttempts ?? 10,
@@ -295,6 +302,9 @@ export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfi
     emitStatusChanges: props.emitStatusChanges ?? false,
     historyEventBudget: props.historyEventBudget ?? 20_000,
     notFoundGraceSeconds: (props.notFoundGrace ?? Duration.minutes(5)).toSeconds(),
+    // A backstop only: the poll function ends every watch at its deadline, and hands a long one to a
+    // new execution a day before this.
+    executionTimeoutSeconds: Math.min(timeoutSeconds + 86_400, ONE_YEAR.toSeconds()),
   };
 }
 
@@ -316,6 +326,8 @@ export class NeptuneImportTaskPoller extends Construct {
   public readonly startFunction: lambda.Function;
   /** The rule on the default bus for CloudTrail records of import-starting calls; undefined when `startOnApiCalls` is false. */
   public readonly apiCallRule?: events.Rule;
+  /** The rule on the default bus for executions that failed, timed out or were aborted: the backstop's trigger. */
+  public readonly executionFailedRule: events.Rule;
   /** The rule for watch requests; undefined when `startOnWatchRequests` is false. */
   public readonly watchRequestRule?: events.Rule;
   /** The bus the poller's events are put on. */
@@ -386,9 +398,9 @@ export class NeptuneImportTaskPoller extends Construct {
       ),
       logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       // A backstop only: the poll function ends every watch at its deadline, long before this.
-      ...(timeout.isUnresolved()
+      ...(timeout.isUnresolved() || config.executionTimeoutSeconds === undefined
         ? {}
-        : { timeout: Duration.seconds(Math.min(timeout.toSeconds() + 86_400, ONE_YEAR.toSeconds())) }),
+        : { timeout: Duration.seconds(config.executionTimeoutSeconds) }),
       tracingEnabled: true,
       comment: 'Watches one Neptune Analytics import task per execution and puts one event when it ends',
     });
@@ -411,10 +423,20 @@ export class NeptuneImportTaskPoller extends Construct {
     this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', { retention });
     this.startFunction = this.createFunction('StartFunction', 'start', this.startLogGroup, logLevel, {
       description: 'Starts one watch execution per Neptune Analytics import task',
-      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+      environment: {
+        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      },
       deadLetterQueue: this.deadLetterQueue,
     });
     this.stateMachine.grantStartExecution(this.startFunction);
+    // Where a task's watches stand, and whether a failed execution put its terminal event.
+    this.startFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resources: [this.executionsArn()],
+      }),
+    );
     this.acknowledgeNecessaryWildcards();
 
     const target = new targets.LambdaFunction(this.startFunction, {
@@ -429,6 +451,11 @@ export class NeptuneImportTaskPoller extends Construct {
         targets: [target],
       });
     }
+    this.executionFailedRule = new events.Rule(this, 'ExecutionFailedRule', {
+      description: 'Executions of the poller that ended without their terminal event, for the backstop to report',
+      eventPattern: executionFailedPattern(this.stateMachine.stateMachineArn),
+      targets: [target],
+    });
     if (props.startOnWatchRequests ?? true) {
       this.watchRequestRule = new events.Rule(this, 'WatchRequestRule', {
         description: 'Requests to watch a Neptune Analytics import task',
@@ -448,6 +475,7 @@ export class NeptuneImportTaskPoller extends Construct {
         startFunction: this.startFunction,
         deadLetterQueue: this.deadLetterQueue,
         monitoringFailures: this.metricMonitoringFailures(),
+        malformedTriggers: this.metricMalformedTriggers(),
         ...(props.alarmActions === undefined ? {} : { actions: props.alarmActions }),
       });
     }
@@ -490,6 +518,19 @@ export class NeptuneImportTaskPoller extends Construct {
     return this.metric(POLLER_METRICS.monitoringFailures, props);
   }
 
+  /** Triggers that claimed an import task but named none readable; each is kept in the dead-letter queue. */
+  public metricMalformedTriggers(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric(POLLER_METRICS.triggersNotStartedByReason, {
+      ...props,
+      dimensionsMap: { [REASON_DIMENSION]: TRIGGER_NOT_STARTED_REASONS.malformed, ...props.dimensionsMap },
+    });
+  }
+
+  /** Executions that ended without their terminal event, reported with a `POLLER_FAILED` Monitoring Failed event. */
+  public metricWatchFailuresReported(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(POLLER_METRICS.watchFailuresReported, props);
+  }
+
   /** The imports' own elapsed time when their terminal status was seen, in seconds (p90 unless told otherwise). */
   public metricImportDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(POLLER_METRICS.importDuration, { statistic: 'p90', period: Duration.hours(1), ...props });
@@ -526,8 +567,26 @@ export class NeptuneImportTaskPoller extends Construct {
   }
 
   /** Wildcards that IAM offers no narrower form of; each acknowledged on the one role that holds it. */
+  /** ARN of every execution of the state machine. */
+  private executionsArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
   private acknowledgeNecessaryWildcards(): void {
     const stack = Stack.of(this);
+    const stateMachineId = stack.getLogicalId(this.stateMachine.node.defaultChild as CfnResource);
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    Validations.of(this.startFunction.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:<${stateMachineId}.Name>:*]`,
+      reason:
+        "Execution names are known only at run time; DescribeExecution and GetExecutionHistory are allowed on this state machine's executions only.",
+    });
     Validations.of(this.pollFunction.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:<AWS::Region>:<AWS::AccountId>:import-task/*]',
       reason:

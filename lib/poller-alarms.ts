@@ -4,6 +4,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { MONITORING_FAILURE_REASONS } from './events';
+
+/** The monitoring failure reasons in words: "task not found, …, or poller failed". */
+function describeReasons(): string {
+  const words = MONITORING_FAILURE_REASONS.map((reason) => reason.toLowerCase().replace(/_/g, ' '));
+  return `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
 
 /** What {@link PollerAlarms} watches. */
 export interface PollerAlarmsProps {
@@ -104,7 +111,7 @@ export class PollerAlarms extends Construct {
     this.monitoringFailures = alarm(
       'MonitoringFailures',
       props.monitoringFailures,
-      'A watch ended with a Monitoring Failed event: task not found, access denied, timed out, invalid request or polling error.',
+      `A watch ended with a Monitoring Failed event: ${describeReasons()}.`,
     );
     this.deadLetterQueueDepth = alarm(
       'DeadLetterQueueDepth',

@@ -64,6 +64,11 @@ export interface PollerConfig {
   /** History events one execution may use before the watch continues in a new execution. */
   readonly historyEventBudget: number;
   /**
+   * The state machine's `TimeoutSeconds`: an execution that has run within a day of it hands the
+   * watch to a new execution. Absent in definitions deployed before it existed.
+   */
+  readonly executionTimeoutSeconds?: number;
+  /**
    * Seconds from the start of a watch during which `GetImportTask` answering "not found" for a
    * task never seen yet is retried, since a task just started may not be visible at once; 0 turns
    * the grace off. Absent from definitions deployed before the grace existed, which get none.

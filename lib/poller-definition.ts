@@ -27,7 +27,6 @@ export const EXECUTION_ALREADY_EXISTS_ERRORS: readonly string[] = [
   'StepFunctions.ExecutionAlreadyExists',
 ];
 
-
 /** What the poller's definition is built from. */
 export interface PollerDefinitionProps {
   readonly pollFunction: lambda.IFunction;
@@ -81,6 +80,7 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
       config: props.config,
       input: sfn.JsonPath.entirePayload,
       executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+      executionStartTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
       // Failed attempts of this invocation so far: each left events in the history the function accounts for.
       retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
     }),

@@ -1,5 +1,11 @@
 import type * as events from 'aws-cdk-lib/aws-events';
-import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, IMPORT_STARTING_API_CALLS, WATCH_REQUEST_DETAIL_TYPE } from './events';
+import {
+  CLOUDTRAIL_API_CALL_DETAIL_TYPE,
+  EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
+  FAILED_EXECUTION_STATUSES,
+  IMPORT_STARTING_API_CALLS,
+  WATCH_REQUEST_DETAIL_TYPE,
+} from './events';
 
 /**
  * Successful `StartImportTask` and `CreateGraphUsingImportTask` calls, as CloudTrail reports
@@ -27,5 +33,14 @@ export function watchRequestPattern(graphIds?: readonly string[]): events.EventP
     detailType: [WATCH_REQUEST_DETAIL_TYPE],
     detail:
       graphIds === undefined ? { taskId: [{ prefix: 't-' }] } : { taskId: [{ prefix: 't-' }], graphId: [...graphIds] },
+  };
+}
+
+/** Executions of `stateMachineArn` that failed, timed out or were aborted, as Step Functions reports them to the default bus. */
+export function executionFailedPattern(stateMachineArn: string): events.EventPattern {
+  return {
+    source: ['aws.states'],
+    detailType: [EXECUTION_STATUS_CHANGE_DETAIL_TYPE],
+    detail: { stateMachineArn: [stateMachineArn], status: [...FAILED_EXECUTION_STATUSES] },
   };
 }

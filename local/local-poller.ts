@@ -237,6 +237,8 @@ export class LocalPoller {
   public readonly executions = new Map<string, LocalExecution>();
   /** Events that broke their shipped schema; each also failed its execution. */
   public readonly schemaViolations: string[] = [];
+  /** Executions whose end `onExecutionEnded` could not take in, and why. */
+  public readonly undeliveredEnds: { readonly executionName: string; readonly error: string }[] = [];
   private readonly states: Record<string, StateJson>;
   private readonly machine: StateMachine;
   /** The definition's `TimeoutSeconds`, enforced on the run's clock rather than by a Node timer. */
@@ -305,6 +307,15 @@ export class LocalPoller {
     return record;
   }
 
+  /** Resolves when every execution started so far, and every one they started in turn, has ended. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const running = [...this.executions.values()].filter((execution) => execution.status === 'RUNNING');
+      if (running.length === 0) return;
+      await Promise.all(running.map((execution) => execution.done));
+    }
+  }
+
   /** Starts watching as a direct execution would, and resolves when the chain of executions ends. */
   async watch(input: unknown): Promise<WatchOutcome> {
     const taskId = typeof input === 'object' && input !== null ? (input as { taskId?: unknown }).taskId : undefined;
@@ -368,7 +379,12 @@ export class LocalPoller {
       });
     }
     record.stoppedAt = this.options.clock.now();
-    await this.options.onExecutionEnded?.(record);
+    try {
+      await this.options.onExecutionEnded?.(record);
+    } catch (error) {
+      // In AWS, EventBridge would retry the delivery and then keep it in the dead-letter queue.
+      this.undeliveredEnds.push({ executionName: record.name, error: String(error) });
+    }
   }
 
   /**
@@ -456,8 +472,12 @@ export class LocalPoller {
     const { record } = running;
     if (resource === this.options.synthesized.pollFunctionArn) {
       return async (input) => {
-        const payload = JSON.parse(JSON.stringify(input)) as Parameters<PollHandler>[0];
-        const output = JSON.parse(JSON.stringify(await this.options.pollHandler(payload))) as Json;
+        const payload = JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
+        // The interpreter stamps $$.Execution.StartTime from the real clock; the run keeps its own.
+        if ('executionStartTime' in payload) payload.executionStartTime = new Date(record.startedAt).toISOString();
+        const output = JSON.parse(
+          JSON.stringify(await this.options.pollHandler(payload as unknown as Parameters<PollHandler>[0])),
+        ) as Json;
         running.lastPollOutput = output;
         return output;
       };

@@ -91,10 +91,11 @@ export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): Synt
   const definitionString = resources[stateMachineId].Properties?.DefinitionString as Json;
   const definition = JSON.parse(asText(resolveIntrinsics(definitionString, resources))) as Record<string, unknown>;
   const rulePatterns: Record<string, unknown> = {};
-  for (const rule of [stack.poller.apiCallRule, stack.poller.watchRequestRule]) {
+  for (const rule of [stack.poller.apiCallRule, stack.poller.watchRequestRule, stack.poller.executionFailedRule]) {
     if (rule === undefined) continue;
     const id = logicalId(rule.node.defaultChild as CfnResource);
-    rulePatterns[rule.node.id] = resources[id].Properties?.EventPattern;
+    const pattern = resources[id].Properties?.EventPattern;
+    rulePatterns[rule.node.id] = pattern === undefined ? undefined : resolveIntrinsics(pattern, resources);
   }
   return {
     definition,

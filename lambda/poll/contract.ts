@@ -32,6 +32,11 @@ export interface WatchState {
   readonly generation: number;
   /** History events the current execution has used, as accounted by the poll function. */
   readonly historyEvents: number;
+  /**
+   * Name of the watch's first execution, which its continued executions' names extend. Absent in
+   * watches begun before it existed, whose first execution was named after the task.
+   */
+  readonly watchName?: string;
   /** Whatever the polling strategy remembers between polls. */
   readonly strategyMemory: Record<string, unknown>;
 }
@@ -68,6 +73,12 @@ export interface PollRequest {
   readonly config: PollerConfig;
   /** The state's input: an execution input, or the previous decision. */
   readonly input: unknown;
+  /** Name of the execution (`$$.Execution.Name`). */
+  readonly executionName?: string;
+  /** When the execution started (`$$.Execution.StartTime`, ISO-8601). */
+  readonly executionStartTime?: string;
+  /** Failed attempts of this invocation before this one (`$$.State.RetryCount`). */
+  readonly retryCount?: number;
 }
 
 /** The payload the state machine sends the poll function after the poll step failed for good. */

@@ -11,7 +11,13 @@ import {
   type ImportTaskStatusChangeDetail,
   type MonitoringFailureReason,
 } from '../../lib/events';
-import { describeInvalidTaskId, executionNameFor, isGraphId, isTaskId } from '../../lib/identifiers';
+import {
+  MAX_EXECUTION_NAME_LENGTH,
+  continuedExecutionName,
+  describeInvalidTaskId,
+  isGraphId,
+  isTaskId,
+} from '../../lib/identifiers';
 import {
   MAX_ERROR_MESSAGE_CHARS,
   MAX_ERROR_NAME_CHARS,
@@ -59,6 +65,8 @@ function isWatchState(value: unknown): value is WatchState {
     numbers.every((field) => typeof value[field] === 'number' && Number.isFinite(value[field])) &&
     (value.notFoundPolls === undefined ||
       (typeof value.notFoundPolls === 'number' && Number.isFinite(value.notFoundPolls))) &&
+    (value.watchName === undefined ||
+      (typeof value.watchName === 'string' && value.watchName.length <= MAX_EXECUTION_NAME_LENGTH)) &&
     isRecord(value.strategyMemory)
   );
 }
@@ -103,7 +111,9 @@ function monitoringFailed(
  * Reads the state's input: the previous decision or a continued execution's input carry a
  * watch; anything else is a request to start one, which must name a well-formed task id.
  */
-export function startFrom(input: unknown, config: PollerConfig, now: number): WatchStart {
+export function startFrom(input: unknown, config: PollerConfig, now: number, executionName?: string): WatchStart {
+  if (isRecord(input) && 'backstop' in input)
+    return { kind: 'refused', decision: reportFailedExecution(input.backstop, now) };
   if (isRecord(input) && 'watch' in input) {
     if (isWatchState(input.watch)) return { kind: 'watch', watch: input.watch };
     return {
@@ -149,19 +159,51 @@ export function startFrom(input: unknown, config: PollerConfig, now: number): Wa
       generation: 0,
       historyEvents: HISTORY_EVENTS_PER_STATE.executionStart,
       strategyMemory: {},
+      ...(executionName === undefined ? {} : { watchName: executionName.slice(0, MAX_EXECUTION_NAME_LENGTH) }),
     },
   };
 }
 
-/** Hands the watch to a new execution when this one's history could not hold another cycle. */
-export function planPoll(watch: WatchState, config: PollerConfig): PollPlan {
-  if (!mustContinueAsNew(watch.historyEvents, config.historyEventBudget)) return { kind: 'poll', watch };
+/**
+ * Adds the history events of this invocation's failed attempts (`$$.State.RetryCount`), which
+ * Step Functions recorded before the function could count them.
+ */
+export function withRetriedAttempts(watch: WatchState, retryCount: unknown): WatchState {
+  const retries = typeof retryCount === 'number' && Number.isInteger(retryCount) && retryCount > 0 ? retryCount : 0;
+  return { ...watch, historyEvents: watch.historyEvents + retries * HISTORY_EVENTS_PER_STATE.retriedAttempt };
+}
+
+/** An execution hands its watch over this long before the state machine's own timeout would end it. */
+export const EXECUTION_TIMEOUT_MARGIN_SECONDS = 86_400;
+
+/** Where the running execution stands against the state machine's timeout. */
+export interface ExecutionClock {
+  /** Epoch milliseconds now. */
+  readonly now: number;
+  /** Epoch milliseconds when the execution started; unknown in definitions deployed before it was passed. */
+  readonly executionStartedAt?: number;
+}
+
+function executionTooOld(config: PollerConfig, clock: ExecutionClock | undefined): boolean {
+  const limit = config.executionTimeoutSeconds;
+  if (limit === undefined || clock?.executionStartedAt === undefined) return false;
+  return clock.now - clock.executionStartedAt >= (limit - EXECUTION_TIMEOUT_MARGIN_SECONDS) * 1000;
+}
+
+/**
+ * Hands the watch to a new execution when this one's history could not hold another cycle, or
+ * when it has run within a day of the state machine's timeout.
+ */
+export function planPoll(watch: WatchState, config: PollerConfig, clock?: ExecutionClock): PollPlan {
+  if (!mustContinueAsNew(watch.historyEvents, config.historyEventBudget) && !executionTooOld(config, clock)) {
+    return { kind: 'poll', watch };
+  }
   const generation = watch.generation + 1;
   return {
     kind: 'decided',
     decision: {
       action: 'CONTINUE',
-      executionName: executionNameFor(watch.taskId, generation),
+      executionName: continuedExecutionName(watch.watchName ?? watch.taskId, generation),
       input: { watch: { ...watch, generation, historyEvents: HISTORY_EVENTS_PER_STATE.executionStart } },
     },
   };
@@ -396,4 +438,29 @@ export function describePollFailure(failed: unknown, now: number): PollDecision 
   const taskId = typeof record.taskId === 'string' ? record.taskId.slice(0, 100) : null;
   const graphId = isGraphId(record.graphId) ? record.graphId : null;
   return monitoringFailed(unwatched(taskId, graphId, now), 'POLLING_ERROR', message, now, error);
+}
+
+/** The first task id (`t-` and ten characters) an execution name begins with, as the poller names executions. */
+function taskIdOfExecutionName(name: unknown): string | null {
+  const match = typeof name === 'string' ? /^t-[a-z0-9]{10}(?![a-z0-9])/.exec(name) : null;
+  return match === null ? null : match[0];
+}
+
+/**
+ * The Monitoring Failed event of an execution that failed, timed out or was aborted before it put
+ * its terminal event, as the start function's backstop reports it: the task, and what is known of
+ * the watch, are read from the failed execution's input and name.
+ */
+export function reportFailedExecution(backstop: unknown, now: number): PollDecision {
+  const report = isRecord(backstop) ? backstop : {};
+  const input = isRecord(report.input) ? report.input : {};
+  const text = (value: unknown, max: number): string | null => (typeof value === 'string' ? value.slice(0, max) : null);
+  const name = text(report.executionName, MAX_EXECUTION_NAME_LENGTH) ?? 'an execution';
+  const status = text(report.status, 20) ?? 'FAILED';
+  const error = { name: text(report.error, 200) ?? `States.${status}`, message: text(report.cause, 1000) ?? '' };
+  const message = `Execution ${name} ended ${status} before it put its terminal event: ${error.name}${error.message === '' ? '' : `: ${error.message}`}`;
+  if (isWatchState(input.watch)) return monitoringFailed(input.watch, 'POLLER_FAILED', message, now, error);
+  const taskId = isTaskId(input.taskId) ? input.taskId : taskIdOfExecutionName(report.executionName);
+  const graphId = isGraphId(input.graphId) ? input.graphId : null;
+  return monitoringFailed(unwatched(taskId, graphId, now), 'POLLER_FAILED', message, now, error);
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { classifyPollError, isThrottled, summarizeError } from './classify-error';
 import type { PollDecision, PollFailureReport, PollRequest, PollerConfig } from './contract';
-import { afterAnswer, afterError, describePollFailure, planPoll, startFrom } from './decide';
+import { afterAnswer, afterError, describePollFailure, planPoll, startFrom, withRetriedAttempts } from './decide';
 import type { ImportTaskFetcher } from './fetch-import-task';
 import { boundFieldPaths } from './fit-event-detail';
 import { toImportTaskSnapshot, type ReadImportTask } from './import-task-snapshot';
@@ -104,16 +104,21 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
       return finish({ polled: false, decision, now: deps.now() });
     }
 
-    const start = startFrom(event.input, config, deps.now());
+    const start = startFrom(event.input, config, deps.now(), event.executionName);
     if (start.kind === 'refused') {
       deps.logger.warn('Watch request refused', { decision: start.decision });
       return finish({ polled: false, decision: start.decision, now: deps.now() });
     }
     const logger = deps.logger.createChild({ persistentKeys: { taskId: start.watch.taskId } });
-    const plan = planPoll(start.watch, config);
+    const started = withRetriedAttempts(start.watch, event.retryCount);
+    const executionStartedAt = Date.parse(event.executionStartTime ?? '');
+    const plan = planPoll(started, config, {
+      now: deps.now(),
+      ...(Number.isFinite(executionStartedAt) ? { executionStartedAt } : {}),
+    });
     if (plan.kind === 'decided') {
       logDecision(logger, plan.decision);
-      return finish({ before: start.watch, polled: false, decision: plan.decision, now: deps.now() });
+      return finish({ before: started, polled: false, decision: plan.decision, now: deps.now() });
     }
 
     const before = plan.watch;

@@ -5,14 +5,11 @@
  * and starts one more execution, named after the failed one, that only puts the Monitoring
  * Failed event; Step Functions' unique names make that happen once however often it is told.
  */
+import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE, FAILED_EXECUTION_STATUSES } from '../../lib/events';
 import { backstopExecutionName, parseExecutionName } from '../../lib/identifiers';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
 
-/** `detail-type` of Step Functions' execution status changes on the default bus. */
-export const EXECUTION_STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
-
-/** Statuses of an execution that ended without finishing its work. */
-export const FAILED_EXECUTION_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+export { EXECUTION_STATUS_CHANGE_DETAIL_TYPE };
 
 /** Input of a failed execution larger than this is not carried into the backstop execution. */
 const MAX_CARRIED_INPUT_BYTES = 64 * 1024;

@@ -86,6 +86,7 @@ describe('cdk-nag AwsSolutions', () => {
     const stack = new NeptuneImportPollerStack(new App(), 'AckStack');
     const { poller } = stack;
     const pollFunctionId = stack.getLogicalId(poller.pollFunction.node.defaultChild as CfnResource);
+    const stateMachineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as CfnResource);
     const acks = acknowledgements(stack);
     const expected = [
       {
@@ -118,6 +119,12 @@ describe('cdk-nag AwsSolutions', () => {
           'xray:PutTraceSegments',
         ],
         reasonNames: ['X-Ray', 'CloudWatch Logs', 'log delivery'],
+      },
+      {
+        on: poller.startFunction.role!,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${stateMachineId}.Name>:*]`,
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        reasonNames: ['DescribeExecution', 'GetExecutionHistory', "this state machine's executions"],
       },
     ];
 

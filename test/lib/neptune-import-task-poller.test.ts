@@ -126,7 +126,7 @@ describe('NeptuneImportTaskPoller', () => {
       ]);
     });
 
-    test('THEN the start function may start executions of this state machine, and send to the dead-letter queue, only', () => {
+    test("THEN the start function may start and read this state machine's executions, and send to the dead-letter queue, only", () => {
       const startRole = stack.getLogicalId(poller.startFunction.role!.node.defaultChild as never);
       const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
       const queueId = stack.getLogicalId(poller.deadLetterQueue.node.defaultChild as never);
@@ -136,6 +136,22 @@ describe('NeptuneImportTaskPoller', () => {
       expect(statements).toEqual([
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
         { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } },
+        {
+          Effect: 'Allow',
+          Action: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':states:eu-west-1:111122223333:execution:',
+                { 'Fn::GetAtt': [machineId, 'Name'] },
+                ':*',
+              ],
+            ],
+          },
+        },
       ]);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: { STATE_MACHINE_ARN: { Ref: machineId } } },
@@ -149,6 +165,19 @@ describe('NeptuneImportTaskPoller', () => {
         ),
       );
       expect(new Set(statements).size).toBe(statements.length);
+    });
+
+    test('THEN failed, timed-out and aborted executions of this state machine reach the start function, the backstop', () => {
+      const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: Match.absent(),
+        EventPattern: {
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: { stateMachineArn: [{ Ref: machineId }], status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('StartFunction'), 'Arn'] } })],
+      });
     });
 
     test('THEN CloudTrail records of successful import-starting calls on the default bus start watches', () => {
@@ -283,6 +312,8 @@ describe('NeptuneImportTaskPoller', () => {
         emitStatusChanges: true,
         historyEventBudget: 5000,
         notFoundGraceSeconds: 120,
+        // Two days of watching, and a day more before Step Functions itself would stop an execution.
+        executionTimeoutSeconds: 259_200,
       });
     });
 
@@ -335,8 +366,10 @@ describe('NeptuneImportTaskPoller', () => {
 
   test('GIVEN startOnApiCalls false THEN no CloudTrail rule', () => {
     const { template, poller } = synth({ startOnApiCalls: false });
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    // Watch requests, and the backstop's failed executions.
+    template.resourceCountIs('AWS::Events::Rule', 2);
     expect(poller.apiCallRule).toBeUndefined();
+    expect(poller.executionFailedRule).toBeDefined();
   });
 
   test('GIVEN grantStartWatching THEN the grantee may start executions of the state machine', () => {

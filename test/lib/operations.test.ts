@@ -24,8 +24,8 @@ const idOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
 describe('GIVEN the defaults', () => {
   const { stack, poller, template } = synth();
 
-  test('THEN eight alarms fire on the first occurrence in five minutes, and treat missing data as fine', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+  test('THEN nine alarms fire on the first occurrence in five minutes, and treat missing data as fine', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,
       EvaluationPeriods: 1,
@@ -110,7 +110,8 @@ describe('GIVEN the defaults', () => {
   test('THEN every rule target retries for a day and then keeps the event in the dead-letter queue', () => {
     const queue = idOf(stack, poller.deadLetterQueue);
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
-    expect(rules).toHaveLength(2);
+    // CloudTrail records, watch requests, and failed executions for the backstop.
+    expect(rules).toHaveLength(3);
     for (const rule of rules) {
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({

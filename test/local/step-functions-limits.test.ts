@@ -2,6 +2,8 @@
  * The local runner is the project's stand-in for Step Functions: each limit AWS enforces is
  * broken here on purpose, through the synthesized state machine, and must end the way it ends in
  * AWS — an execution that fails (or times out) without any further step, whatever `Catch` says.
+ * The poll function is scripted here, so the backstop (which needs the real one) is left out; the
+ * backstop's own tests are in test/state-machine/nothing-lost.test.ts.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { PollDecision, WatchState } from '../../lambda/poll/contract';
@@ -52,7 +54,7 @@ describe('the local runner enforces Step Functions limits', () => {
       waitSeconds: 60,
       watch: watchState({ strategyMemory: { note: 'x'.repeat(STEP_FUNCTIONS_LIMITS.payloadBytes) } }),
     }));
-    harness = await startHarness({ wrapPollHandler: poll.wrap });
+    harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false });
 
     const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
 
@@ -72,7 +74,7 @@ describe('the local runner enforces Step Functions limits', () => {
       if (call === 1) return { action: 'WAIT', waitSeconds: 60, watch: big };
       throw Object.assign(new Error('y'.repeat(30_000)), { name: 'TypeError' });
     });
-    harness = await startHarness({ wrapPollHandler: poll.wrap });
+    harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false });
 
     const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
 
@@ -92,7 +94,7 @@ describe('the local runner enforces Step Functions limits', () => {
         return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
       return { action: 'WAIT', waitSeconds: 1, watch: watchState() };
     });
-    harness = await startHarness({ wrapPollHandler: poll.wrap });
+    harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false });
 
     const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
 
@@ -113,6 +115,7 @@ describe('the local runner enforces Step Functions limits', () => {
     harness = await startHarness({
       synthesized: synthesizeOnce({ monitoringTimeout: Duration.days(365) }),
       wrapPollHandler: poll.wrap,
+      backstop: false,
     });
 
     const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
@@ -132,7 +135,7 @@ describe('the local runner enforces Step Functions limits', () => {
     ['not whole', 1.5],
   ])('GIVEN a Wait whose SecondsPath is %s THEN the execution fails with States.Runtime', async (_, seconds) => {
     const poll = scriptedPollFunction(() => ({ action: 'WAIT', waitSeconds: seconds, watch: watchState() }));
-    harness = await startHarness({ wrapPollHandler: poll.wrap });
+    harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false });
 
     const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
 

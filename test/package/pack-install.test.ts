@@ -302,7 +302,7 @@ describe('the npm package in a fresh CDK app', () => {
     const types = resources.map((r) => r.Type);
     expect(types.filter((t) => t === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
     expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(2);
-    expect(types.filter((t) => t === 'AWS::Events::Rule')).toHaveLength(4);
+    expect(types.filter((t) => t === 'AWS::Events::Rule')).toHaveLength(5);
     const handlerAssets = readdirSync(outdir).filter(
       (name) => name.startsWith('asset.') && existsSync(path.join(outdir, name, 'index.mjs')),
     );
@@ -314,9 +314,9 @@ describe('the npm package in a fresh CDK app', () => {
     const resources = Object.values(template['EveryProp.template.json'].Resources);
     const count = (type: string) => resources.filter((r) => r.Type === type).length;
     expect(count('AWS::CloudWatch::Dashboard')).toBe(1);
-    expect(count('AWS::CloudWatch::Alarm')).toBe(8);
+    expect(count('AWS::CloudWatch::Alarm')).toBe(9);
     expect(count('AWS::EventSchemas::Schema')).toBe(3);
-    expect(count('AWS::Events::Rule')).toBe(5);
+    expect(count('AWS::Events::Rule')).toBe(6);
     expect(count('AWS::SQS::Queue')).toBe(1);
   });
 });

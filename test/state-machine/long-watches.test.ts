@@ -79,6 +79,32 @@ describe('continue-as-new', () => {
     expect(events).toHaveLength(1);
     expect(events[0].Detail.status).toBe('SUCCEEDED');
   }, 120_000);
+  test('GIVEN the default budget and a Lambda retry on every poll THEN no execution comes within 5 % of the history limit', async () => {
+    let failNext = true;
+    harness = await startHarness({
+      synthesized: synthesizeOnce({
+        pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
+      }),
+      wrapPollHandler: (real) => (event) => {
+        failNext = !failNext;
+        if (!failNext)
+          return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
+        return real(event);
+      },
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(26 * 3600) });
+
+    const { executions, events } = await harness.poller.watch({ taskId: task.taskId });
+
+    const polls = harness.standIn.pollsOf(task.taskId).length;
+    const retried = executions.flatMap((e) => e.history).filter((e) => e.type === 'LambdaFunctionFailed').length;
+    expect(retried).toBeGreaterThanOrEqual(polls);
+    expect(executions.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThan(0.95 * STEP_FUNCTIONS_HISTORY_LIMIT);
+    expect(executions.every((e) => e.status === 'SUCCEEDED')).toBe(true);
+    expect(events).toHaveLength(1);
+    expect(events[0].Detail.status).toBe('SUCCEEDED');
+  }, 180_000);
 });
 
 describe('the poll function inside the state machine', () => {

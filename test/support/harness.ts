@@ -46,6 +46,7 @@ export async function startHarness(options: StandInRunOptions = {}): Promise<Har
     stop: async () => {
       await run.stop();
       expect(run.poller.schemaViolations).toEqual([]);
+      expect(run.poller.undeliveredEnds).toEqual([]);
     },
   };
 }
