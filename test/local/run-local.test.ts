@@ -83,6 +83,19 @@ describe('npm run local', () => {
     expect(run.stderr).toContain('GetImportTask answered');
   }, 60_000);
 
+  test('GIVEN --timeout 365d, a year-long state machine timeout, THEN the watch runs and ends with its event, exit 0', async () => {
+    const task = standIn.addTask({ timeline: simpleTimeline(3600), startOnFirstPoll: true });
+
+    const run = await runLocal(
+      ['--task-id', task.taskId, '--time-scale', String(TIME_SCALE), '--timeout', '365d'],
+      endpoint,
+    );
+
+    expect(run.stderr).not.toContain('TimeoutOverflowWarning');
+    expect(run.code).toBe(0);
+    expect(run.lines.at(-1)).toMatchObject({ Detail: { taskId: task.taskId, status: 'SUCCEEDED', terminal: true } });
+  }, 60_000);
+
   test('GIVEN a task that does not exist THEN one Monitoring Failed line and exit status 2', async () => {
     const run = await runLocal(['--task-id', 't-nosuchtask', '--time-scale', String(TIME_SCALE)], endpoint);
 

@@ -79,6 +79,33 @@ describe('continue-as-new', () => {
     expect(events).toHaveLength(1);
     expect(events[0].Detail.status).toBe('SUCCEEDED');
   }, 120_000);
+  test.each([
+    { when: 'never ends', importDays: 400, outcome: 'TIMED_OUT', executionCount: 2 },
+    { when: 'ends after 300 days', importDays: 300, outcome: 'SUCCEEDED', executionCount: 1 },
+  ])(
+    'GIVEN a 365-day monitoring timeout and daily polls WHEN the import $when THEN the watch ends $outcome by its own event, no execution timing out',
+    async ({ importDays, outcome, executionCount }) => {
+      harness = await startHarness({
+        synthesized: synthesizeOnce({
+          monitoringTimeout: Duration.days(365),
+          pollingStrategy: PollingStrategy.fixed({ interval: Duration.days(1), jitter: 0 }),
+        }),
+      });
+      const task = harness.standIn.addTask({ timeline: simpleTimeline(importDays * 86_400) });
+
+      const { executions, events } = await harness.poller.watch({ taskId: task.taskId });
+
+      // The state machine's own timeout is one year too: an execution hands over a day before it.
+      expect(executions).toHaveLength(executionCount);
+      expect(executions.every((e) => e.status === 'SUCCEEDED')).toBe(true);
+      expect(Math.max(...executions.map((e) => e.stoppedAt! - e.startedAt))).toBeLessThan(365 * 86_400_000);
+      expect(events).toHaveLength(1);
+      expect(events[0].Detail.reason ?? events[0].Detail.status).toBe(outcome);
+      const polls = harness.standIn.pollsOf(task.taskId);
+      if (outcome === 'TIMED_OUT') expect(polls.at(-1)!.at - polls[0].at).toBe(365 * 86_400_000);
+    },
+  );
+
   test('GIVEN the default budget and a Lambda retry on every poll THEN no execution comes within 5 % of the history limit', async () => {
     let failNext = true;
     harness = await startHarness({
