@@ -6,4 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 60000,
+  // Most suites wait on loopback HTTP and child processes as much as on the CPU: two workers on two cores.
+  maxWorkers: 2,
 };

@@ -21,6 +21,8 @@ function invokeBundle(name: 'poll' | 'start', event: unknown, env: Record<string
       ...env,
     },
     encoding: 'utf8',
+    // A handler that throws prints its minified source on stderr; the thrown error carries it instead.
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   return JSON.parse(stdout.slice(stdout.indexOf('RESULT') + 'RESULT'.length));
 }

@@ -62,23 +62,6 @@ describe('continue-as-new', () => {
     expect(Date.parse(String(events[0].Detail.watchStartedAt))).toBe(polls[0].at);
   });
 
-  test('GIVEN the default budget WHEN polling every 30 s through a 26-hour import THEN two executions, each under the history limit', async () => {
-    harness = await startHarness({
-      synthesized: synthesizeOnce({
-        pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
-      }),
-    });
-    const task = harness.standIn.addTask({ timeline: simpleTimeline(26 * 3600) });
-
-    const { executions, events } = await harness.poller.watch({ taskId: task.taskId });
-
-    expect(harness.standIn.pollsOf(task.taskId).length).toBeGreaterThan(3000);
-    expect(executions).toHaveLength(2);
-    expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThanOrEqual(20_000);
-    expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThan(STEP_FUNCTIONS_HISTORY_LIMIT);
-    expect(events).toHaveLength(1);
-    expect(events[0].Detail.status).toBe('SUCCEEDED');
-  }, 120_000);
   test.each([
     { when: 'never ends', importDays: 400, outcome: 'TIMED_OUT', executionCount: 2 },
     { when: 'ends after 300 days', importDays: 300, outcome: 'SUCCEEDED', executionCount: 1 },
@@ -127,6 +110,8 @@ describe('continue-as-new', () => {
     const retried = executions.flatMap((e) => e.history).filter((e) => e.type === 'LambdaFunctionFailed').length;
     expect(retried).toBeGreaterThanOrEqual(polls);
     expect(executions.length).toBeGreaterThanOrEqual(2);
+    // Retries are accounted too, so each execution keeps to the budget itself, well inside the limit.
+    expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThanOrEqual(20_000);
     expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThan(0.95 * STEP_FUNCTIONS_HISTORY_LIMIT);
     expect(executions.every((e) => e.status === 'SUCCEEDED')).toBe(true);
     expect(events).toHaveLength(1);
