@@ -22,15 +22,6 @@ export function describeInvalidTaskId(value: unknown): string {
   return `taskId must match ${TASK_ID_PATTERN.source} (t- and ten lower-case letters or digits); got ${shown}`;
 }
 
-/**
- * Name of the execution that watches `taskId`. The first execution of a watch is named after
- * the task alone, so that the same task announced twice is watched once; executions that
- * continue a long watch carry their generation.
- */
-export function executionNameFor(taskId: string, generation: number): string {
-  return generation === 0 ? taskId : `${taskId}-continued-${generation}`;
-}
-
 /** Step Functions' longest execution name. */
 export const MAX_EXECUTION_NAME_LENGTH = 80;
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { PollHandler } from '../lambda/poll/poll-handler';
-import { executionNameFor, isTaskId } from '../lib/identifiers';
+import { isTaskId, watchExecutionName } from '../lib/identifiers';
 import type { LocalClock } from './clock';
 import { eventSchemaViolations } from './event-schema-validation';
 import { ExecutionHistory, type HistoryEvent, type InterpreterEvent } from './step-functions-history';
@@ -319,7 +319,7 @@ export class LocalPoller {
   /** Starts watching as a direct execution would, and resolves when the chain of executions ends. */
   async watch(input: unknown): Promise<WatchOutcome> {
     const taskId = typeof input === 'object' && input !== null ? (input as { taskId?: unknown }).taskId : undefined;
-    const name = isTaskId(taskId) ? executionNameFor(taskId, 0) : `direct-${randomUUID()}`;
+    const name = isTaskId(taskId) ? watchExecutionName(taskId, 1) : `direct-${randomUUID()}`;
     return this.followChain(this.startExecution(name, JSON.stringify(input)));
   }
 

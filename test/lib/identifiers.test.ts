@@ -1,4 +1,10 @@
-import { executionNameFor, isGraphId, isTaskId } from '../../lib/identifiers';
+import {
+  backstopExecutionName,
+  continuedExecutionName,
+  isGraphId,
+  isTaskId,
+  watchExecutionName,
+} from '../../lib/identifiers';
 
 describe('identifiers', () => {
   test.each(['t-0123456789', 't-abcdefghij', 't-a1b2c3d4e5'])('%s is a task id', (id) =>
@@ -19,10 +25,6 @@ describe('identifiers', () => {
     expect(isGraphId('g-0123456789')).toBe(true);
     expect(isGraphId('g-012345678')).toBe(false);
   });
-  test('the first execution is named after the task; continued ones carry their generation', () => {
-    expect(executionNameFor('t-0123456789', 0)).toBe('t-0123456789');
-    expect(executionNameFor('t-0123456789', 12)).toBe('t-0123456789-continued-12');
-  });
 
   describe('GIVEN the longest task id and the largest generation there can be', () => {
     /** Step Functions takes execution names of 1 to 80 characters; CloudWatch Logs, which the poller logs to, only these. */
@@ -38,9 +40,13 @@ describe('identifiers', () => {
     // A generation counts executions one by one from 0; a year-long watch polled every second
     // reaches 31,536,000 at most, and the counter is exact up to Number.MAX_SAFE_INTEGER.
     test.each([0, 1, 9, 10, 31_536_000, Number.MAX_SAFE_INTEGER])(
-      "THEN the name of generation %i fits Step Functions' 80 characters, in the characters CloudWatch Logs accepts",
+      "THEN the names of generation %i, of any watch and of its backstop fit Step Functions' 80 characters, in the characters CloudWatch Logs accepts",
       (generation) => {
-        expect(executionNameFor(LONGEST_TASK_ID, generation)).toMatch(EXECUTION_NAME);
+        for (const watch of [1, 2, Number.MAX_SAFE_INTEGER]) {
+          const name = continuedExecutionName(watchExecutionName(LONGEST_TASK_ID, watch), generation);
+          expect(name).toMatch(EXECUTION_NAME);
+          expect(backstopExecutionName(name)).toMatch(EXECUTION_NAME);
+        }
       },
     );
   });
