@@ -14,6 +14,7 @@ import { pollerConfigOf } from '../../../lib/neptune-import-task-poller';
 import { eventSchemaViolations } from '../../../local/event-schema-validation';
 import { seededRandom } from '../../../local/seeded-random';
 import { silentLogger } from '../../support/harness';
+import { depthOf, nested } from '../../support/deep-json';
 
 /** Step Functions' limit on a state's input or output. */
 const STATE_LIMIT_BYTES = 256 * 1024;
@@ -28,27 +29,6 @@ const MAX_WATCH_BYTES = 2_000;
 const TASK_ID = 't-0123456789';
 const NOW = Date.UTC(2026, 5, 1);
 const STATUSES = ['INITIALIZING', 'ANALYZING_DATA', 'IMPORTING', 'ROLLING_BACK', ...TERMINAL_IMPORT_STATUSES];
-
-/** `{ a: { a: … } }` or `[[…]]`, `depth` levels deep, built without recursion. */
-function nested(depth: number, array: boolean): unknown {
-  let value: unknown = 'bottom';
-  for (let level = 0; level < depth; level++) value = array ? [value] : { a: value };
-  return value;
-}
-
-/** Levels of objects and arrays in `value`, counted without recursion. */
-function depthOf(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    deepest = Math.max(deepest, depth);
-    if (typeof node === 'object' && node !== null) {
-      for (const child of Object.values(node)) stack.push([child, depth + 1]);
-    }
-  }
-  return deepest;
-}
 
 const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
 

@@ -7,29 +7,9 @@ import {
   MAX_MEMBER_NAME_CHARS,
   toImportTaskSnapshot,
 } from '../../../lambda/poll/import-task-snapshot';
+import { depthOf, nested } from '../../support/deep-json';
 
 const TASK_ID = 't-0123456789';
-
-/** `{ level: { level: … 'bottom' } }`, `depth` levels deep, built without recursion. */
-function nested(depth: number): unknown {
-  let value: unknown = 'bottom';
-  for (let level = 0; level < depth; level++) value = { level: value };
-  return value;
-}
-
-/** Levels of objects and arrays in `value`, counted without recursion. */
-function depthOf(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    deepest = Math.max(deepest, depth);
-    if (typeof node === 'object' && node !== null) {
-      for (const child of Object.values(node)) stack.push([child, depth + 1]);
-    }
-  }
-  return deepest;
-}
 
 const answer = (extra: Record<string, unknown> = {}) => ({ taskId: TASK_ID, status: 'IMPORTING', ...extra });
 
@@ -89,7 +69,7 @@ describe('toImportTaskSnapshot', () => {
     );
 
     expect(depthOf(read.task)).toBeLessThanOrEqual(MAX_ANSWER_DEPTH);
-    expect(read.truncated).toEqual([`importOptions.$unknown.1${'.level'.repeat(MAX_ANSWER_DEPTH - 3)}`]);
+    expect(read.truncated).toEqual([`importOptions.$unknown.1${'.a'.repeat(MAX_ANSWER_DEPTH - 3)}`]);
     expect(() => JSON.stringify(read.task)).not.toThrow();
   });
 
