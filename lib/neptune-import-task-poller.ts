@@ -14,7 +14,7 @@ import {
   importSucceededPattern,
   monitoringFailedPattern,
 } from './event-patterns';
-import { DEFAULT_EVENT_SOURCE } from './events';
+import { DEFAULT_EVENT_SOURCE, WATCH_REQUEST_DETAIL_TYPE } from './events';
 import { prebuiltHandlerCode } from './handler-code';
 import { isGraphId } from './identifiers';
 import { PollerAlarms } from './poller-alarms';
@@ -561,9 +561,17 @@ export class NeptuneImportTaskPoller extends Construct {
     return this.stateMachine.grantStartExecution(grantee);
   }
 
-  /** Lets `grantee` put watch requests on the poller's bus. */
+  /**
+   * Lets `grantee` put watch requests on the poller's bus, and nothing else: the grant is limited
+   * to the watch-request detail-type, so a producer cannot forge the poller's own events.
+   */
   public grantPutWatchRequests(grantee: iam.IGrantable): iam.Grant {
-    return this.eventBus.grantPutEventsTo(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [this.eventBus.eventBusArn],
+      conditions: { StringEquals: { 'events:detail-type': WATCH_REQUEST_DETAIL_TYPE } },
+    });
   }
 
   /** Wildcards that IAM offers no narrower form of; each acknowledged on the one role that holds it. */

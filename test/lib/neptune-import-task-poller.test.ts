@@ -391,6 +391,28 @@ describe('NeptuneImportTaskPoller', () => {
     });
   });
 
+  test('GIVEN grantPutWatchRequests THEN the grantee may put watch requests on the bus, and no other detail-type', () => {
+    const stack = new Stack(new App(), 'GrantStack');
+    const poller = new NeptuneImportTaskPoller(stack, 'Poller');
+    const role = new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() });
+    poller.grantPutWatchRequests(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as never) }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'events:PutEvents',
+            Resource: Match.anyValue(),
+            Condition: {
+              StringEquals: { 'events:detail-type': 'Neptune Analytics Import Task Watch Requested' },
+            },
+          },
+        ],
+      },
+    });
+  });
+
   describe('validation', () => {
     test.each<[string, NeptuneImportTaskPollerProps, RegExp]>([
       [
