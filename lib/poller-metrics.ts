@@ -52,7 +52,7 @@ export const POLLER_METRICS = {
 export const TRIGGER_NOT_STARTED_REASONS = {
   /** Nothing to watch: not an import-starting call, a call that failed (`errorCode`), or another detail-type. */
   ignored: 'IGNORED',
-  /** The task is already watched: an execution of its latest watch runs (or a failure was already reported). */
+  /** The task is already watched: an execution of its latest watch runs. */
   alreadyWatching: 'ALREADY_WATCHING',
   /** The task's terminal status was already announced by an earlier watch; a watch request with `rewatch` asks again. */
   alreadyAnnounced: 'ALREADY_ANNOUNCED',

@@ -409,7 +409,7 @@ export class LocalPoller {
       }
       if (running.violation !== undefined) continue;
       const violation =
-        history.events.length > STEP_FUNCTIONS_LIMITS.historyEvents && added.length > 0
+        history.events.length >= STEP_FUNCTIONS_LIMITS.historyEvents && added.length > 0
           ? new StatesTerminalError(
               'States.Runtime',
               `The execution history reached ${STEP_FUNCTIONS_LIMITS.historyEvents} events, the limit of a Standard execution`,
@@ -561,6 +561,9 @@ export class LocalPoller {
     } catch (error) {
       if (error instanceof ExecutionAlreadyExistsError) {
         throw new StatesTaskError('StepFunctions.ExecutionAlreadyExistsException', error.message);
+      }
+      if (error instanceof InvalidExecutionNameError) {
+        throw new StatesTaskError('StepFunctions.InvalidNameException', error.message);
       }
       throw error;
     }

@@ -5,11 +5,9 @@
  * and starts one more execution, named after the failed one, that only puts the Monitoring
  * Failed event; Step Functions' unique names make that happen once however often it is told.
  */
-import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE, FAILED_EXECUTION_STATUSES } from '../../lib/events';
+import { FAILED_EXECUTION_STATUSES } from '../../lib/events';
 import { backstopExecutionName, parseExecutionName } from '../../lib/identifiers';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
-
-export { EXECUTION_STATUS_CHANGE_DETAIL_TYPE };
 
 /** Input of a failed execution larger than this is not carried into the backstop execution. */
 const MAX_CARRIED_INPUT_BYTES = 64 * 1024;

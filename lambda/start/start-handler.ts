@@ -1,12 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { watchExecutionName } from '../../lib/identifiers';
 import type { MetricDatum } from '../poll/poll-metrics';
-import {
-  EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
-  failedExecutionFromDetail,
-  respondToFailure,
-  type HistoryReader,
-} from './execution-failure';
+import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
+import { failedExecutionFromDetail, respondToFailure, type HistoryReader } from './execution-failure';
 import { metricsForStartOutcome } from './start-metrics';
 import { standingOfWatch, type ExecutionDescriber } from './watch-lineage';
 import { watchRequestFromEvent, type WatchRequest } from './watch-request-from-event';
@@ -170,7 +166,7 @@ export function createStartHandler(deps: StartHandlerDependencies): (event: unkn
       const name = errorName(error);
       if (name === undefined || !ALREADY_EXISTS.has(name)) throw error;
       deps.logger.info('Failure already reported', reported);
-      return done({ outcome: 'already-watching', taskId: failed.executionName, executionName: response.executionName });
+      return done({ outcome: 'ignored', reason: `The failure of ${failed.executionName} was already reported` });
     }
     deps.logger.error('Execution ended without its terminal event; reporting it', {
       ...reported,

@@ -114,7 +114,8 @@ describe('no watch ends without its terminal event', () => {
         executionStatusChangeEvent(failed, failing.synthesized.stateMachineArn),
       );
 
-      expect(again).toMatchObject({ outcome: 'already-watching', executionName: `${task.taskId}-backstop` });
+      expect(again).toEqual({ outcome: 'ignored', reason: `The failure of ${task.taskId} was already reported` });
+      expect([...failing.poller.executions.keys()].filter((name) => name.endsWith('-backstop'))).toHaveLength(1);
       expect(terminalEventsOf(failing, task.taskId)).toHaveLength(1);
     } finally {
       await failing.stop();
