@@ -36,10 +36,11 @@ import { HISTORY_EVENTS_PER_STATE, mustContinueAsNew, pollCycleEvents } from './
 import { finiteNumber } from './import-task-snapshot';
 import { nextPollWait } from './strategies';
 
-/** Where a poll step starts from: a watch to continue, or a request refused outright. */
+/** Where a poll step starts from: a watch to continue, a request refused outright, or a failed execution to report. */
 export type WatchStart =
   | { readonly kind: 'watch'; readonly watch: WatchState }
-  | { readonly kind: 'refused'; readonly decision: PollDecision };
+  | { readonly kind: 'refused'; readonly decision: PollDecision }
+  | { readonly kind: 'report'; readonly decision: PollDecision };
 
 /** What the poll step should do before it sends a request. */
 export type PollPlan =
@@ -113,7 +114,7 @@ function monitoringFailed(
  */
 export function startFrom(input: unknown, config: PollerConfig, now: number, executionName?: string): WatchStart {
   if (isRecord(input) && 'backstop' in input)
-    return { kind: 'refused', decision: reportFailedExecution(input.backstop, now) };
+    return { kind: 'report', decision: reportFailedExecution(input.backstop, now) };
   if (isRecord(input) && 'watch' in input) {
     if (isWatchState(input.watch)) return { kind: 'watch', watch: input.watch };
     return {

@@ -109,6 +109,10 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
       deps.logger.warn('Watch request refused', { decision: start.decision });
       return finish({ polled: false, decision: start.decision, now: deps.now() });
     }
+    if (start.kind === 'report') {
+      deps.logger.error('An execution ended without its terminal event; reporting it', { decision: start.decision });
+      return finish({ polled: false, decision: start.decision, now: deps.now() });
+    }
     const logger = deps.logger.createChild({ persistentKeys: { taskId: start.watch.taskId } });
     const started = withRetriedAttempts(start.watch, event.retryCount);
     const executionStartedAt = Date.parse(event.executionStartTime ?? '');

@@ -9,6 +9,7 @@ import {
   MAX_STATUS_REASON_CHARS,
   retryIntervalCap,
   startFrom,
+  reportFailedExecution,
 } from '../../../lambda/poll/decide';
 import { TRUNCATION_MARKER } from '../../../lambda/poll/fit-event-detail';
 import { CLOSING_EVENTS, MIN_HISTORY_EVENT_BUDGET, pollCycleEvents } from '../../../lambda/poll/history-accounting';
@@ -442,6 +443,52 @@ describe('describePollFailure', () => {
       graphId: 'g-0123456789',
       pollCount: 0,
       error: { name: 'Lambda.ServiceException', message: 'down' },
+    });
+  });
+});
+
+describe('reporting an execution that ended without its terminal event', () => {
+  test('GIVEN a continued execution that failed THEN its Monitoring Failed event carries what its watch knew', () => {
+    const decision = startFrom(
+      {
+        backstop: {
+          executionName: 't-0123456789-continued-2',
+          status: 'TIMED_OUT',
+          error: 'States.Timeout',
+          cause: null,
+          input: { watch: watch({ pollCount: 40, lastStatus: 'IMPORTING' }) },
+        },
+      },
+      CONFIG,
+      NOW,
+    );
+
+    expect(decision.kind).toBe('report');
+    expect(decision.kind !== 'watch' && decision.decision).toMatchObject({
+      action: 'FINISH',
+      event: {
+        detailType: 'Neptune Analytics Import Task Monitoring Failed',
+        detail: {
+          reason: 'POLLER_FAILED',
+          taskId: 't-0123456789',
+          pollCount: 40,
+          lastStatus: 'IMPORTING',
+          error: { name: 'States.Timeout', message: '' },
+          message:
+            'Execution t-0123456789-continued-2 ended TIMED_OUT before it put its terminal event: States.Timeout',
+        },
+      },
+    });
+  });
+
+  test('GIVEN a failed execution whose input was too large to carry THEN the task is read from its name', () => {
+    const decision = reportFailedExecution(
+      { executionName: 't-abcdefghij-watch-3', status: 'ABORTED', input: null },
+      NOW,
+    );
+
+    expect(decision).toMatchObject({
+      event: { detail: { taskId: 't-abcdefghij', graphId: null, reason: 'POLLER_FAILED', pollCount: 0 } },
     });
   });
 });
