@@ -71,6 +71,25 @@ export function failedExecutionFromDetail(detail: unknown): FailedExecution | un
 }
 
 /**
+ * Task states whose work succeeded, from history events newest first: those that exited, and
+ * those whose call succeeded before the execution stopped short of their exit (a `TaskSucceeded`
+ * belongs to the nearest older `TaskStateEntered`).
+ */
+function tasksThatSucceeded(history: readonly HistoryEntry[]): Set<string> {
+  const succeeded = new Set<string>();
+  let callSucceeded = false;
+  for (const entry of history) {
+    if (entry.type === 'TaskStateExited' && entry.stateName !== undefined) succeeded.add(entry.stateName);
+    if (entry.type === 'TaskSucceeded' || entry.type === 'LambdaFunctionSucceeded') callSucceeded = true;
+    if (entry.type === 'TaskStateEntered') {
+      if (callSucceeded && entry.stateName !== undefined) succeeded.add(entry.stateName);
+      callSucceeded = false;
+    }
+  }
+  return succeeded;
+}
+
+/**
  * Decides from the latest history events whether the failed execution still needs its Monitoring
  * Failed event: not when it put its terminal event before failing, nor when it handed the watch
  * to a continued execution, nor when it was itself a backstop (whose own failure an alarm shows).
@@ -79,8 +98,8 @@ export function respondToFailure(failed: FailedExecution, history: readonly Hist
   if (parseExecutionName(failed.executionName).backstop) {
     return { kind: 'nothing', reason: `${failed.executionName} reported a failure and failed itself` };
   }
-  const exited = (state: string): boolean =>
-    history.some((entry) => entry.type === 'TaskStateExited' && entry.stateName === state);
+  const done = tasksThatSucceeded(history);
+  const exited = (state: string): boolean => done.has(state);
   if (exited(POLLER_STATE_NAMES.publishOutcome)) {
     return { kind: 'nothing', reason: `${failed.executionName} put its terminal event before it ended` };
   }

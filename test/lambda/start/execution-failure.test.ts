@@ -81,6 +81,35 @@ describe('the backstop of failed executions', () => {
     ).toBe('nothing');
   });
 
+  test('GIVEN an execution aborted after EventBridge took its terminal event but before the state exited THEN nothing is reported', () => {
+    const newestFirst = [
+      { type: 'ExecutionAborted' },
+      { type: 'TaskSucceeded' },
+      { type: 'TaskSubmitted' },
+      { type: 'TaskFailed' },
+      { type: 'TaskStarted' },
+      { type: 'TaskScheduled' },
+      { type: 'TaskStateEntered', stateName: 'PublishOutcome' },
+      { type: 'ChoiceStateExited', stateName: 'RouteDecision' },
+    ];
+    expect(respondToFailure(failed({ status: 'ABORTED' }), newestFirst).kind).toBe('nothing');
+  });
+
+  test('GIVEN an execution whose poll succeeded but whose terminal event failed THEN it is reported', () => {
+    const newestFirst = [
+      { type: 'ExecutionFailed' },
+      { type: 'TaskFailed' },
+      { type: 'TaskStarted' },
+      { type: 'TaskScheduled' },
+      { type: 'TaskStateEntered', stateName: 'PublishOutcome' },
+      { type: 'ChoiceStateExited', stateName: 'RouteDecision' },
+      { type: 'ChoiceStateEntered', stateName: 'RouteDecision' },
+      { type: 'TaskStateExited', stateName: 'PollImportTask' },
+      { type: 'LambdaFunctionSucceeded' },
+    ];
+    expect(respondToFailure(failed(), newestFirst).kind).toBe('report');
+  });
+
   test('GIVEN a backstop execution that failed THEN no backstop of the backstop is started', () => {
     expect(respondToFailure(failed({ executionName: 't-0123456789-backstop' }), []).kind).toBe('nothing');
   });
