@@ -4,6 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { DECISION_PATHS as P, POLL_ACTIONS } from './poll-contract';
 import type { PollerConfig } from './poller-config';
 import { POLLER_STATE_NAMES } from './state-names';
 
@@ -39,8 +40,8 @@ function publishTask(scope: Construct, id: string, props: PollerDefinitionProps)
   return new tasks.EventBridgePutEvents(scope, id, {
     entries: [
       {
-        detail: sfn.TaskInput.fromJsonPathAt('$.event.detail'),
-        detailType: sfn.JsonPath.stringAt('$.event.detailType'),
+        detail: sfn.TaskInput.fromJsonPathAt(P.eventDetail),
+        detailType: sfn.JsonPath.stringAt(P.eventDetailType),
         source: props.eventSource,
         eventBus: props.eventBus,
       },
@@ -92,12 +93,12 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
     retryOnServiceExceptions: false,
     payload: sfn.TaskInput.fromObject({ config: props.config, failed: sfn.JsonPath.entirePayload }),
   }).addRetry({ ...lambdaRetry, maxAttempts: 8, maxDelay: Duration.minutes(2) });
-  poll.addCatch(describePollFailure, { errors: [sfn.Errors.ALL], resultPath: '$.pollFailure' });
+  poll.addCatch(describePollFailure, { errors: [sfn.Errors.ALL], resultPath: P.pollFailure });
 
   const publishOutcome = publishTask(scope, names.publishOutcome, props).next(new sfn.Succeed(scope, names.watched));
   describePollFailure.next(publishOutcome);
 
-  const wait = new sfn.Wait(scope, names.wait, { time: sfn.WaitTime.secondsPath('$.waitSeconds') }).next(poll);
+  const wait = new sfn.Wait(scope, names.wait, { time: sfn.WaitTime.secondsPath(P.waitSeconds) }).next(poll);
   // A progress event that cannot be put after its retries is given up; the watch, and its terminal event, go on.
   const publishStatusChange = publishTask(scope, names.publishStatusChange, props)
     .addCatch(wait, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD })
@@ -110,9 +111,9 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
       Resource: `arn:${Aws.PARTITION}:states:::states:startExecution`,
       Parameters: {
         'StateMachineArn.$': '$$.StateMachine.Id',
-        'Name.$': '$.executionName',
+        'Name.$': P.executionName,
         Input: {
-          'watch.$': '$.input.watch',
+          'watch.$': P.continuedWatch,
           'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id',
         },
       },
@@ -132,13 +133,13 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
     .next(continued);
 
   const route = new sfn.Choice(scope, names.route)
-    .when(sfn.Condition.stringEquals('$.action', 'FINISH'), publishOutcome)
-    .when(sfn.Condition.stringEquals('$.action', 'CONTINUE'), continueAsNew)
+    .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.finish), publishOutcome)
+    .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.continue), continueAsNew)
     .when(
-      sfn.Condition.and(sfn.Condition.stringEquals('$.action', 'WAIT'), sfn.Condition.isPresent('$.event')),
+      sfn.Condition.and(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.wait), sfn.Condition.isPresent(P.event)),
       publishStatusChange,
     )
-    .when(sfn.Condition.stringEquals('$.action', 'WAIT'), wait)
+    .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.wait), wait)
     .otherwise(
       new sfn.Fail(scope, names.unknownDecision, {
         error: 'UnknownDecision',

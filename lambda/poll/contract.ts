@@ -2,6 +2,7 @@
  * What the state machine and the poll function pass each other. The state machine's
  * definition embeds a {@link PollerConfig}; every invocation gets it with the state's input.
  */
+import type { POLL_ACTIONS } from '../../lib/poll-contract';
 import type { ErrorRetryConfig, PollerConfig } from '../../lib/poller-config';
 
 export type { ErrorRetryConfig, PollerConfig };
@@ -51,19 +52,19 @@ export interface EventToPublish {
 export type PollDecision =
   | {
       /** Wait `waitSeconds`, then poll again; publish `event` first when present. */
-      readonly action: 'WAIT';
+      readonly action: typeof POLL_ACTIONS.wait;
       readonly waitSeconds: number;
       readonly watch: WatchState;
       readonly event?: EventToPublish;
     }
   | {
       /** Publish `event`, the terminal one, and end. */
-      readonly action: 'FINISH';
+      readonly action: typeof POLL_ACTIONS.finish;
       readonly event: EventToPublish;
     }
   | {
       /** Start a new execution named `executionName` with `input`, and end this one. */
-      readonly action: 'CONTINUE';
+      readonly action: typeof POLL_ACTIONS.continue;
       readonly executionName: string;
       readonly input: { readonly watch: WatchState };
     };

@@ -24,6 +24,7 @@ import {
   type ErrorSummary,
   type PollErrorClass,
 } from './classify-error';
+import { POLL_ACTIONS, POLL_FAILURE_KEY } from '../../lib/poll-contract';
 import type { ErrorRetryConfig, EventToPublish, PollDecision, PollerConfig, WatchState } from './contract';
 import {
   boundFieldPaths,
@@ -105,7 +106,7 @@ function monitoringFailed(
     observedAt: iso(now),
     error: error === null ? null : { name: error.name, message: error.message },
   };
-  return { action: 'FINISH', event: { detailType: MONITORING_FAILED_DETAIL_TYPE, detail: { ...detail } } };
+  return { action: POLL_ACTIONS.finish, event: { detailType: MONITORING_FAILED_DETAIL_TYPE, detail: { ...detail } } };
 }
 
 /**
@@ -203,7 +204,7 @@ export function planPoll(watch: WatchState, config: PollerConfig, clock?: Execut
   return {
     kind: 'decided',
     decision: {
-      action: 'CONTINUE',
+      action: POLL_ACTIONS.continue,
       executionName: continuedExecutionName(watch.watchName ?? watch.taskId, generation),
       input: { watch: { ...watch, generation, historyEvents: HISTORY_EVENTS_PER_STATE.executionStart } },
     },
@@ -221,7 +222,12 @@ function clampToDeadline(waitSeconds: number, watch: WatchState, now: number): n
 
 function waitDecision(watch: WatchState, waitSeconds: number, event: EventToPublish | undefined): PollDecision {
   const historyEvents = watch.historyEvents + pollCycleEvents(event !== undefined);
-  return { action: 'WAIT', waitSeconds, watch: { ...watch, historyEvents }, ...(event === undefined ? {} : { event }) };
+  return {
+    action: POLL_ACTIONS.wait,
+    waitSeconds,
+    watch: { ...watch, historyEvents },
+    ...(event === undefined ? {} : { event }),
+  };
 }
 
 /** The start of a TIMED_OUT message: how long the watch ran, and how many polls it sent. */
@@ -293,7 +299,7 @@ export function afterAnswer(
   };
   const changed = task.status !== polled.lastStatus;
   if (isTerminalStatus(task.status)) {
-    return { action: 'FINISH', event: statusChangeEvent(watch, task, truncatedInAnswer, true, now) };
+    return { action: POLL_ACTIONS.finish, event: statusChangeEvent(watch, task, truncatedInAnswer, true, now) };
   }
   const seen: WatchState = { ...watch, lastStatus: task.status };
   if (secondsLeft(watch, now) < 1) {
@@ -432,7 +438,8 @@ function parseCause(error: unknown, cause: unknown): ErrorSummary {
  */
 export function describePollFailure(failed: unknown, now: number): PollDecision {
   const record = isRecord(failed) ? failed : {};
-  const failure = isRecord(record.pollFailure) ? record.pollFailure : {};
+  const caught = record[POLL_FAILURE_KEY];
+  const failure = isRecord(caught) ? caught : {};
   const error = parseCause(failure.Error, failure.Cause);
   const message = `The poll step failed beyond its retries with ${error.name}: ${error.message}`;
   if (isWatchState(record.watch)) return monitoringFailed(record.watch, 'POLLING_ERROR', message, now, error);

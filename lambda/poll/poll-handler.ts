@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { POLL_ACTIONS } from '../../lib/poll-contract';
 import { classifyPollError, isThrottled, summarizeError } from './classify-error';
 import type { PollDecision, PollFailureReport, PollRequest, PollerConfig } from './contract';
 import { afterAnswer, afterError, describePollFailure, planPoll, startFrom, withRetriedAttempts } from './decide';
@@ -50,7 +51,7 @@ function assertConfig(config: unknown): asserts config is PollerConfig {
 
 function logDecision(logger: Logger, decision: PollDecision): void {
   switch (decision.action) {
-    case 'WAIT':
+    case POLL_ACTIONS.wait:
       logger.info('Waiting before the next poll', {
         waitSeconds: decision.waitSeconds,
         lastStatus: decision.watch.lastStatus,
@@ -59,10 +60,10 @@ function logDecision(logger: Logger, decision: PollDecision): void {
         publishes: decision.event?.detailType,
       });
       return;
-    case 'FINISH':
+    case POLL_ACTIONS.finish:
       logger.info('Watch finished', { detailType: decision.event.detailType, detail: decision.event.detail });
       return;
-    case 'CONTINUE':
+    case POLL_ACTIONS.continue:
       logger.info('Continuing the watch in a new execution', {
         executionName: decision.executionName,
         pollCount: decision.input.watch.pollCount,
@@ -99,7 +100,7 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
     if ('failed' in event) {
       const decision = describePollFailure(event.failed, deps.now());
       deps.logger.error('The poll step failed beyond its retries', {
-        detail: decision.action === 'FINISH' ? decision.event.detail : undefined,
+        detail: decision.action === POLL_ACTIONS.finish ? decision.event.detail : undefined,
       });
       return finish({ polled: false, decision, now: deps.now() });
     }

@@ -5,6 +5,7 @@
  * ended the watch. No second store has to agree with Step Functions.
  */
 import { STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
+import { POLL_ACTIONS } from '../../lib/poll-contract';
 
 /** What `DescribeExecution` tells of one execution. */
 export interface ExecutionRecord {
@@ -54,7 +55,7 @@ export async function standingOfWatch(watchName: string, describe: ExecutionDesc
       return { kind: 'running', executionName: name };
     if (record.status !== 'SUCCEEDED') return { kind: 'ended', executionName: name };
     const decision = parseOutput(record.output);
-    if (decision.action === 'CONTINUE' && typeof decision.executionName === 'string') {
+    if (decision.action === POLL_ACTIONS.continue && typeof decision.executionName === 'string') {
       name = decision.executionName;
       continue;
     }

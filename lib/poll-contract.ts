@@ -1,0 +1,30 @@
+/**
+ * What joins the state machine and the poll function: the actions the function decides and the
+ * paths at which the state machine reads its decisions. Defined once, read by both sides; no
+ * dependency on aws-cdk-lib.
+ */
+
+/** The poll function's decisions, as the state machine's Choice state routes them. */
+export const POLL_ACTIONS = {
+  /** Wait `waitSeconds`, then poll again; put `event` first when there is one. */
+  wait: 'WAIT',
+  /** Put `event`, the terminal one, and end. */
+  finish: 'FINISH',
+  /** Start a new execution named `executionName` with `input`, and end this one. */
+  continue: 'CONTINUE',
+} as const;
+
+/** Key under which the state machine hands a poll step's caught error to the poll function. */
+export const POLL_FAILURE_KEY = 'pollFailure';
+
+/** Where the state machine reads each part of a decision (and the caught error), as JSONPath. */
+export const DECISION_PATHS = {
+  action: '$.action',
+  event: '$.event',
+  eventDetail: '$.event.detail',
+  eventDetailType: '$.event.detailType',
+  waitSeconds: '$.waitSeconds',
+  executionName: '$.executionName',
+  continuedWatch: '$.input.watch',
+  pollFailure: `$.${POLL_FAILURE_KEY}`,
+} as const;
