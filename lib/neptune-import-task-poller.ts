@@ -15,6 +15,7 @@ import {
   monitoringFailedPattern,
 } from './event-patterns';
 import { DEFAULT_EVENT_SOURCE, WATCH_REQUEST_DETAIL_TYPE } from './events';
+import { CONTRACT_VERSION } from './poll-contract';
 import { prebuiltHandlerCode } from './handler-code';
 import { isGraphId } from './identifiers';
 import { PollerAlarms } from './poller-alarms';
@@ -291,6 +292,7 @@ export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfi
   const retry = props.pollErrorRetry ?? {};
   const timeoutSeconds = (props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT).toSeconds();
   return {
+    contractVersion: CONTRACT_VERSION,
     timeoutSeconds,
     polling: (props.pollingStrategy ?? PollingStrategy.progressAware()).config,
     errorRetry: {

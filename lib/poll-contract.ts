@@ -4,6 +4,14 @@
  * dependency on aws-cdk-lib.
  */
 
+/**
+ * Version of this contract. The state machine's definition carries it in the poll function's
+ * config and every watch state carries it, so that a definition and a function from different
+ * releases end the watch with a Monitoring Failed event that says so, instead of misreading each
+ * other. Raise it with any change either side could misread.
+ */
+export const CONTRACT_VERSION = 1;
+
 /** The poll function's decisions, as the state machine's Choice state routes them. */
 export const POLL_ACTIONS = {
   /** Wait `waitSeconds`, then poll again; put `event` first when there is one. */

@@ -53,6 +53,8 @@ export interface ErrorRetryConfig {
 
 /** Settings of one poller, fixed when it is deployed. */
 export interface PollerConfig {
+  /** The contract version of the definition (`CONTRACT_VERSION`); absent in definitions deployed before it existed (version 1). */
+  readonly contractVersion?: number;
   /** How long a task is watched, counted from the first poll of the first execution. */
   readonly timeoutSeconds: number;
   /** How long to wait between polls of a running task. */

@@ -12,6 +12,8 @@ export type { ErrorRetryConfig, PollerConfig };
  * bounded values are copied into it from answers: a well-formed graph id, a plausible status.
  */
 export interface WatchState {
+  /** The contract version of the function that wrote it; absent in watches begun before it existed (version 1). */
+  readonly contractVersion?: number;
   readonly taskId: string;
   /** The task's graph: from the request, or from an answer that names a well-formed one. */
   readonly graphId: string | null;

@@ -24,7 +24,7 @@ import {
   type ErrorSummary,
   type PollErrorClass,
 } from './classify-error';
-import { POLL_ACTIONS, POLL_FAILURE_KEY } from '../../lib/poll-contract';
+import { CONTRACT_VERSION, POLL_ACTIONS, POLL_FAILURE_KEY } from '../../lib/poll-contract';
 import type { ErrorRetryConfig, EventToPublish, PollDecision, PollerConfig, WatchState } from './contract';
 import {
   boundFieldPaths,
@@ -114,6 +114,15 @@ function monitoringFailed(
  * watch; anything else is a request to start one, which must name a well-formed task id.
  */
 export function startFrom(input: unknown, config: PollerConfig, now: number, executionName?: string): WatchStart {
+  const mismatch = contractMismatch(input, config);
+  if (mismatch !== undefined) {
+    const subject = isRecord(input) && isRecord(input.watch) ? input.watch : isRecord(input) ? input : {};
+    const taskId = isTaskId(subject.taskId) ? subject.taskId : null;
+    return {
+      kind: 'refused',
+      decision: monitoringFailed(unwatched(taskId, null, now), 'INVALID_REQUEST', mismatch, now, null),
+    };
+  }
   if (isRecord(input) && 'backstop' in input)
     return { kind: 'report', decision: reportFailedExecution(input.backstop, now) };
   if (isRecord(input) && 'watch' in input) {
@@ -161,9 +170,29 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
       generation: 0,
       historyEvents: HISTORY_EVENTS_PER_STATE.executionStart,
       strategyMemory: {},
+      contractVersion: CONTRACT_VERSION,
       ...(executionName === undefined ? {} : { watchName: executionName.slice(0, MAX_EXECUTION_NAME_LENGTH) }),
     },
   };
+}
+
+/**
+ * Why the definition's config or the carried watch state speaks a contract version this function
+ * does not (a definition and a function from different releases), or undefined. Absent versions
+ * are version 1, from before versions were written.
+ */
+function contractMismatch(input: unknown, config: PollerConfig): string | undefined {
+  const fix = 'deploy the state machine and the poll function from the same release of neptune-import-poller';
+  const configVersion = config.contractVersion ?? 1;
+  if (configVersion !== CONTRACT_VERSION) {
+    return `The state machine's definition speaks contract version ${JSON.stringify(configVersion)}; this poll function speaks version ${CONTRACT_VERSION}: ${fix}`;
+  }
+  const watch = isRecord(input) && isRecord(input.watch) ? input.watch : undefined;
+  const watchVersion = watch?.contractVersion ?? 1;
+  if (watchVersion !== CONTRACT_VERSION) {
+    return `The watch state was written under contract version ${JSON.stringify(watchVersion)}; this poll function speaks version ${CONTRACT_VERSION}: ${fix}`;
+  }
+  return undefined;
 }
 
 /**

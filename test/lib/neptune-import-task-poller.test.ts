@@ -306,6 +306,7 @@ describe('NeptuneImportTaskPoller', () => {
     test('THEN the settings reach the poll function through the definition', () => {
       const { States } = definitionOf(template);
       expect((States.PollImportTask.Parameters as { config: unknown }).config).toEqual({
+        contractVersion: 1,
         timeoutSeconds: 172_800,
         polling: { kind: 'fixed', intervalSeconds: 120, jitter: 0.2 },
         errorRetry: { maxAttempts: 6, initialIntervalSeconds: 5, maxIntervalSeconds: 120, backoffRate: 3 },

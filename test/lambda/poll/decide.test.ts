@@ -492,3 +492,39 @@ describe('reporting an execution that ended without its terminal event', () => {
     });
   });
 });
+
+describe('the contract version', () => {
+  test('GIVEN a definition from a release with another contract version THEN the watch ends INVALID_REQUEST, saying so', () => {
+    const start = startFrom({ taskId: 't-0123456789' }, { ...CONFIG, contractVersion: 2 }, NOW);
+
+    expect(start).toMatchObject({
+      kind: 'refused',
+      decision: {
+        action: 'FINISH',
+        event: {
+          detail: {
+            reason: 'INVALID_REQUEST',
+            taskId: 't-0123456789',
+            message: expect.stringContaining(
+              'definition speaks contract version 2; this poll function speaks version 1',
+            ),
+          },
+        },
+      },
+    });
+  });
+
+  test('GIVEN a watch state written under another contract version THEN the watch ends INVALID_REQUEST, saying so', () => {
+    const start = startFrom({ watch: watch({ contractVersion: 7 }) }, CONFIG, NOW);
+
+    expect(start.kind).toBe('refused');
+    expect(start.kind === 'refused' && start.decision).toMatchObject({
+      event: { detail: { reason: 'INVALID_REQUEST', message: expect.stringContaining('contract version 7') } },
+    });
+  });
+
+  test('GIVEN a watch state and a definition from before versions were written THEN the watch goes on', () => {
+    expect(startFrom({ watch: watch() }, CONFIG, NOW).kind).toBe('watch');
+    expect(startFrom({ taskId: 't-0123456789' }, CONFIG, NOW)).toMatchObject({ watch: { contractVersion: 1 } });
+  });
+});
