@@ -1,4 +1,15 @@
-import { ArnFormat, Duration, Names, Stack, Token, Validations, type CfnResource } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  Aws,
+  Duration,
+  Fn,
+  Names,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+  type CfnResource,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -191,6 +202,12 @@ export interface NeptuneImportTaskPollerProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * What becomes of the poller's three log groups when the stack is deleted. Their names never
+   * clash with a later deployment of the same stack either way.
+   * @default RemovalPolicy.RETAIN: the logs outlive the stack, for whoever investigates a watch later
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 const ONE_YEAR = Duration.days(365);
@@ -366,7 +383,8 @@ export class NeptuneImportTaskPoller extends Construct {
     this.serviceName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
     const config = pollerConfigOf(props);
 
-    this.pollLogGroup = new logs.LogGroup(this, 'PollLogGroup', { retention });
+    const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
+    this.pollLogGroup = new logs.LogGroup(this, 'PollLogGroup', { retention, removalPolicy });
     this.pollFunction = this.createFunction('PollFunction', 'poll', this.pollLogGroup, logLevel, {
       description: 'Polls GetImportTask for one Neptune Analytics import task and decides what comes next',
     });
@@ -386,7 +404,13 @@ export class NeptuneImportTaskPoller extends Construct {
 
     this.stateMachineLogGroup = new logs.LogGroup(this, 'StateMachineLogGroup', {
       retention,
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
+      removalPolicy,
+      // The vended-logs prefix keeps Step Functions' log delivery within one resource policy; the
+      // stack's own id in the name keeps a retained group from blocking the stack's next deployment.
+      logGroupName: Fn.join('', [
+        `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200 })}-`,
+        Fn.select(2, Fn.split('/', Aws.STACK_ID)),
+      ]),
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -422,7 +446,7 @@ export class NeptuneImportTaskPoller extends Construct {
         retentionPeriod: Duration.days(14),
         ...props.deadLetterQueueProps,
       });
-    this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', { retention });
+    this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', { retention, removalPolicy });
     this.startFunction = this.createFunction('StartFunction', 'start', this.startLogGroup, logLevel, {
       description: 'Starts one watch execution per Neptune Analytics import task',
       environment: {

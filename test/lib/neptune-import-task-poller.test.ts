@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -54,9 +54,28 @@ describe('NeptuneImportTaskPoller', () => {
         },
       });
       template.hasResourceProperties('AWS::Logs::LogGroup', {
-        LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
+        LogGroupName: {
+          'Fn::Join': [
+            '',
+            [
+              Match.stringLikeRegexp('^/aws/vendedlogs/states/.+-$'),
+              { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+            ],
+          ],
+        },
         RetentionInDays: 30,
       });
+    });
+
+    test('THEN no log group has a name that a retained group of an earlier deployment could hold, and all are retained', () => {
+      const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+      expect(groups).toHaveLength(3);
+      for (const group of groups) {
+        expect(group.DeletionPolicy).toBe('Retain');
+        const name: unknown = group.Properties.LogGroupName;
+        // Either CloudFormation names it, or the name holds the stack's own id.
+        expect(name === undefined || JSON.stringify(name).includes('AWS::StackId')).toBe(true);
+      }
     });
 
     test('THEN both functions run Node.js 24 on arm64, log JSON to their own log groups and keep logs a month', () => {
@@ -363,6 +382,12 @@ describe('NeptuneImportTaskPoller', () => {
     ])('of %s THEN the poll function receives it in seconds', (_case, notFoundGrace, seconds) => {
       expect(graceOf({ notFoundGrace })).toBe(seconds);
     });
+  });
+
+  test('GIVEN logRemovalPolicy DESTROY THEN the three log groups go with the stack', () => {
+    const { template } = synth({ logRemovalPolicy: RemovalPolicy.DESTROY });
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.map((group) => group.DeletionPolicy)).toEqual(['Delete', 'Delete', 'Delete']);
   });
 
   test('GIVEN startOnApiCalls false THEN no CloudTrail rule', () => {

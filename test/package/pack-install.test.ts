@@ -97,7 +97,7 @@ function readmeSnippet(): string {
 }
 
 const EVERY_PROP_APP = `
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -125,6 +125,8 @@ const poller = new NeptuneImportTaskPoller(stack, 'Poller', {
   publishEventSchemas: true,
   logLevel: PollerLogLevel.DEBUG,
   logRetention: logs.RetentionDays.ONE_WEEK,
+  logRemovalPolicy: RemovalPolicy.DESTROY,
+  notFoundGrace: Duration.minutes(2),
 });
 poller.onImportFailed('Failed');
 poller.onImportEnded('Ended');
