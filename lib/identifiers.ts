@@ -52,28 +52,15 @@ export function continuedExecutionName(watchName: string, generation: number): s
   return withSuffix(watchName, `-continued-${generation}`);
 }
 
+/** Ends the name of every backstop execution. */
+const BACKSTOP_SUFFIX = '-backstop';
+
 /** Name of the one execution that reports, with a Monitoring Failed event, that `executionName` failed. */
 export function backstopExecutionName(executionName: string): string {
   return withSuffix(executionName, BACKSTOP_SUFFIX);
 }
 
-/** Ends the name of every backstop execution. */
-export const BACKSTOP_SUFFIX = '-backstop';
-
-/** The parts of an execution name this project gave: the watch it belongs to, and its generation. */
-export interface ParsedExecutionName {
-  /** Name of the watch's first execution. */
-  readonly watchName: string;
-  /** 0 for the first execution of a watch. */
-  readonly generation: number;
-  /** Whether it reports another execution's failure. */
-  readonly backstop: boolean;
-}
-
-/** Reads the watch and generation out of an execution name (any name: one not made here is a watch's first). */
-export function parseExecutionName(name: string): ParsedExecutionName {
-  if (name.endsWith(BACKSTOP_SUFFIX)) return { watchName: name, generation: 0, backstop: true };
-  const continued = /^(.+)-continued-(\d+)$/.exec(name);
-  if (continued === null) return { watchName: name, generation: 0, backstop: false };
-  return { watchName: continued[1], generation: Number(continued[2]), backstop: false };
+/** Whether `name` is that of an execution that reports another's failure. */
+export function isBackstopExecutionName(name: string): boolean {
+  return name.endsWith(BACKSTOP_SUFFIX);
 }

@@ -23,16 +23,6 @@ export const HISTORY_EVENTS_PER_STATE = {
   executionEnd: 1,
 } as const;
 
-/** History events of entering and leaving one state of `type`; tasks differ by whether they invoke Lambda. */
-export function historyEventsOfState(type: string, resource?: unknown): number {
-  if (type !== 'Task') return type === 'Wait' ? HISTORY_EVENTS_PER_STATE.wait : HISTORY_EVENTS_PER_STATE.choice;
-  const isLambda = typeof resource === 'string' && resource.includes(':lambda:');
-  return isLambda ? HISTORY_EVENTS_PER_STATE.lambdaTask : HISTORY_EVENTS_PER_STATE.serviceTask;
-}
-
-/** The history limit of a Standard execution. */
-export const STEP_FUNCTIONS_HISTORY_LIMIT = 25_000;
-
 const E = HISTORY_EVENTS_PER_STATE;
 
 /** Events of one poll cycle: poll, route, optionally publish a status change, wait. */

@@ -6,7 +6,7 @@
  * Failed event; Step Functions' unique names make that happen once however often it is told.
  */
 import { FAILED_EXECUTION_STATUSES } from '../../lib/events';
-import { backstopExecutionName, parseExecutionName } from '../../lib/identifiers';
+import { backstopExecutionName, isBackstopExecutionName } from '../../lib/identifiers';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
 
 /** Input of a failed execution larger than this is not carried into the backstop execution. */
@@ -95,7 +95,7 @@ function tasksThatSucceeded(history: readonly HistoryEntry[]): Set<string> {
  * to a continued execution, nor when it was itself a backstop (whose own failure an alarm shows).
  */
 export function respondToFailure(failed: FailedExecution, history: readonly HistoryEntry[]): FailureResponse {
-  if (parseExecutionName(failed.executionName).backstop) {
+  if (isBackstopExecutionName(failed.executionName)) {
     return { kind: 'nothing', reason: `${failed.executionName} reported a failure and failed itself` };
   }
   const done = tasksThatSucceeded(history);

@@ -2,7 +2,7 @@ import {
   MAX_EXECUTION_NAME_LENGTH,
   backstopExecutionName,
   continuedExecutionName,
-  parseExecutionName,
+  isBackstopExecutionName,
   watchExecutionName,
 } from '../../lib/identifiers';
 import { executionNameProblem } from '../../local/local-poller';
@@ -42,23 +42,11 @@ describe('execution names', () => {
   });
 
   test.each([
-    ['t-0123456789', { watchName: 't-0123456789', generation: 0, backstop: false }],
-    ['t-0123456789-watch-2-continued-7', { watchName: 't-0123456789-watch-2', generation: 7, backstop: false }],
-    [
-      't-0123456789-continued-3-backstop',
-      { watchName: 't-0123456789-continued-3-backstop', generation: 0, backstop: true },
-    ],
-    ['my-own-name', { watchName: 'my-own-name', generation: 0, backstop: false }],
-  ])('%s parses back', (name, parsed) => {
-    expect(parseExecutionName(name)).toEqual(parsed);
-  });
-
-  test('GIVEN a continued name THEN parsing gives back the watch and generation it was made from', () => {
-    const watchName = watchExecutionName('t-abcdefghij', 4);
-    expect(parseExecutionName(continuedExecutionName(watchName, 12))).toEqual({
-      watchName,
-      generation: 12,
-      backstop: false,
-    });
+    ['t-0123456789-backstop', true],
+    [backstopExecutionName(continuedExecutionName('d'.repeat(80), 3)), true],
+    ['t-0123456789-continued-3', false],
+    ['t-0123456789', false],
+  ])('%s is a backstop: %s', (name, backstop) => {
+    expect(isBackstopExecutionName(name)).toBe(backstop);
   });
 });

@@ -5,16 +5,15 @@
 import type { PollDecision } from '../../lambda/poll/contract';
 import { afterAnswer, describePollFailure, planPoll, startFrom } from '../../lambda/poll/decide';
 import { DECISION_PATHS, POLL_ACTIONS } from '../../lib/poll-contract';
-import type { PollerConfig } from '../../lib/poller-config';
+import { Duration } from 'aws-cdk-lib';
+import { PollingStrategy, pollerConfigOf } from '../../lib';
 
 const NOW = Date.UTC(2026, 5, 1);
-const CONFIG: PollerConfig = {
-  timeoutSeconds: 3600,
-  polling: { kind: 'fixed', intervalSeconds: 60, jitter: 0 },
-  errorRetry: { maxAttempts: 3, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
+// The config a deployed poller with these props hands its poll function.
+const CONFIG = pollerConfigOf({
+  pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 }),
   emitStatusChanges: true,
-  historyEventBudget: 20_000,
-};
+});
 
 /** Reads a simple JSONPath (`$.a.b`). */
 function read(root: unknown, path: string): unknown {

@@ -3,10 +3,11 @@
  * definition run locally, following the chain of executions as Step Functions would.
  */
 import { Duration } from 'aws-cdk-lib';
-import { CLOSING_EVENTS, STEP_FUNCTIONS_HISTORY_LIMIT } from '../../lambda/poll/history-accounting';
+import { CLOSING_EVENTS } from '../../lambda/poll/history-accounting';
 import type { PollDecision } from '../../lambda/poll/contract';
 import { PollingStrategy } from '../../lib';
 import { simpleTimeline } from '../../local/import-timeline';
+import { STEP_FUNCTIONS_LIMITS } from '../../local/local-poller';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const everyMinute = PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 });
@@ -112,7 +113,9 @@ describe('continue-as-new', () => {
     expect(executions.length).toBeGreaterThanOrEqual(2);
     // Retries are accounted too, so each execution keeps to the budget itself, well inside the limit.
     expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThanOrEqual(20_000);
-    expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThan(0.95 * STEP_FUNCTIONS_HISTORY_LIMIT);
+    expect(Math.max(...executions.map((e) => e.history.length))).toBeLessThan(
+      0.95 * STEP_FUNCTIONS_LIMITS.historyEvents,
+    );
     expect(executions.every((e) => e.status === 'SUCCEEDED')).toBe(true);
     expect(events).toHaveLength(1);
     expect(events[0].Detail.status).toBe('SUCCEEDED');
