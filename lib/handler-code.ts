@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
 /** The prebuilt Lambda handlers that ship with the library. */
-export type PrebuiltHandler = 'poll' | 'start';
+export type PrebuiltHandler = 'poll' | 'start' | 'sweep';
 
 /** Folder of a prebuilt handler bundle: `assets/lambda/<name>/index.mjs` beside `lib/`. */
 export function prebuiltHandlerDir(name: PrebuiltHandler): string {

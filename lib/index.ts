@@ -13,3 +13,5 @@ export * from './polling-strategy';
 export * from './trigger-patterns';
 export * from './validation';
 export * from './watch-request';
+export { PollerLogLevel } from './poller-function';
+export type { ImportTaskSweepOptions } from './import-task-sweep';

@@ -11,6 +11,7 @@ import {
   type CfnResource,
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -27,8 +28,13 @@ import {
 } from './event-patterns';
 import { DEFAULT_EVENT_SOURCE, WATCH_REQUEST_DETAIL_TYPE } from './events';
 import { CONTRACT_VERSION } from './poll-contract';
-import { prebuiltHandlerCode } from './handler-code';
 import { isGraphId } from './identifiers';
+import {
+  createWatchTable,
+  ImportTaskSweep,
+  resolveSweepOptions,
+  type ImportTaskSweepOptions,
+} from './import-task-sweep';
 import { PollerAlarms } from './poller-alarms';
 import type { PollerConfig } from './poller-config';
 import { PollerDashboard } from './poller-dashboard';
@@ -41,21 +47,10 @@ import {
   TRIGGER_NOT_STARTED_REASONS,
 } from './poller-metrics';
 import { buildPollerDefinition } from './poller-definition';
+import { createPollerFunction, PollerLogLevel } from './poller-function';
 import { PollingStrategy } from './polling-strategy';
 import { apiCallPattern, executionFailedPattern, watchRequestPattern } from './trigger-patterns';
 import { PollerPropsValidationError } from './validation';
-
-/** Log levels of the poller's functions. */
-export enum PollerLogLevel {
-  /** Every request and decision. */
-  DEBUG = 'DEBUG',
-  /** Each poll's answer and decision. */
-  INFO = 'INFO',
-  /** Failed polls and refused requests. */
-  WARN = 'WARN',
-  /** Only what needs a person. */
-  ERROR = 'ERROR',
-}
 
 /** How failed `GetImportTask` requests are retried: exponential backoff with full jitter. */
 export interface PollErrorRetryOptions {
@@ -133,8 +128,16 @@ export interface NeptuneImportTaskPollerProps {
    */
   readonly startOnWatchRequests?: boolean;
   /**
+   * The sweep: a `ListImportTasks` listing of the account's import tasks on a schedule, which wakes
+   * a watch as soon as its task's status changes (a failure midway included) and starts a watch
+   * for every task nobody watches, without CloudTrail.
+   * @default - every minute, discovery on, at most 10 pages of 100 tasks per sweep
+   */
+  readonly sweep?: ImportTaskSweepOptions;
+  /**
    * How long to wait between polls of a running import.
-   * @default PollingStrategy.progressAware()
+   * @default - with the sweep, `PollingStrategy.fixed({ interval: Duration.hours(2) })`, a backstop for a sweep
+   * that fails, since the sweep wakes the watch on every change; without it, `PollingStrategy.progressAware()`
    */
   readonly pollingStrategy?: PollingStrategy;
   /**
@@ -304,14 +307,26 @@ function validateProps(props: NeptuneImportTaskPollerProps): void {
 
 const DEFAULT_MONITORING_TIMEOUT = Duration.days(7);
 
+/**
+ * The per-task polling with the sweep on: the sweep wakes a watch within a sweep's interval of any
+ * change of its task's status, so the watch's own polls only back it up, for a sweep that fails
+ * or a task listed beyond its pages.
+ */
+export const SWEPT_POLLING_INTERVAL = Duration.hours(2);
+
 /** The settings the poll function receives from a poller with `props`, defaults filled in. */
 export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfig {
   const retry = props.pollErrorRetry ?? {};
   const timeoutSeconds = (props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT).toSeconds();
+  const sweep = resolveSweepOptions(props.sweep);
+  const defaultPolling =
+    sweep === undefined
+      ? PollingStrategy.progressAware()
+      : PollingStrategy.fixed({ interval: SWEPT_POLLING_INTERVAL, jitter: 0.1 });
   return {
     contractVersion: CONTRACT_VERSION,
     timeoutSeconds,
-    polling: (props.pollingStrategy ?? PollingStrategy.progressAware()).config,
+    polling: (props.pollingStrategy ?? defaultPolling).config,
     errorRetry: {
       maxAttempts: retry.maxAttempts ?? 10,
       initialIntervalSeconds: (retry.initialInterval ?? Duration.seconds(2)).toSeconds(),
@@ -324,6 +339,7 @@ export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfi
     // A backstop only: the poll function ends every watch at its deadline, and hands a long one to a
     // new execution a day before this.
     executionTimeoutSeconds: Math.min(timeoutSeconds + 86_400, ONE_YEAR.toSeconds()),
+    ...(sweep === undefined ? {} : { sweep: { periodSeconds: sweep.interval.toSeconds() } }),
   };
 }
 
@@ -343,6 +359,12 @@ export class NeptuneImportTaskPoller extends Construct {
   public readonly pollFunction: lambda.Function;
   /** The function that turns trigger events into executions. */
   public readonly startFunction: lambda.Function;
+  /** The function that sweeps the account's import tasks; undefined when the sweep is off. */
+  public readonly sweepFunction?: lambda.Function;
+  /** The table where waiting watches park their task tokens for the sweep; undefined when the sweep is off. */
+  public readonly watchTable?: dynamodb.ITable;
+  /** Log group of the sweep function; undefined when the sweep is off. */
+  public readonly sweepLogGroup?: logs.LogGroup;
   /** The rule on the default bus for CloudTrail records of import-starting calls; undefined when `startOnApiCalls` is false. */
   public readonly apiCallRule?: events.Rule;
   /** The rule on the default bus for executions that failed, timed out or were aborted: the backstop's trigger. */
@@ -382,11 +404,16 @@ export class NeptuneImportTaskPoller extends Construct {
     const timeout = props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT;
     this.serviceName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
     const config = pollerConfigOf(props);
+    const sweep = resolveSweepOptions(props.sweep);
 
     const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
     this.pollLogGroup = new logs.LogGroup(this, 'PollLogGroup', { retention, removalPolicy });
-    this.pollFunction = this.createFunction('PollFunction', 'poll', this.pollLogGroup, logLevel, {
+    this.pollFunction = createPollerFunction(this, 'PollFunction', {
+      handler: 'poll',
       description: 'Polls GetImportTask for one Neptune Analytics import task and decides what comes next',
+      logGroup: this.pollLogGroup,
+      logLevel,
+      serviceName: this.serviceName,
     });
     this.pollFunction.addToRolePolicy(
       new iam.PolicyStatement({
@@ -401,6 +428,8 @@ export class NeptuneImportTaskPoller extends Construct {
         ],
       }),
     );
+
+    if (sweep !== undefined) this.watchTable = createWatchTable(this, 'WatchTable');
 
     this.stateMachineLogGroup = new logs.LogGroup(this, 'StateMachineLogGroup', {
       retention,
@@ -420,6 +449,7 @@ export class NeptuneImportTaskPoller extends Construct {
           eventBus: this.eventBus,
           eventSource: this.eventSource,
           config,
+          ...(this.watchTable === undefined ? {} : { watchTable: this.watchTable }),
         }),
       ),
       logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
@@ -437,6 +467,22 @@ export class NeptuneImportTaskPoller extends Construct {
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
       ],
     });
+    // The park task writes the waiting watch's item.
+    this.watchTable?.grant(this.stateMachine, 'dynamodb:PutItem');
+
+    if (sweep !== undefined && this.watchTable !== undefined) {
+      this.sweepLogGroup = new logs.LogGroup(this, 'SweepLogGroup', { retention, removalPolicy });
+      this.sweepFunction = new ImportTaskSweep(this, 'Sweep', {
+        options: sweep,
+        table: this.watchTable,
+        stateMachine: this.stateMachine,
+        executionsArn: this.executionsArn(),
+        ...(props.graphIds === undefined ? {} : { graphIds: props.graphIds }),
+        logGroup: this.sweepLogGroup,
+        logLevel,
+        serviceName: this.serviceName,
+      }).sweepFunction;
+    }
 
     this.deadLetterQueue =
       props.deadLetterQueue ??
@@ -447,15 +493,27 @@ export class NeptuneImportTaskPoller extends Construct {
         ...props.deadLetterQueueProps,
       });
     this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', { retention, removalPolicy });
-    this.startFunction = this.createFunction('StartFunction', 'start', this.startLogGroup, logLevel, {
+    this.startFunction = createPollerFunction(this, 'StartFunction', {
+      handler: 'start',
       description: 'Starts one watch execution per Neptune Analytics import task',
+      logGroup: this.startLogGroup,
+      logLevel,
+      serviceName: this.serviceName,
       environment: {
         STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+        // A CloudTrail record that names its graph but no task asks the sweep to look at that graph.
+        ...(this.sweepFunction === undefined ? {} : { SWEEP_FUNCTION_NAME: this.sweepFunction.functionName }),
       },
       deadLetterQueue: this.deadLetterQueue,
     });
     this.stateMachine.grantStartExecution(this.startFunction);
+    if (this.sweepFunction !== undefined) {
+      // The function itself only: grantInvoke() would add its versions and aliases, a wildcard.
+      this.startFunction.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.sweepFunction.functionArn] }),
+      );
+    }
     // Where a task's watches stand, and whether a failed execution put its terminal event.
     this.startFunction.addToRolePolicy(
       new iam.PolicyStatement({
@@ -502,6 +560,9 @@ export class NeptuneImportTaskPoller extends Construct {
         deadLetterQueue: this.deadLetterQueue,
         monitoringFailures: this.metricMonitoringFailures(),
         malformedTriggers: this.metricMalformedTriggers(),
+        ...(this.sweepFunction === undefined
+          ? {}
+          : { sweepFunction: this.sweepFunction, sweepsTruncated: this.metric(POLLER_METRICS.sweepsTruncated) }),
         ...(props.alarmActions === undefined ? {} : { actions: props.alarmActions }),
       });
     }
@@ -512,6 +573,7 @@ export class NeptuneImportTaskPoller extends Construct {
         pollFunction: this.pollFunction,
         startFunction: this.startFunction,
         deadLetterQueue: this.deadLetterQueue,
+        ...(this.sweepFunction === undefined ? {} : { sweepFunction: this.sweepFunction }),
         ...(this.alarms === undefined ? {} : { alarms: this.alarms.all }),
       }).dashboard;
     }
@@ -626,6 +688,20 @@ export class NeptuneImportTaskPoller extends Construct {
       reason:
         'Task ids are known only when an import starts; GetImportTask is allowed on import tasks of this account and region only.',
     });
+    if (this.sweepFunction !== undefined) {
+      Validations.of(this.sweepFunction.role!).acknowledge(
+        {
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:<AWS::Region>:<AWS::AccountId>:import-task/*]',
+          reason:
+            'ListImportTasks lists every import task of the account and region; IAM offers no narrower resource for it.',
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:<${stateMachineId}.Name>:*]`,
+          reason:
+            "Execution names are known only at run time; DescribeExecution is allowed on this state machine's executions only.",
+        },
+      );
+    }
     const pollFunctionId = stack.getLogicalId(this.pollFunction.node.defaultChild as CfnResource);
     Validations.of(this.stateMachine.role).acknowledge(
       {
@@ -650,39 +726,5 @@ export class NeptuneImportTaskPoller extends Construct {
     });
     if (options.target !== undefined) rule.addTarget(options.target);
     return rule;
-  }
-
-  private createFunction(
-    id: string,
-    handler: 'poll' | 'start',
-    logGroup: logs.LogGroup,
-    logLevel: PollerLogLevel,
-    options: { description: string; environment?: Record<string, string>; deadLetterQueue?: sqs.IQueue },
-  ): lambda.Function {
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: options.description,
-    });
-    logGroup.grantWrite(role);
-    return new lambda.Function(this, id, {
-      description: options.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: prebuiltHandlerCode(handler),
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel[logLevel],
-      systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      ...(options.deadLetterQueue === undefined ? {} : { deadLetterQueue: options.deadLetterQueue, retryAttempts: 2 }),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: this.serviceName,
-        POWERTOOLS_LOG_LEVEL: logLevel,
-        ...options.environment,
-      },
-    });
   }
 }

@@ -9,8 +9,11 @@
  * config and every watch state carries it, so that a definition and a function from different
  * releases end the watch with a Monitoring Failed event that says so, instead of misreading each
  * other. Raise it with any change either side could misread.
+ *
+ * - 1: the first versioned contract.
+ * - 2: a WAIT decision under a config with `sweep` carries `park`, which the park task writes.
  */
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
 /** The poll function's decisions, as the state machine's Choice state routes them. */
 export const POLL_ACTIONS = {

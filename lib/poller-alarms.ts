@@ -27,6 +27,16 @@ export interface PollerAlarmsProps {
    */
   readonly malformedTriggers?: cloudwatch.IMetric;
   /**
+   * The sweep function, whose failed runs are alarmed.
+   * @default - no sweep alarms
+   */
+  readonly sweepFunction?: lambda.IFunction;
+  /**
+   * The poller's count of sweeps cut short by their page limit (`SweepsTruncated`).
+   * @default - no alarm on truncated sweeps
+   */
+  readonly sweepsTruncated?: cloudwatch.IMetric;
+  /**
    * Actions for every alarm, on alarm and back to OK.
    * @default - no actions: the alarms show in the CloudWatch console only
    */
@@ -58,14 +68,23 @@ export class PollerAlarms extends Construct {
   public readonly deadLetterQueueDepth: cloudwatch.Alarm;
   /** Triggers that claimed a task but named none readable; undefined without `malformedTriggers`. */
   public readonly malformedTriggers?: cloudwatch.Alarm;
+  /** Sweeps that failed, two or more in five minutes; undefined without `sweepFunction`. */
+  public readonly sweepFailures?: cloudwatch.Alarm;
+  /** Sweeps cut short by their page limit; undefined without `sweepsTruncated`. */
+  public readonly sweepsTruncated?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: PollerAlarmsProps) {
     super(scope, id);
     const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm => {
+    const alarm = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+      threshold = 1,
+    ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         metric,
-        threshold: 1,
+        threshold,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -128,6 +147,22 @@ export class PollerAlarms extends Construct {
         'A trigger claimed an import task but no task id could be read from it, so no watch started. It is kept in the dead-letter queue with the message attribute Reason MALFORMED and an ErrorMessage saying why: find the task, put a watch request for it, then delete the message.',
       );
     }
+    if (props.sweepFunction !== undefined) {
+      // One failed sweep is made good by the next, a minute later; two in five minutes are not chance.
+      this.sweepFailures = alarm(
+        'SweepFailures',
+        props.sweepFunction.metricErrors(sum),
+        'Sweeps of the import tasks are failing (see the sweep function log group): failures midway are seen only at the watches own polls, and unwatched imports are not discovered.',
+        2,
+      );
+    }
+    if (props.sweepsTruncated !== undefined) {
+      this.sweepsTruncated = alarm(
+        'SweepsTruncated',
+        props.sweepsTruncated,
+        'A sweep read its page limit before the end of the listing: tasks listed beyond it are neither woken nor discovered. Raise sweep.maxPages.',
+      );
+    }
   }
 
   /** Every alarm. */
@@ -142,6 +177,8 @@ export class PollerAlarms extends Construct {
       this.monitoringFailures,
       this.deadLetterQueueDepth,
       ...(this.malformedTriggers === undefined ? [] : [this.malformedTriggers]),
+      ...(this.sweepFailures === undefined ? [] : [this.sweepFailures]),
+      ...(this.sweepsTruncated === undefined ? [] : [this.sweepsTruncated]),
     ];
   }
 }

@@ -76,4 +76,16 @@ export interface PollerConfig {
    * the grace off. Absent from definitions deployed before the grace existed, which get none.
    */
   readonly notFoundGraceSeconds?: number;
+  /**
+   * Present when a sweep can wake waiting watches: each wait is then parked in the watch table
+   * (a `.waitForTaskToken` task), and each WAIT decision carries what to park. Absent when the
+   * sweep is off, and in definitions deployed before it existed.
+   */
+  readonly sweep?: SweepConfig;
+}
+
+/** The sweep, as the poll function sees it. */
+export interface SweepConfig {
+  /** Seconds between two scheduled sweeps. */
+  readonly periodSeconds: number;
 }

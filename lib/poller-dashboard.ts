@@ -16,6 +16,11 @@ export interface PollerDashboardProps {
   readonly startFunction: lambda.IFunction;
   readonly deadLetterQueue: sqs.IQueue;
   /**
+   * The sweep function, whose runs, pages, wakes and discoveries get a row.
+   * @default - no sweep row
+   */
+  readonly sweepFunction?: lambda.IFunction;
+  /**
    * Alarms whose state the dashboard shows.
    * @default - none
    */
@@ -130,6 +135,34 @@ export class PollerDashboard extends Construct {
         ],
       }),
     );
+    if (props.sweepFunction !== undefined) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Sweeps',
+          width: 8,
+          left: [
+            props.sweepFunction.metricInvocations({ period: PERIOD, label: 'Runs' }),
+            props.sweepFunction.metricErrors({ period: PERIOD, label: 'Failed' }),
+            sum(POLLER_METRICS.sweepsTruncated, { label: 'Cut short by the page limit' }),
+          ],
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Listing pages read',
+          width: 8,
+          left: [sum(POLLER_METRICS.sweepPagesRead, { label: 'ListImportTasks pages' })],
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Wakes and discoveries',
+          width: 8,
+          left: [
+            sum(POLLER_METRICS.watchesWoken, { label: 'Watches woken' }),
+            sum(POLLER_METRICS.staleWakeTokens, { label: 'Stale tokens' }),
+            sum(POLLER_METRICS.tasksDiscovered, { label: 'Tasks discovered' }),
+            sum(POLLER_METRICS.sweepTaskFailures, { label: 'Failed wakes or discoveries' }),
+          ],
+        }),
+      );
+    }
     if (props.alarms !== undefined && props.alarms.length > 0) {
       this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24 }));
     }

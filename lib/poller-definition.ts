@@ -1,4 +1,5 @@
 import { Aws, Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -6,6 +7,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { DECISION_PATHS as P, POLL_ACTIONS } from './poll-contract';
 import type { PollerConfig } from './poller-config';
+import { PARK_PATHS, WATCH_TABLE_ATTRIBUTES as A } from './sweep-contract';
 import { POLLER_STATE_NAMES } from './state-names';
 
 export { POLLER_STATE_NAMES };
@@ -34,6 +36,12 @@ export interface PollerDefinitionProps {
   readonly eventBus: events.IEventBus;
   readonly eventSource: string;
   readonly config: PollerConfig;
+  /**
+   * Table where waits are parked with their task token, for the sweep to wake; with it, the poll
+   * function's config must have `sweep`, so that every WAIT decision carries `park`.
+   * @default - plain Wait states, which nothing can end early
+   */
+  readonly watchTable?: dynamodb.ITable;
 }
 
 function publishTask(scope: Construct, id: string, props: PollerDefinitionProps): sfn.TaskStateBase {
@@ -55,6 +63,37 @@ function publishTask(scope: Construct, id: string, props: PollerDefinitionProps)
     maxAttempts: 10,
     jitterStrategy: sfn.JitterType.FULL,
   });
+}
+
+/**
+ * A wait that the sweep can end early: the park task writes the task's item with this wait's
+ * task token, and waits for the token until the wait is over (`TimeoutSecondsPath`). Woken or
+ * timed out, the watch polls next; its state passes through untouched. When the item cannot be
+ * written, the watch waits in a plain Wait state instead: the sweep cannot wake it, but its own
+ * polls go on.
+ */
+function parkedWait(scope: Construct, table: dynamodb.ITable, poll: sfn.State, wait: sfn.State): sfn.CustomState {
+  const park = new sfn.CustomState(scope, POLLER_STATE_NAMES.parkedWait, {
+    stateJson: {
+      Type: 'Task',
+      Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:dynamodb:putItem.waitForTaskToken`,
+      Parameters: {
+        TableName: table.tableName,
+        Item: {
+          [A.taskId]: { 'S.$': PARK_PATHS.taskId },
+          [A.status]: { 'S.$': PARK_PATHS.status },
+          [A.token]: { 'S.$': sfn.JsonPath.taskToken },
+          [A.executionName]: { 'S.$': '$$.Execution.Name' },
+        },
+      },
+      TimeoutSecondsPath: P.waitSeconds,
+      ResultPath: null,
+    },
+  })
+    .addCatch(poll, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD })
+    .addCatch(wait, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD });
+  park.next(poll);
+  return park;
 }
 
 /**
@@ -98,11 +137,13 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
   const publishOutcome = publishTask(scope, names.publishOutcome, props).next(new sfn.Succeed(scope, names.watched));
   describePollFailure.next(publishOutcome);
 
-  const wait = new sfn.Wait(scope, names.wait, { time: sfn.WaitTime.secondsPath(P.waitSeconds) }).next(poll);
+  const wait = new sfn.Wait(scope, names.wait, { time: sfn.WaitTime.secondsPath(P.waitSeconds) });
+  wait.next(poll);
+  const waitOrPark = props.watchTable === undefined ? wait : parkedWait(scope, props.watchTable, poll, wait);
   // A progress event that cannot be put after its retries is given up; the watch, and its terminal event, go on.
   const publishStatusChange = publishTask(scope, names.publishStatusChange, props)
-    .addCatch(wait, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD })
-    .next(wait);
+    .addCatch(waitOrPark, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD })
+    .next(waitOrPark);
 
   const continued = new sfn.Succeed(scope, names.continued);
   const continueAsNew = new sfn.CustomState(scope, names.continueAsNew, {
@@ -139,7 +180,7 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
       sfn.Condition.and(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.wait), sfn.Condition.isPresent(P.event)),
       publishStatusChange,
     )
-    .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.wait), wait)
+    .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.wait), waitOrPark)
     .otherwise(
       new sfn.Fail(scope, names.unknownDecision, {
         error: 'UnknownDecision',

@@ -1,5 +1,5 @@
 /**
- * The custom metrics the poll and start functions publish (CloudWatch embedded metric format), by name.
+ * The custom metrics the poll, start and sweep functions publish (CloudWatch embedded metric format), by name.
  * The construct's alarms and dashboard read the same names. No dependency on aws-cdk-lib.
  */
 
@@ -46,6 +46,20 @@ export const POLLER_METRICS = {
   triggersNotStartedByReason: 'TriggersNotStartedByReason',
   /** Executions that failed before putting their terminal event, reported by a backstop execution (Count). */
   watchFailuresReported: 'WatchFailuresReported',
+  /** Sweeps run, scheduled or asked for (Count). */
+  sweepRuns: 'SweepRuns',
+  /** `ListImportTasks` pages read by sweeps (Count). */
+  sweepPagesRead: 'SweepPagesRead',
+  /** Sweeps cut short by their page limit or their time, before the end of the listing (Count). */
+  sweepsTruncated: 'SweepsTruncated',
+  /** Watches a sweep woke because their task's listed status changed (Count). */
+  watchesWoken: 'WatchesWoken',
+  /** Wake-ups whose token had already been used or had timed out: the watch had moved on (Count). */
+  staleWakeTokens: 'StaleWakeTokens',
+  /** Watches started for tasks a sweep found unwatched (Count). */
+  tasksDiscovered: 'TasksDiscovered',
+  /** Wake-ups, discoveries or records of a sweep that failed; the next sweep tries again (Count). */
+  sweepTaskFailures: 'SweepTaskFailures',
 } as const;
 
 /** Values of the `Reason` dimension of {@link POLLER_METRICS.triggersNotStartedByReason}. */
@@ -58,6 +72,11 @@ export const TRIGGER_NOT_STARTED_REASONS = {
   alreadyAnnounced: 'ALREADY_ANNOUNCED',
   /** The event claims a task but no task id could be read from it; the event is kept in the dead-letter queue. */
   malformed: 'MALFORMED',
+  /**
+   * A successful import-starting call whose record names its graph but no task id: a sweep of
+   * that graph was asked for instead, which starts the watch when it lists the task.
+   */
+  noTaskId: 'NO_TASK_ID',
 } as const;
 
 /** Dimension of {@link POLLER_METRICS.monitoringFailuresByReason} and {@link POLLER_METRICS.triggersNotStartedByReason}. */

@@ -8,6 +8,7 @@ export const POLLER_STATE_NAMES = {
   route: 'RouteDecision',
   publishStatusChange: 'PublishStatusChange',
   wait: 'WaitBeforeNextPoll',
+  parkedWait: 'WaitUntilDueOrWoken',
   publishOutcome: 'PublishOutcome',
   continueAsNew: 'ContinueInNewExecution',
   describePollFailure: 'DescribePollFailure',

@@ -4,6 +4,7 @@
  */
 import type { POLL_ACTIONS } from '../../lib/poll-contract';
 import type { ErrorRetryConfig, PollerConfig } from '../../lib/poller-config';
+import type { ParkRequest } from '../../lib/sweep-contract';
 
 export type { ErrorRetryConfig, PollerConfig };
 
@@ -58,6 +59,8 @@ export type PollDecision =
       readonly waitSeconds: number;
       readonly watch: WatchState;
       readonly event?: EventToPublish;
+      /** What the park task writes to the watch table, when a sweep can wake the wait (`config.sweep`). */
+      readonly park?: ParkRequest;
     }
   | {
       /** Publish `event`, the terminal one, and end. */

@@ -25,6 +25,7 @@ import {
   type PollErrorClass,
 } from './classify-error';
 import { CONTRACT_VERSION, POLL_ACTIONS, POLL_FAILURE_KEY } from '../../lib/poll-contract';
+import { UNKNOWN_STATUS } from '../../lib/sweep-contract';
 import type { ErrorRetryConfig, EventToPublish, PollDecision, PollerConfig, WatchState } from './contract';
 import {
   boundFieldPaths,
@@ -178,19 +179,22 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
 
 /**
  * Why the definition's config or the carried watch state speaks a contract version this function
- * does not (a definition and a function from different releases), or undefined. Absent versions
- * are version 1, from before versions were written.
+ * does not read (one from a later release), or undefined. Earlier versions are read: executions
+ * started under an earlier definition, and their watch states, go on after an upgrade. Absent
+ * versions are version 1, from before versions were written.
  */
 function contractMismatch(input: unknown, config: PollerConfig): string | undefined {
   const fix = 'deploy the state machine and the poll function from the same release of neptune-import-poller';
+  const readable = (version: unknown): boolean =>
+    typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= CONTRACT_VERSION;
   const configVersion = config.contractVersion ?? 1;
-  if (configVersion !== CONTRACT_VERSION) {
-    return `The state machine's definition speaks contract version ${JSON.stringify(configVersion)}; this poll function speaks version ${CONTRACT_VERSION}: ${fix}`;
+  if (!readable(configVersion)) {
+    return `The state machine's definition speaks contract version ${JSON.stringify(configVersion)}; this poll function reads versions 1 to ${CONTRACT_VERSION}: ${fix}`;
   }
   const watch = isRecord(input) && isRecord(input.watch) ? input.watch : undefined;
   const watchVersion = watch?.contractVersion ?? 1;
-  if (watchVersion !== CONTRACT_VERSION) {
-    return `The watch state was written under contract version ${JSON.stringify(watchVersion)}; this poll function speaks version ${CONTRACT_VERSION}: ${fix}`;
+  if (!readable(watchVersion)) {
+    return `The watch state was written under contract version ${JSON.stringify(watchVersion)}; this poll function reads versions 1 to ${CONTRACT_VERSION}: ${fix}`;
   }
   return undefined;
 }
@@ -226,7 +230,7 @@ function executionTooOld(config: PollerConfig, clock: ExecutionClock | undefined
  * when it has run within a day of the state machine's timeout.
  */
 export function planPoll(watch: WatchState, config: PollerConfig, clock?: ExecutionClock): PollPlan {
-  if (!mustContinueAsNew(watch.historyEvents, config.historyEventBudget) && !executionTooOld(config, clock)) {
+  if (!mustContinueAsNew(watch.historyEvents, config.historyEventBudget, config.sweep !== undefined) && !executionTooOld(config, clock)) {
     return { kind: 'poll', watch };
   }
   const generation = watch.generation + 1;
@@ -249,13 +253,20 @@ function clampToDeadline(waitSeconds: number, watch: WatchState, now: number): n
   return Math.max(1, Math.min(waitSeconds, secondsLeft(watch, now)));
 }
 
-function waitDecision(watch: WatchState, waitSeconds: number, event: EventToPublish | undefined): PollDecision {
-  const historyEvents = watch.historyEvents + pollCycleEvents(event !== undefined);
+function waitDecision(
+  watch: WatchState,
+  waitSeconds: number,
+  event: EventToPublish | undefined,
+  config: PollerConfig,
+): PollDecision {
+  const parks = config.sweep !== undefined;
+  const historyEvents = watch.historyEvents + pollCycleEvents(event !== undefined, parks);
   return {
     action: POLL_ACTIONS.wait,
     waitSeconds,
     watch: { ...watch, historyEvents },
     ...(event === undefined ? {} : { event }),
+    ...(parks ? { park: { taskId: watch.taskId, status: watch.lastStatus ?? UNKNOWN_STATUS } } : {}),
   };
 }
 
@@ -351,7 +362,7 @@ export function afterAnswer(
   const event =
     changed && config.emitStatusChanges ? statusChangeEvent(watch, task, truncatedInAnswer, false, now) : undefined;
   const next: WatchState = { ...seen, strategyMemory: answer.memory };
-  return waitDecision(next, clampToDeadline(answer.waitSeconds, next, now), event);
+  return waitDecision(next, clampToDeadline(answer.waitSeconds, next, now), event, config);
 }
 
 /** Upper bound of the wait before retry number `failures`, before jitter. */
@@ -399,7 +410,7 @@ export function afterError(
     return monitoringFailed(watch, 'TIMED_OUT', message, now, error);
   }
   const wait = retryWait(config.errorRetry, failures + (watch.notFoundPolls ?? 0), random);
-  return waitDecision(watch, clampToDeadline(wait, watch, now), undefined);
+  return waitDecision(watch, clampToDeadline(wait, watch, now), undefined, config);
 }
 
 /**
@@ -436,7 +447,7 @@ function afterNotFound(
   }
   const untilGraceEnds = Math.ceil((graceEndsAt - now) / 1000);
   const wait = retryWait(config.errorRetry, watch.consecutiveErrors + notFoundPolls, random);
-  return waitDecision(watch, clampToDeadline(Math.min(wait, untilGraceEnds), watch, now), undefined);
+  return waitDecision(watch, clampToDeadline(Math.min(wait, untilGraceEnds), watch, now), undefined, config);
 }
 
 /** Reads `{errorType, errorMessage}` out of a Lambda failure's `Cause`, which is JSON when it came from a function. */

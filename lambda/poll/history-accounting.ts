@@ -15,6 +15,13 @@ export const HISTORY_EVENTS_PER_STATE = {
   choice: 2,
   /** WaitStateEntered, WaitStateExited. */
   wait: 2,
+  /**
+   * A wait in the `.waitForTaskToken` park task: TaskStateEntered, TaskScheduled, TaskStarted,
+   * TaskSubmitted, TaskSucceeded (woken) or TaskTimedOut, TaskStateExited. When the put itself
+   * fails, TaskStateEntered, TaskScheduled, TaskStarted, TaskFailed, TaskStateExited and the
+   * fallback Wait state's two: seven, the larger, are counted.
+   */
+  parkedWait: 7,
   /** SucceedStateEntered, SucceedStateExited (a Pass or Fail state makes two as well). */
   succeed: 2,
   /** A task attempt that failed and is retried: the failure, and the next attempt's scheduled and started. */
@@ -25,21 +32,22 @@ export const HISTORY_EVENTS_PER_STATE = {
 
 const E = HISTORY_EVENTS_PER_STATE;
 
-/** Events of one poll cycle: poll, route, optionally publish a status change, wait. */
-export function pollCycleEvents(publishesEvent: boolean): number {
-  return E.lambdaTask + E.choice + (publishesEvent ? E.serviceTask : 0) + E.wait;
+/** Events of one poll cycle: poll, route, optionally publish a status change, wait (parked, when a sweep can wake it). */
+export function pollCycleEvents(publishesEvent: boolean, parks = false): number {
+  return E.lambdaTask + E.choice + (publishesEvent ? E.serviceTask : 0) + (parks ? E.parkedWait : E.wait);
 }
 
 /** Events of the last step of an execution: poll, route, publish or start the next execution, succeed. */
 export const CLOSING_EVENTS = E.lambdaTask + E.choice + E.serviceTask + E.succeed + E.executionEnd;
 
-/** Smallest budget that lets an execution poll at least once before it must hand over. */
-export const MIN_HISTORY_EVENT_BUDGET = E.executionStart + pollCycleEvents(true) + CLOSING_EVENTS;
+/** Smallest budget that lets an execution poll at least once before it must hand over, whatever its waits. */
+export const MIN_HISTORY_EVENT_BUDGET = E.executionStart + pollCycleEvents(true, true) + CLOSING_EVENTS;
 
 /**
  * Whether an execution that has used `used` events must hand over now: one more full cycle
- * (with a published status change) followed by the closing step would not fit in `budget`.
+ * (with a published status change, and a parked wait when `parks`) followed by the closing step
+ * would not fit in `budget`.
  */
-export function mustContinueAsNew(used: number, budget: number): boolean {
-  return used + pollCycleEvents(true) + CLOSING_EVENTS > budget;
+export function mustContinueAsNew(used: number, budget: number, parks = false): boolean {
+  return used + pollCycleEvents(true, parks) + CLOSING_EVENTS > budget;
 }

@@ -69,7 +69,8 @@ describe('NeptuneImportTaskPoller', () => {
 
     test('THEN no log group has a name that a retained group of an earlier deployment could hold, and all are retained', () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups).toHaveLength(3);
+      // The state machine's, and one per function: poll, start and sweep.
+      expect(groups).toHaveLength(4);
       for (const group of groups) {
         expect(group.DeletionPolicy).toBe('Retain');
         const name: unknown = group.Properties.LogGroupName;
@@ -78,9 +79,11 @@ describe('NeptuneImportTaskPoller', () => {
       }
     });
 
-    test('THEN both functions run Node.js 24 on arm64, log JSON to their own log groups and keep logs a month', () => {
+    test('THEN the three functions run Node.js 24 on arm64, log JSON to their own log groups and keep logs a month', () => {
       const functions = template.findResources('AWS::Lambda::Function');
-      expect(Object.keys(functions)).toHaveLength(2);
+      expect(Object.keys(functions)).toHaveLength(3);
+      const logGroups = Object.values(functions).map((fn) => JSON.stringify(fn.Properties.LoggingConfig.LogGroup));
+      expect(new Set(logGroups).size).toBe(3);
       for (const fn of Object.values(functions)) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -94,7 +97,7 @@ describe('NeptuneImportTaskPoller', () => {
           Environment: { Variables: expect.objectContaining({ POWERTOOLS_LOG_LEVEL: 'INFO' }) },
         });
       }
-      template.resourceCountIs('AWS::Logs::LogGroup', 3);
+      template.resourceCountIs('AWS::Logs::LogGroup', 4);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     });
 
@@ -155,6 +158,12 @@ describe('NeptuneImportTaskPoller', () => {
       expect(statements).toEqual([
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
         { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineId } },
+        // The sweep function itself, not its versions: a record naming only a graph asks it to look there.
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': [stack.getLogicalId(poller.sweepFunction!.node.defaultChild as never), 'Arn'] },
+        },
         {
           Effect: 'Allow',
           Action: ['states:DescribeExecution', 'states:GetExecutionHistory'],
@@ -325,7 +334,7 @@ describe('NeptuneImportTaskPoller', () => {
     test('THEN the settings reach the poll function through the definition', () => {
       const { States } = definitionOf(template);
       expect((States.PollImportTask.Parameters as { config: unknown }).config).toEqual({
-        contractVersion: 1,
+        contractVersion: 2,
         timeoutSeconds: 172_800,
         polling: { kind: 'fixed', intervalSeconds: 120, jitter: 0.2 },
         errorRetry: { maxAttempts: 6, initialIntervalSeconds: 5, maxIntervalSeconds: 120, backoffRate: 3 },
@@ -334,6 +343,7 @@ describe('NeptuneImportTaskPoller', () => {
         notFoundGraceSeconds: 120,
         // Two days of watching, and a day more before Step Functions itself would stop an execution.
         executionTimeoutSeconds: 259_200,
+        sweep: { periodSeconds: 60 },
       });
     });
 
@@ -384,16 +394,17 @@ describe('NeptuneImportTaskPoller', () => {
     });
   });
 
-  test('GIVEN logRemovalPolicy DESTROY THEN the three log groups go with the stack', () => {
+  test('GIVEN logRemovalPolicy DESTROY THEN the four log groups go with the stack', () => {
     const { template } = synth({ logRemovalPolicy: RemovalPolicy.DESTROY });
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.map((group) => group.DeletionPolicy)).toEqual(['Delete', 'Delete', 'Delete']);
+    expect(groups.map((group) => group.DeletionPolicy)).toEqual(['Delete', 'Delete', 'Delete', 'Delete']);
   });
 
   test('GIVEN startOnApiCalls false THEN no CloudTrail rule', () => {
     const { template, poller } = synth({ startOnApiCalls: false });
-    // Watch requests, and the backstop's failed executions.
-    template.resourceCountIs('AWS::Events::Rule', 2);
+    // Watch requests, the backstop's failed executions, and the sweep's schedule.
+    template.resourceCountIs('AWS::Events::Rule', 3);
+    template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' }, 1);
     expect(poller.apiCallRule).toBeUndefined();
     expect(poller.executionFailedRule).toBeDefined();
   });

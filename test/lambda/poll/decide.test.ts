@@ -12,6 +12,7 @@ import {
   reportFailedExecution,
 } from '../../../lambda/poll/decide';
 import { TRUNCATION_MARKER } from '../../../lambda/poll/fit-event-detail';
+import { CONTRACT_VERSION } from '../../../lib/poll-contract';
 import { CLOSING_EVENTS, MIN_HISTORY_EVENT_BUDGET, pollCycleEvents } from '../../../lambda/poll/history-accounting';
 import type { ImportTaskSnapshot, ImportTaskStatusChangeDetail } from '../../../lib/events';
 
@@ -495,7 +496,7 @@ describe('reporting an execution that ended without its terminal event', () => {
 
 describe('the contract version', () => {
   test('GIVEN a definition from a release with another contract version THEN the watch ends INVALID_REQUEST, saying so', () => {
-    const start = startFrom({ taskId: 't-0123456789' }, { ...CONFIG, contractVersion: 2 }, NOW);
+    const start = startFrom({ taskId: 't-0123456789' }, { ...CONFIG, contractVersion: CONTRACT_VERSION + 1 }, NOW);
 
     expect(start).toMatchObject({
       kind: 'refused',
@@ -506,7 +507,7 @@ describe('the contract version', () => {
             reason: 'INVALID_REQUEST',
             taskId: 't-0123456789',
             message: expect.stringContaining(
-              'definition speaks contract version 2; this poll function speaks version 1',
+              `definition speaks contract version ${CONTRACT_VERSION + 1}; this poll function reads versions 1 to ${CONTRACT_VERSION}`,
             ),
           },
         },
@@ -525,6 +526,52 @@ describe('the contract version', () => {
 
   test('GIVEN a watch state and a definition from before versions were written THEN the watch goes on', () => {
     expect(startFrom({ watch: watch() }, CONFIG, NOW).kind).toBe('watch');
-    expect(startFrom({ taskId: 't-0123456789' }, CONFIG, NOW)).toMatchObject({ watch: { contractVersion: 1 } });
+    expect(startFrom({ taskId: 't-0123456789' }, CONFIG, NOW)).toMatchObject({
+      watch: { contractVersion: CONTRACT_VERSION },
+    });
+  });
+
+  test('GIVEN an execution started under an earlier release THEN the upgraded function goes on with it', () => {
+    const earlier = { ...CONFIG, contractVersion: 1 };
+    expect(startFrom({ watch: watch({ contractVersion: 1 }) }, earlier, NOW).kind).toBe('watch');
+    expect(startFrom({ watch: watch({ contractVersion: 0 }) }, CONFIG, NOW).kind).toBe('refused');
+  });
+});
+
+describe('parking a wait for the sweep', () => {
+  const SWEPT: PollerConfig = { ...CONFIG, sweep: { periodSeconds: 60 } };
+  const running: ImportTaskSnapshot = {
+    taskId: 't-0123456789',
+    status: 'IMPORTING',
+    importTaskDetails: { status: 'IMPORTING', progressPercentage: 10, timeElapsedSeconds: 60 },
+  };
+
+  test('GIVEN a sweep WHEN the watch waits THEN the decision names the task and the status it last saw', () => {
+    const decision = afterAnswer(watch(), running, SWEPT, NOW, () => 0.5);
+
+    expect(decision).toMatchObject({ action: 'WAIT', park: { taskId: 't-0123456789', status: 'IMPORTING' } });
+  });
+
+  test('GIVEN a sweep WHEN a watch waits before any answer THEN the parked status is UNKNOWN', () => {
+    const throttled = { name: 'ThrottlingException', message: 'Rate exceeded' };
+    const decision = afterError(watch(), throttled, { retryable: true }, SWEPT, NOW, () => 0.5);
+
+    expect(decision).toMatchObject({ action: 'WAIT', park: { taskId: 't-0123456789', status: 'UNKNOWN' } });
+  });
+
+  test('GIVEN no sweep THEN no decision carries a park, and a cycle costs a plain wait', () => {
+    const decision = afterAnswer(watch({ historyEvents: 100 }), running, CONFIG, NOW, () => 0.5);
+
+    expect(decision).not.toHaveProperty('park');
+    expect(decision.action === 'WAIT' && decision.watch.historyEvents).toBe(100 + pollCycleEvents('event' in decision));
+  });
+
+  test('GIVEN a sweep THEN a cycle is accounted with the parked wait, the larger of its two outcomes', () => {
+    const decision = afterAnswer(watch({ historyEvents: 100 }), running, SWEPT, NOW, () => 0.5);
+
+    expect(decision.action === 'WAIT' && decision.watch.historyEvents).toBe(
+      100 + pollCycleEvents('event' in decision, true),
+    );
+    expect(pollCycleEvents(false, true) - pollCycleEvents(false, false)).toBe(5);
   });
 });

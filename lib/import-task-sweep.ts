@@ -1,0 +1,173 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { createPollerFunction, type PollerLogLevel } from './poller-function';
+import { WATCH_TABLE_ATTRIBUTES } from './sweep-contract';
+import { PollerPropsValidationError } from './validation';
+
+/** Settings of the sweep: one `ListImportTasks` listing of the account's import tasks, on a schedule. */
+export interface ImportTaskSweepOptions {
+  /**
+   * Run the sweep. Off, every watch ends by its own polls alone, and only CloudTrail records,
+   * watch requests and direct executions start watches.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Time between two sweeps: about the longest an end the watch did not expect goes unseen.
+   * Whole minutes, from 1 minute to 1 hour.
+   * @default Duration.minutes(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * Pages of 100 tasks one sweep reads at most; tasks listed beyond them are not seen by that
+   * sweep (their watches still poll on their own), and the `SweepsTruncated` metric counts it.
+   * @default 10
+   */
+  readonly maxPages?: number;
+  /**
+   * Start a watch for every listed task that nobody watches (restricted to `graphIds` when the
+   * poller has them), so that imports are watched without CloudTrail.
+   * @default true
+   */
+  readonly discovery?: boolean;
+}
+
+/** The sweep's settings with their defaults. */
+export interface ResolvedSweepOptions {
+  readonly interval: Duration;
+  readonly maxPages: number;
+  readonly discovery: boolean;
+}
+
+/** The sweep's settings with defaults filled in, or undefined when the sweep is off; throws on bad settings. */
+export function resolveSweepOptions(options: ImportTaskSweepOptions = {}): ResolvedSweepOptions | undefined {
+  if (options.enabled === false) return undefined;
+  const interval = options.interval ?? Duration.minutes(1);
+  if (!interval.isUnresolved()) {
+    const seconds = interval.toSeconds();
+    if (seconds < 60 || seconds > 3600 || seconds % 60 !== 0) {
+      throw new PollerPropsValidationError(
+        `sweep.interval must be whole minutes from 1 minute to 1 hour (an EventBridge schedule's rate); got ${interval.toHumanString()}.`,
+      );
+    }
+  }
+  const maxPages = options.maxPages ?? 10;
+  if (!Token.isUnresolved(maxPages) && (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 100)) {
+    throw new PollerPropsValidationError(
+      `sweep.maxPages must be a whole number from 1 to 100 (pages of 100 tasks); got ${maxPages}.`,
+    );
+  }
+  return { interval, maxPages, discovery: options.discovery ?? true };
+}
+
+/**
+ * The table where waiting watches park their task tokens, one item per import task. Its items
+ * are working state only, rebuilt by the watches and the next sweep: the table goes with the stack.
+ */
+export function createWatchTable(scope: Construct, id: string): dynamodb.Table {
+  return new dynamodb.Table(scope, id, {
+    partitionKey: { name: WATCH_TABLE_ATTRIBUTES.taskId, type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+}
+
+/** What {@link ImportTaskSweep} works with. */
+export interface ImportTaskSweepProps {
+  readonly options: ResolvedSweepOptions;
+  readonly table: dynamodb.ITable;
+  readonly stateMachine: sfn.IStateMachine;
+  /** ARN pattern of every execution of the state machine, for the one-watch-per-task rule. */
+  readonly executionsArn: string;
+  /** Graphs whose tasks discovery may watch. @default - every graph */
+  readonly graphIds?: string[];
+  readonly logGroup: logs.ILogGroup;
+  readonly logLevel: PollerLogLevel;
+  readonly serviceName: string;
+}
+
+/**
+ * The sweep: a function that lists the account's import tasks on a schedule, wakes the watch of
+ * every task whose listed status differs from what its watch last saw, and starts a watch for
+ * every task nobody watches.
+ */
+export class ImportTaskSweep extends Construct {
+  /** The sweep function. */
+  public readonly sweepFunction: lambda.Function;
+  /** The schedule that runs it. */
+  public readonly scheduleRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ImportTaskSweepProps) {
+    super(scope, id);
+    const { options } = props;
+    // A sweep that cannot finish before the next one starts is cut short by its own clock.
+    const timeout = Duration.seconds(Math.min(options.interval.toSeconds(), 300));
+    this.sweepFunction = createPollerFunction(this, 'Function', {
+      handler: 'sweep',
+      description: 'Lists Neptune Analytics import tasks, wakes their watches on a change and watches unwatched ones',
+      logGroup: props.logGroup,
+      logLevel: props.logLevel,
+      serviceName: props.serviceName,
+      timeout,
+      // The next scheduled sweep does what a failed one did not; retries would only overlap it.
+      retryAttempts: 0,
+      environment: {
+        WATCH_TABLE_NAME: props.table.tableName,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        MAX_PAGES: String(options.maxPages),
+        DISCOVERY: String(options.discovery),
+        ...(props.graphIds === undefined ? {} : { GRAPH_IDS: props.graphIds.join(',') }),
+      },
+    });
+    const stack = Stack.of(this);
+    this.sweepFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['neptune-graph:ListImportTasks'],
+        resources: [
+          stack.formatArn({
+            service: 'neptune-graph',
+            resource: 'import-task',
+            resourceName: '*',
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    props.table.grant(
+      this.sweepFunction,
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    );
+    this.sweepFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess'],
+        resources: [props.stateMachine.stateMachineArn],
+      }),
+    );
+    props.stateMachine.grantStartExecution(this.sweepFunction);
+    this.sweepFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [props.executionsArn] }),
+    );
+    this.scheduleRule = new events.Rule(this, 'Schedule', {
+      description: 'Runs the sweep of Neptune Analytics import tasks',
+      schedule: events.Schedule.rate(options.interval),
+      targets: [
+        new targets.LambdaFunction(this.sweepFunction, {
+          retryAttempts: 0,
+          maxEventAge: Duration.seconds(Math.max(60, options.interval.toSeconds())),
+        }),
+      ],
+    });
+  }
+}

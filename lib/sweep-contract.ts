@@ -1,0 +1,60 @@
+/**
+ * What joins the state machine, the poll function and the sweep function: the table where a
+ * waiting watch parks its task token, the shape of its items, and the sweep's input. Defined
+ * once, read by all three; no dependency on aws-cdk-lib.
+ *
+ * A watch with nothing to do waits in a `.waitForTaskToken` task whose timeout is the wait the
+ * poll function chose. The task writes one item per import task: the status the watch last saw
+ * and the token that ends the wait. The sweep lists the account's import tasks and, for every
+ * task whose listed status differs from its item's, sends the token back, so that the watch polls
+ * now. When the timeout passes first, the watch polls as it would have after a Wait state.
+ */
+
+/** Attribute names of the watch table's items. */
+export const WATCH_TABLE_ATTRIBUTES = {
+  /** Partition key: the import task id, or a `#`-prefixed key of the sweep's own records. */
+  taskId: 'taskId',
+  /** The task's graph id, as listed (items a sweep writes). */
+  graphId: 'graphId',
+  /** The status the watch last saw (or the listed status a sweep recorded). */
+  status: 'status',
+  /** Task token of the waiting watch; absent once a sweep found it stale. */
+  token: 'token',
+  /** Name of the execution that parked. */
+  executionName: 'executionName',
+  /** ISO-8601 time a sweep first recorded a task it found unwatched. */
+  discoveredAt: 'discoveredAt',
+  /** ISO-8601 time the first sweep wrote the baseline item. */
+  sweptAt: 'sweptAt',
+} as const;
+
+/** Key of the item the first complete sweep writes: tasks already ended by then are not announced. */
+export const SWEEP_BASELINE_KEY = '#sweep-baseline';
+
+/** Status written while a watch waits for a task it has not seen answered yet (no `lastStatus`). */
+export const UNKNOWN_STATUS = 'UNKNOWN';
+
+/** The part of a WAIT decision that the park task writes as the table item (paths under `$.park`). */
+export interface ParkRequest {
+  readonly taskId: string;
+  /** The status the watch last saw, or {@link UNKNOWN_STATUS}. */
+  readonly status: string;
+}
+
+/** Where the park task reads its item's values, as JSONPath. */
+export const PARK_PATHS = {
+  park: '$.park',
+  taskId: '$.park.taskId',
+  status: '$.park.status',
+} as const;
+
+/** Why a sweep runs: on its schedule, or for a CloudTrail record that named a graph and no task. */
+export const SWEEP_REASONS = ['schedule', 'api-call-without-task-id'] as const;
+
+/** The sweep function's event: a scheduled run, or a run for one graph a CloudTrail record named without its task. */
+export interface SweepRequest {
+  /** Only tasks of this graph are considered for discovery; wakes are not restricted. */
+  readonly graphId?: string;
+  /** Why this sweep runs, for logs and metrics. */
+  readonly reason?: (typeof SWEEP_REASONS)[number];
+}

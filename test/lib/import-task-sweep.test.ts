@@ -1,0 +1,248 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import {
+  NeptuneImportTaskPoller,
+  PollerPropsValidationError,
+  PollingStrategy,
+  pollerConfigOf,
+  type NeptuneImportTaskPollerProps,
+} from '../../lib';
+import { POLLER_STATE_NAMES } from '../../lib/state-names';
+
+function synth(props: NeptuneImportTaskPollerProps = {}) {
+  const stack = new Stack(new App(), 'TestStack', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const poller = new NeptuneImportTaskPoller(stack, 'Poller', props);
+  return { stack, poller, template: Template.fromStack(stack) };
+}
+
+type Json = Record<string, unknown>;
+
+/** The state machine's definition, with references replaced by `REF`. */
+function definitionOf(template: Template): { States: Record<string, Json> } {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const parts = (machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]])[1];
+  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REF')).join('')) as {
+    States: Record<string, Json>;
+  };
+}
+
+/** Statements of every policy attached to the role whose logical id matches. */
+function statementsOfRole(template: Template, role: RegExp): Json[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((r) => role.test(r.Ref)))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Json[]);
+}
+
+const actionsOf = (statements: Json[]): string[] =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? (s.Action as string[]) : [s.Action as string])).sort();
+
+function envOf(template: Template, logicalId: RegExp): Record<string, unknown> {
+  const functions = template.findResources('AWS::Lambda::Function');
+  const [fn] = Object.entries(functions).filter(([id]) => logicalId.test(id));
+  return (fn[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+describe('the sweep', () => {
+  describe('GIVEN the defaults', () => {
+    const { template } = synth();
+
+    test('THEN an on-demand table keyed by task id holds the parked waits', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [{ AttributeName: 'taskId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'taskId', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+      });
+    });
+
+    test('THEN the sweep runs every minute, without retries that would overlap the next sweep', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SweepFunction'), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+          }),
+        ],
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: Match.stringLikeRegexp('SweepFunction') },
+        MaximumRetryAttempts: 0,
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^Lists Neptune Analytics import tasks'),
+        Timeout: 60,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+      });
+    });
+
+    test('THEN the sweep function is told its table, state machine, page limit and discovery', () => {
+      const env = envOf(template, /SweepFunction[0-9A-F]{8}$/);
+      expect(env).toMatchObject({
+        WATCH_TABLE_NAME: { Ref: expect.stringMatching(/WatchTable/) },
+        STATE_MACHINE_ARN: { Ref: expect.stringMatching(/StateMachine/) },
+        MAX_PAGES: '10',
+        DISCOVERY: 'true',
+      });
+      expect(env).not.toHaveProperty('GRAPH_IDS');
+    });
+
+    test('THEN the sweep role may list tasks, use its table, wake and start watches, and nothing else', () => {
+      const statements = statementsOfRole(template, /SweepFunctionRole/);
+      expect(actionsOf(statements)).toEqual(
+        [
+          'dynamodb:BatchGetItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'neptune-graph:ListImportTasks',
+          'states:DescribeExecution',
+          'states:SendTaskSuccess',
+          'states:StartExecution',
+        ].sort(),
+      );
+      const byAction = (action: string) => statements.find((s) => actionsOf([s]).includes(action))!;
+      expect(byAction('neptune-graph:ListImportTasks').Resource).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':neptune-graph:eu-west-1:111122223333:import-task/*']],
+      });
+      expect(byAction('dynamodb:PutItem').Resource).toEqual(
+        expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/WatchTable/), 'Arn'] }]),
+      );
+      expect(byAction('states:SendTaskSuccess').Resource).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
+      expect(byAction('states:StartExecution').Resource).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
+      expect(JSON.stringify(byAction('states:DescribeExecution').Resource)).toMatch(/:execution:/);
+    });
+
+    test('THEN the state machine may put items in the table, and only put', () => {
+      const statements = statementsOfRole(template, /StateMachineRole/).filter((s) =>
+        actionsOf([s]).some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(actionsOf(statements)).toEqual(['dynamodb:PutItem']);
+      expect(statements[0].Resource).toEqual(
+        expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/WatchTable/), 'Arn'] }]),
+      );
+    });
+
+    test('THEN a wait parks its task token in the table, and a put that fails falls back to a plain wait', () => {
+      const states = definitionOf(template).States;
+      const parked = states[POLLER_STATE_NAMES.parkedWait];
+      expect(parked).toMatchObject({
+        Type: 'Task',
+        Resource: 'arn:REF:states:::aws-sdk:dynamodb:putItem.waitForTaskToken',
+        TimeoutSecondsPath: '$.waitSeconds',
+        ResultPath: null,
+        Next: POLLER_STATE_NAMES.poll,
+        Parameters: {
+          Item: {
+            taskId: { 'S.$': '$.park.taskId' },
+            status: { 'S.$': '$.park.status' },
+            token: { 'S.$': '$$.Task.Token' },
+            executionName: { 'S.$': '$$.Execution.Name' },
+          },
+        },
+        Catch: [
+          { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: POLLER_STATE_NAMES.poll },
+          { ErrorEquals: ['States.ALL'], ResultPath: null, Next: POLLER_STATE_NAMES.wait },
+        ],
+      });
+      const route = states[POLLER_STATE_NAMES.route] as { Choices: { Next: string }[] };
+      expect(route.Choices.map((choice) => choice.Next)).toContain(POLLER_STATE_NAMES.parkedWait);
+      expect(route.Choices.map((choice) => choice.Next)).not.toContain(POLLER_STATE_NAMES.wait);
+      expect(states[POLLER_STATE_NAMES.publishStatusChange]).toMatchObject({ Next: POLLER_STATE_NAMES.parkedWait });
+    });
+
+    test('THEN the start function may ask the sweep about a graph whose record names no task', () => {
+      expect(envOf(template, /StartFunction[0-9A-F]{8}$/)).toMatchObject({
+        SWEEP_FUNCTION_NAME: { Ref: expect.stringMatching(/SweepFunction/) },
+      });
+      const invoke = statementsOfRole(template, /StartFunctionRole/).filter((s) =>
+        actionsOf([s]).includes('lambda:InvokeFunction'),
+      );
+      expect(JSON.stringify(invoke)).toMatch(/SweepFunction/);
+    });
+
+    test('THEN the poll function is told to park, and polls every 2 hours unless woken', () => {
+      const config = pollerConfigOf({});
+      expect(config.sweep).toEqual({ periodSeconds: 60 });
+      expect(config.polling).toEqual({ kind: 'fixed', intervalSeconds: 7200, jitter: 0.1 });
+    });
+
+    test('THEN failing sweeps and truncated sweeps are alarmed', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('SweepFunction') } }],
+        Threshold: 2,
+        Period: 300,
+        Statistic: 'Sum',
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'SweepsTruncated',
+        Namespace: 'NeptuneImportPoller',
+        Threshold: 1,
+        AlarmDescription: Match.stringLikeRegexp('Raise sweep.maxPages'),
+      });
+    });
+  });
+
+  test('GIVEN a polling strategy WHEN the sweep is on THEN the strategy given is kept', () => {
+    const config = pollerConfigOf({ pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(5) }) });
+    expect(config.polling).toMatchObject({ kind: 'fixed', intervalSeconds: 300 });
+    expect(config.sweep).toEqual({ periodSeconds: 60 });
+  });
+
+  test('GIVEN graphIds, a slower sweep, more pages and no discovery THEN the sweep function is told so', () => {
+    const { template } = synth({
+      graphIds: ['g-0123456789', 'g-abcdefghij'],
+      sweep: { interval: Duration.minutes(5), maxPages: 30, discovery: false },
+    });
+    expect(envOf(template, /SweepFunction[0-9A-F]{8}$/)).toMatchObject({
+      MAX_PAGES: '30',
+      DISCOVERY: 'false',
+      GRAPH_IDS: 'g-0123456789,g-abcdefghij',
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    expect(pollerConfigOf({ sweep: { interval: Duration.minutes(5) } }).sweep).toEqual({ periodSeconds: 300 });
+  });
+
+  describe('GIVEN the sweep turned off', () => {
+    const { template, poller } = synth({ sweep: { enabled: false } });
+
+    test('THEN there is no table, no sweep function, no schedule, and waits are plain Wait states', () => {
+      template.resourceCountIs('AWS::DynamoDB::Table', 0);
+      expect(poller.sweepFunction).toBeUndefined();
+      expect(poller.watchTable).toBeUndefined();
+      template.resourcePropertiesCountIs('AWS::Events::Rule', { ScheduleExpression: Match.anyValue() }, 0);
+      const states = definitionOf(template).States;
+      expect(states).not.toHaveProperty(POLLER_STATE_NAMES.parkedWait);
+      expect(states[POLLER_STATE_NAMES.publishStatusChange]).toMatchObject({ Next: POLLER_STATE_NAMES.wait });
+      expect(envOf(template, /StartFunction[0-9A-F]{8}$/)).not.toHaveProperty('SWEEP_FUNCTION_NAME');
+    });
+
+    test('THEN the poll function polls progress-aware, and parks nothing', () => {
+      const config = pollerConfigOf({ sweep: { enabled: false } });
+      expect(config).not.toHaveProperty('sweep');
+      expect(config.polling.kind).toBe('progress-aware');
+    });
+  });
+
+  test.each([
+    [
+      'interval 30 s',
+      { interval: Duration.seconds(30) },
+      /sweep.interval must be whole minutes from 1 minute to 1 hour.*30 seconds/,
+    ],
+    ['interval 90 s', { interval: Duration.seconds(90) }, /sweep.interval must be whole minutes/],
+    ['interval 2 h', { interval: Duration.hours(2) }, /sweep.interval must be whole minutes/],
+    ['maxPages 0', { maxPages: 0 }, /sweep.maxPages must be a whole number from 1 to 100.*got 0/],
+    ['maxPages 101', { maxPages: 101 }, /sweep.maxPages must be a whole number from 1 to 100/],
+    ['maxPages 1.5', { maxPages: 1.5 }, /sweep.maxPages must be a whole number/],
+  ])('GIVEN sweep %s THEN the props are refused, saying why', (_label, sweep, message) => {
+    expect(() => synth({ sweep })).toThrow(PollerPropsValidationError);
+    expect(() => synth({ sweep })).toThrow(message);
+  });
+});
