@@ -230,7 +230,10 @@ function executionTooOld(config: PollerConfig, clock: ExecutionClock | undefined
  * when it has run within a day of the state machine's timeout.
  */
 export function planPoll(watch: WatchState, config: PollerConfig, clock?: ExecutionClock): PollPlan {
-  if (!mustContinueAsNew(watch.historyEvents, config.historyEventBudget, config.sweep !== undefined) && !executionTooOld(config, clock)) {
+  if (
+    !mustContinueAsNew(watch.historyEvents, config.historyEventBudget, config.sweep !== undefined) &&
+    !executionTooOld(config, clock)
+  ) {
     return { kind: 'poll', watch };
   }
   const generation = watch.generation + 1;
