@@ -103,6 +103,8 @@ describe('the sweep', () => {
           'states:DescribeExecution',
           'states:SendTaskSuccess',
           'states:StartExecution',
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
         ].sort(),
       );
       const byAction = (action: string) => statements.find((s) => actionsOf([s]).includes(action))!;

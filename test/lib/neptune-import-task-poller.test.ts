@@ -89,6 +89,7 @@ describe('NeptuneImportTaskPoller', () => {
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
           LoggingConfig: {
             LogFormat: 'JSON',
             ApplicationLogLevel: 'INFO',
@@ -96,6 +97,17 @@ describe('NeptuneImportTaskPoller', () => {
           },
           Environment: { Variables: expect.objectContaining({ POWERTOOLS_LOG_LEVEL: 'INFO' }) },
         });
+      }
+      for (const [logicalId, fn] of Object.entries(functions)) {
+        // Created once its role may upload traces.
+        expect(fn.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/TracingPolicy/)]));
+        const tracing = Object.entries(template.findResources('AWS::IAM::Policy')).find(
+          ([id]) => (fn.DependsOn as string[]).includes(id) && id.includes('TracingPolicy'),
+        )!;
+        expect(tracing[1].Properties.PolicyDocument.Statement).toEqual([
+          { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        ]);
+        expect(logicalId).toBeDefined();
       }
       template.resourceCountIs('AWS::Logs::LogGroup', 4);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
@@ -120,7 +132,9 @@ describe('NeptuneImportTaskPoller', () => {
       const others = statements.filter((s) => s !== neptune[0]);
       expect(
         others.every(
-          (s) => String(s.Action).startsWith('logs:') || (s.Action as string[]).every((a) => a.startsWith('logs:')),
+          (s) =>
+            String(s.Action).startsWith('logs:') ||
+            (s.Action as string[]).every((a) => a.startsWith('logs:') || a.startsWith('xray:')),
         ),
       ).toBe(true);
       expect(
@@ -153,7 +167,7 @@ describe('NeptuneImportTaskPoller', () => {
       const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
       const queueId = stack.getLogicalId(poller.deadLetterQueue.node.defaultChild as never);
       const statements = statementsOf(template, (id) => id === startRole).filter(
-        (s) => !JSON.stringify(s.Action).includes('logs:'),
+        (s) => !JSON.stringify(s.Action).includes('logs:') && !JSON.stringify(s.Action).includes('xray:'),
       );
       expect(statements).toEqual([
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
