@@ -145,7 +145,6 @@ export class ImportTaskSweep extends Construct {
     props.table.grant(
       this.sweepFunction,
       'dynamodb:BatchGetItem',
-      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     );

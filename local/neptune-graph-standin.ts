@@ -1,7 +1,7 @@
 /**
  * A stand-in for the Neptune Analytics control plane on loopback: a real HTTP server speaking
- * the REST-JSON wire format of `GetImportTask` and `StartImportTask`, with scripted imports,
- * injectable faults and an optional request-rate limit answered with 429.
+ * the REST-JSON wire format of `GetImportTask`, `StartImportTask` and `ListImportTasks`, with
+ * scripted imports, injectable faults and an optional request-rate limit answered with 429.
  */
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
@@ -68,6 +68,11 @@ export interface NeptuneGraphStandInOptions {
 
 const IMPORT_TASK_PATH = /^\/importtasks\/([^/?]+)$/;
 const START_IMPORT_PATH = /^\/graphs\/([^/?]+)\/importtasks$/;
+const LIST_IMPORT_TASKS_PATH = '/importtasks';
+/** Where faults for `ListImportTasks` wait: no task id has this form. */
+const LIST_FAULTS_KEY = '#ListImportTasks';
+/** `ListImportTasks`' largest page, which is also its page when the request names none. */
+const MAX_LIST_RESULTS = 100;
 
 /** A random id in the service's format: prefix and ten lower-case letters or digits. */
 function randomNeptuneId(prefix: 't' | 'g'): string {
@@ -146,6 +151,16 @@ export class NeptuneGraphStandIn {
     this.faults.set(taskId, [...(this.faults.get(taskId) ?? []), ...faults]);
   }
 
+  /** Makes the next `ListImportTasks` requests meet `faults`, one each, in order. */
+  injectListFaults(...faults: StandInFault[]): void {
+    this.injectFaults(LIST_FAULTS_KEY, ...faults);
+  }
+
+  /** `ListImportTasks` requests received. */
+  listRequests(): StandInRequest[] {
+    return this.requests.filter((request) => request.method === 'GET' && request.path === LIST_IMPORT_TASKS_PATH);
+  }
+
   /** `GetImportTask` requests received for `taskId`. */
   pollsOf(taskId: string): StandInRequest[] {
     return this.requests.filter((request) => request.taskId === taskId && request.method === 'GET');
@@ -177,6 +192,30 @@ export class NeptuneGraphStandIn {
     };
   }
 
+  /**
+   * One page of the `ListImportTasks` answer over every task, in the order they were added, each
+   * with the status `GetImportTask` would report now (a task that starts on its first poll has
+   * not started); undefined for a page size or token the service would refuse.
+   */
+  listPage(maxResults: number, nextToken: string | undefined): Record<string, unknown> | undefined {
+    const offset = nextToken === undefined ? 0 : Number(nextToken);
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_RESULTS) return undefined;
+    if (!Number.isInteger(offset) || offset < 0) return undefined;
+    const all = [...this.tasks.values()];
+    const tasks = all.slice(offset, offset + maxResults).map((task) => ({
+      taskId: task.taskId,
+      graphId: task.graphId,
+      status: this.notStarted.has(task.taskId)
+        ? importStateAt(task.timeline, 0).status
+        : (this.answerFor(task).status as string),
+      source: task.source,
+      format: task.format,
+      roleArn: task.roleArn,
+    }));
+    const next = offset + maxResults;
+    return { tasks, ...(next < all.length ? { nextToken: String(next) } : {}) };
+  }
+
   private rateLimited(realAt: number): boolean {
     const limit = this.options.maxRequestsPerSecond;
     if (limit === undefined) return false;
@@ -190,7 +229,7 @@ export class NeptuneGraphStandIn {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const realAt = Date.now();
     const at = this.now();
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, query = ''] = (req.url ?? '/').split('?');
     const method = req.method ?? 'GET';
     const body = await new Promise<string>((resolve) => {
       const chunks: Buffer[] = [];
@@ -212,13 +251,15 @@ export class NeptuneGraphStandIn {
     const getMatch = IMPORT_TASK_PATH.exec(path);
     const startMatch = START_IMPORT_PATH.exec(path);
     const taskId = getMatch ? decodeURIComponent(getMatch[1]) : undefined;
+    const listing = method === 'GET' && path === LIST_IMPORT_TASKS_PATH;
+    const faultKey = listing ? LIST_FAULTS_KEY : taskId;
 
     if (this.rateLimited(at)) {
       log({ taskId, status: 429, fault: 'rate-limited' });
       json(429, { message: 'Rate exceeded' }, 'ThrottlingException');
       return;
     }
-    const fault = taskId === undefined ? undefined : this.faults.get(taskId)?.shift();
+    const fault = faultKey === undefined ? undefined : this.faults.get(faultKey)?.shift();
     if (fault !== undefined && fault.kind !== 'edit') {
       this.applyFault(fault, res, (status) => log({ taskId, status, fault: fault.kind }));
       return;
@@ -238,6 +279,26 @@ export class NeptuneGraphStandIn {
       const answer = this.answerFor(task);
       log({ taskId, status: 200, ...(fault === undefined ? {} : { fault: fault.kind }) });
       json(200, fault?.kind === 'edit' ? fault.edit(answer) : answer);
+      return;
+    }
+    if (listing) {
+      const params = new URLSearchParams(query);
+      const maxResults = params.get('maxResults');
+      const page = this.listPage(
+        maxResults === null ? MAX_LIST_RESULTS : Number(maxResults),
+        params.get('nextToken') ?? undefined,
+      );
+      if (page === undefined) {
+        log({ status: 400 });
+        json(
+          400,
+          { message: 'maxResults must be 1 to 100 and nextToken one this service gave' },
+          'ValidationException',
+        );
+        return;
+      }
+      log({ status: 200, ...(fault === undefined ? {} : { fault: fault.kind }) });
+      json(200, fault?.kind === 'edit' ? fault.edit(page) : page);
       return;
     }
     if (method === 'POST' && startMatch) {

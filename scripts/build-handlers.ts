@@ -13,6 +13,7 @@ const HANDLERS_OUT_DIR = path.join(__dirname, '..', 'assets', 'lambda');
 export const HANDLER_ENTRY_POINTS: Readonly<Record<string, string>> = {
   poll: path.join(__dirname, '..', 'lambda', 'poll', 'index.ts'),
   start: path.join(__dirname, '..', 'lambda', 'start', 'index.ts'),
+  sweep: path.join(__dirname, '..', 'lambda', 'sweep', 'index.ts'),
 };
 
 /** esbuild settings of every bundle: the handlers, and any bundle measured beside them. */

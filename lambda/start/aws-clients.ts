@@ -1,3 +1,4 @@
+import { InvokeCommand, LambdaClient, type InvokeCommandInput, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -8,8 +9,9 @@ import {
 import { SendMessageCommand, SQSClient, type SendMessageCommandInput, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { REQUEST_HANDLER_OPTIONS } from '../shared/request-handler';
 import { TRIGGER_NOT_STARTED_REASONS } from '../../lib/poller-metrics';
+import type { SweepRequest } from '../../lib/sweep-contract';
 import type { HistoryReader } from './execution-failure';
-import type { ExecutionStarter, MalformedTriggerKeeper } from './start-handler';
+import type { ExecutionStarter, MalformedTriggerKeeper, SweepRequester } from './start-handler';
 import type { ExecutionDescriber } from './watch-lineage';
 
 /** Characters of the `ErrorMessage` attribute kept, as in the messages Lambda itself sends to a dead-letter queue. */
@@ -27,6 +29,24 @@ export function createStepFunctionsClient(overrides: SFNClientConfig = {}): SFNC
 /** An SQS client with the same timeouts as {@link createStepFunctionsClient}. */
 export function createSqsClient(overrides: SQSClientConfig = {}): SQSClient {
   return new SQSClient({ requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });
+}
+
+/** A Lambda client with the same timeouts as {@link createStepFunctionsClient}. */
+export function createLambdaClient(overrides: LambdaClientConfig = {}): LambdaClient {
+  return new LambdaClient({ requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });
+}
+
+/** The asynchronous invocation of the sweep function `functionName` for the tasks of `graphId`. */
+export function sweepInvocation(functionName: string, graphId: string): InvokeCommandInput {
+  const request: SweepRequest = { graphId, reason: 'api-call-without-task-id' };
+  return { FunctionName: functionName, InvocationType: 'Event', Payload: JSON.stringify(request) };
+}
+
+/** Asks the sweep function `functionName`, with `client`, to sweep one graph; resolves once Lambda queued the invocation. */
+export function sweepRequester(client: LambdaClient, functionName: string): SweepRequester {
+  return async (graphId) => {
+    await client.send(new InvokeCommand(sweepInvocation(functionName, graphId)));
+  };
 }
 
 /** Starts executions of `stateMachineArn` with `client`. */

@@ -4,12 +4,14 @@ import type { Context } from 'aws-lambda';
 import { POLLER_METRICS_NAMESPACE } from '../../lib/poller-metrics';
 import { powertoolsMetricsPublisher } from '../poll/publish-metrics';
 import {
+  createLambdaClient,
   createSqsClient,
   createStepFunctionsClient,
   deadLetterQueueKeeper,
   executionDescriber,
   executionStarter,
   historyReader,
+  sweepRequester,
 } from './aws-clients';
 import { createStartHandler, type StartOutcome } from './start-handler';
 
@@ -18,6 +20,7 @@ const logger = new Logger();
 const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
 const deadLetterQueueUrl = process.env.DEAD_LETTER_QUEUE_URL;
 const stateMachineArn = process.env.STATE_MACHINE_ARN;
+const sweepFunctionName = process.env.SWEEP_FUNCTION_NAME;
 const stepFunctions = createStepFunctionsClient();
 
 const start = createStartHandler({
@@ -28,6 +31,8 @@ const start = createStartHandler({
   publishMetrics: powertoolsMetricsPublisher(metrics),
   // Without a queue URL a malformed trigger is thrown instead, and Lambda's retries and dead-letter queue keep it.
   ...(deadLetterQueueUrl ? { keepMalformedTrigger: deadLetterQueueKeeper(createSqsClient(), deadLetterQueueUrl) } : {}),
+  // Without a sweep function, a record that names no task is malformed like any other.
+  ...(sweepFunctionName ? { requestSweep: sweepRequester(createLambdaClient(), sweepFunctionName) } : {}),
 });
 
 /** Entry point of the start function. */

@@ -1,34 +1,35 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { watchExecutionName } from '../../lib/identifiers';
 import type { MetricDatum } from '../poll/poll-metrics';
 import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
 import { failedExecutionFromDetail, respondToFailure, type HistoryReader } from './execution-failure';
 import { metricsForStartOutcome } from './start-metrics';
-import { standingOfWatch, type ExecutionDescriber } from './watch-lineage';
+import {
+  isExecutionAlreadyExists,
+  startWatchOfTask,
+  type ExecutionStarter,
+  type WatchStartOutcome,
+} from './start-watch';
+import type { ExecutionDescriber } from './watch-lineage';
 import { watchRequestFromEvent, type WatchRequest } from './watch-request-from-event';
 
-/** Starts an execution of the poller's state machine; resolves with its ARN. */
-export type ExecutionStarter = (name: string, input: string) => Promise<{ executionArn?: string }>;
+export type { ExecutionStarter } from './start-watch';
+
+/** Asks the sweep function, without waiting for it, to sweep the tasks of one graph. */
+export type SweepRequester = (graphId: string) => Promise<void>;
 
 /** Keeps a malformed trigger where a person finds it, with the reason no watch was started. */
 export type MalformedTriggerKeeper = (event: unknown, reason: string) => Promise<void>;
 
 /** What the starter did with one event. */
 export type StartOutcome =
-  | {
-      readonly outcome: 'started';
-      readonly taskId: string;
-      readonly executionName: string;
-      readonly executionArn?: string;
-    }
-  | { readonly outcome: 'already-watching'; readonly taskId: string; readonly executionName: string }
-  /** An earlier watch announced the task's terminal status; a watch request with `rewatch: true` asks again. */
-  | { readonly outcome: 'already-announced'; readonly taskId: string; readonly executionName: string }
+  | WatchStartOutcome
   /** An execution failed before its terminal event; the execution that reports it was started. */
   | { readonly outcome: 'failure-reported'; readonly failedExecution: string; readonly executionName: string }
   | { readonly outcome: 'ignored'; readonly reason: string }
   /** The event claimed a task but named none readable; it was kept in the dead-letter queue. */
-  | { readonly outcome: 'malformed'; readonly reason: string };
+  | { readonly outcome: 'malformed'; readonly reason: string }
+  /** A successful call's record named its graph but no task: a sweep of the graph was asked for. */
+  | { readonly outcome: 'sweep-requested'; readonly graphId: string; readonly reason: string };
 
 /** What the start handler needs from the outside world. */
 export interface StartHandlerDependencies {
@@ -48,22 +49,16 @@ export interface StartHandlerDependencies {
    * @default - the trigger is thrown as a `MalformedTriggerError`, for Lambda's retries and dead-letter queue to keep
    */
   readonly keepMalformedTrigger?: MalformedTriggerKeeper;
+  /**
+   * Asks for a sweep of the graph a CloudTrail record names when the record holds no task id.
+   * @default - no sweep: such a record is malformed, like any other that names no task
+   */
+  readonly requestSweep?: SweepRequester;
 }
 
 /** Thrown for a trigger that claims a task but names none readable, when it is not kept otherwise. */
 export class MalformedTriggerError extends Error {
   override readonly name = 'MalformedTriggerError';
-}
-
-const ALREADY_EXISTS = new Set(['ExecutionAlreadyExists', 'ExecutionAlreadyExistsException']);
-
-/** Watches of one task tried before the task is taken as watched; far more than any task needs. */
-const MAX_WATCHES = 1_000;
-
-function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
-    ? (error as { name: string }).name
-    : undefined;
 }
 
 function isExecutionStatusChange(event: unknown): event is { detail?: unknown } {
@@ -82,8 +77,9 @@ function eventKeys(event: unknown): { eventId?: unknown; detailType?: unknown } 
 /**
  * Builds the start handler: it turns a trigger event into one execution named after the task,
  * so a task announced twice is watched once. Every trigger that starts nothing is counted by
- * reason; a malformed one is also kept for a person. Failures to start are thrown, for Lambda's
- * retries and dead-letter queue to keep.
+ * reason; a malformed one is also kept for a person, and a CloudTrail record that names its graph
+ * but no task asks for a sweep of the graph when `requestSweep` is given. Failures to start or to
+ * ask are thrown, for Lambda's retries and dead-letter queue to keep.
  */
 export function createStartHandler(deps: StartHandlerDependencies): (event: unknown) => Promise<StartOutcome> {
   const publishMetrics = deps.publishMetrics ?? (() => undefined);
@@ -106,48 +102,6 @@ export function createStartHandler(deps: StartHandlerDependencies): (event: unkn
     return outcome;
   };
 
-  /**
-   * Starts the task's next watch, unless one runs or the last announced its terminal status:
-   * watch n's first execution is named after the task and n, so that of two triggers racing for
-   * the same watch, Step Functions lets one start it.
-   */
-  const startWatch = async (
-    request: Extract<WatchRequest, { kind: 'watch' }>,
-    eventId: unknown,
-  ): Promise<StartOutcome> => {
-    const logger = deps.logger.createChild({ persistentKeys: { taskId: request.taskId } });
-    const { taskId, trigger } = request;
-    const input = JSON.stringify({
-      taskId,
-      ...(request.graphId === null ? {} : { graphId: request.graphId }),
-      trigger,
-    });
-    for (let watch = 1; watch <= MAX_WATCHES; watch++) {
-      const executionName = watchExecutionName(taskId, watch);
-      try {
-        const { executionArn } = await deps.startExecution(executionName, input);
-        logger.info('Watch started', { executionName, executionArn, trigger, taskIdPath: request.taskIdPath, eventId });
-        return done({ outcome: 'started', taskId, executionName, ...(executionArn ? { executionArn } : {}) });
-      } catch (error) {
-        const name = errorName(error);
-        if (name === undefined || !ALREADY_EXISTS.has(name)) {
-          logger.error('Could not start the watch', { executionName, error: error as Error, eventId });
-          throw error;
-        }
-      }
-      const standing = await standingOfWatch(executionName, deps.describeExecution);
-      if (standing.kind === 'running') {
-        logger.info('Task already watched; nothing started', { ...standing, trigger, eventId });
-        return done({ outcome: 'already-watching', taskId, executionName: standing.executionName });
-      }
-      if (standing.kind === 'announced' && !request.rewatch) {
-        logger.info('Task already announced; nothing started', { ...standing, trigger, eventId });
-        return done({ outcome: 'already-announced', taskId, executionName: standing.executionName });
-      }
-    }
-    throw new Error(`${taskId} has been watched ${MAX_WATCHES} times; no further watch is started`);
-  };
-
   /** Starts the backstop execution for an execution that ended without its terminal event, once. */
   const reportFailure = async (detail: unknown): Promise<StartOutcome> => {
     const failed = failedExecutionFromDetail(detail);
@@ -163,8 +117,7 @@ export function createStartHandler(deps: StartHandlerDependencies): (event: unkn
     try {
       await deps.startExecution(response.executionName, response.input);
     } catch (error) {
-      const name = errorName(error);
-      if (name === undefined || !ALREADY_EXISTS.has(name)) throw error;
+      if (!isExecutionAlreadyExists(error)) throw error;
       deps.logger.info('Failure already reported', reported);
       return done({ outcome: 'ignored', reason: `The failure of ${failed.executionName} was already reported` });
     }
@@ -176,14 +129,39 @@ export function createStartHandler(deps: StartHandlerDependencies): (event: unkn
     return done({ outcome: 'failure-reported', ...reported });
   };
 
+  /**
+   * Asks for a sweep of the graph a record named without its task, which starts the watch when it
+   * lists the task. A failure to ask is thrown, for Lambda's retries and dead-letter queue.
+   */
+  const requestSweep = async (
+    request: Extract<WatchRequest, { kind: 'sweep-graph' }>,
+    event: unknown,
+  ): Promise<StartOutcome> => {
+    if (deps.requestSweep === undefined) return keepMalformed(event, request.reason);
+    const { graphId, reason } = request;
+    try {
+      await deps.requestSweep(graphId);
+    } catch (error) {
+      deps.logger.error('Could not ask for a sweep', { graphId, error: error as Error, ...eventKeys(event) });
+      throw error;
+    }
+    deps.logger.warn('No task id in the record; a sweep of its graph was asked for', {
+      graphId,
+      reason,
+      ...eventKeys(event),
+    });
+    return done({ outcome: 'sweep-requested', graphId, reason });
+  };
+
   return async (event) => {
     if (isExecutionStatusChange(event)) return reportFailure(event.detail);
-    const request = watchRequestFromEvent(event);
+    const request = watchRequestFromEvent(event, { sweepGraphWithoutTaskId: deps.requestSweep !== undefined });
     if (request.kind === 'malformed') return keepMalformed(event, request.reason);
+    if (request.kind === 'sweep-graph') return requestSweep(request, event);
     if (request.kind === 'ignored') {
       deps.logger.warn('No watch started', { reason: request.reason, ...eventKeys(event) });
       return done({ outcome: 'ignored', reason: request.reason });
     }
-    return startWatch(request, eventKeys(event).eventId);
+    return done(await startWatchOfTask(request, deps, eventKeys(event).eventId));
   };
 }

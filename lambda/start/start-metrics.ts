@@ -12,6 +12,7 @@ const NOT_STARTED_REASON: Readonly<
   'already-watching': TRIGGER_NOT_STARTED_REASONS.alreadyWatching,
   'already-announced': TRIGGER_NOT_STARTED_REASONS.alreadyAnnounced,
   malformed: TRIGGER_NOT_STARTED_REASONS.malformed,
+  'sweep-requested': TRIGGER_NOT_STARTED_REASONS.noTaskId,
 };
 
 /** The metrics of one trigger's outcome: pure, so tests check exactly what production publishes. */

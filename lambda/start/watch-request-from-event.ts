@@ -14,8 +14,8 @@ export interface TriggerEvent {
   readonly detail?: unknown;
 }
 
-/** How a watch was asked for. */
-export type TriggerKind = 'api-call' | 'watch-request';
+/** How a watch was asked for: a CloudTrail record, a watch request, or a sweep that found the task unwatched. */
+export type TriggerKind = 'api-call' | 'watch-request' | 'sweep';
 
 /** A task to watch; or why the event names none: nothing to watch, or a task claimed but unreadable. */
 export type WatchRequest =
@@ -32,7 +32,22 @@ export type WatchRequest =
   /** The event legitimately starts nothing: not an import-starting call, or a call that failed. */
   | { readonly kind: 'ignored'; readonly reason: string }
   /** The event claims a task, but no task id could be read from it. */
-  | { readonly kind: 'malformed'; readonly reason: string };
+  | { readonly kind: 'malformed'; readonly reason: string }
+  /**
+   * A successful import-starting call whose record holds no task id but names the graph: a sweep
+   * of that graph finds the task. Only when {@link WatchRequestOptions.sweepGraphWithoutTaskId}.
+   */
+  | { readonly kind: 'sweep-graph'; readonly graphId: string; readonly reason: string };
+
+/** How {@link watchRequestFromEvent} reads an event. */
+export interface WatchRequestOptions {
+  /**
+   * A successful CloudTrail record with no task id anywhere in its response but a graph id asks
+   * for a sweep of that graph (`sweep-graph`) rather than being malformed.
+   * @default false
+   */
+  readonly sweepGraphWithoutTaskId?: boolean;
+}
 
 /** Keys a CloudTrail record may hold the task id under, whatever wrapper holds them. */
 export const TASK_ID_SPEC: IdentifierSpec = { keys: ['taskid', 'importtaskid', 'id'], pattern: TASK_ID_PATTERN };
@@ -71,7 +86,7 @@ function graphIdFromApiCall(detail: Record<string, unknown>): string | null {
   return null;
 }
 
-function fromApiCall(detail: Record<string, unknown>): WatchRequest {
+function fromApiCall(detail: Record<string, unknown>, options: WatchRequestOptions): WatchRequest {
   if (typeof detail.eventName !== 'string' || !IMPORT_STARTING_API_CALLS.includes(detail.eventName)) {
     return { kind: 'ignored', reason: `API call ${shown(detail.eventName)} does not start an import task` };
   }
@@ -80,10 +95,11 @@ function fromApiCall(detail: Record<string, unknown>): WatchRequest {
   }
   const search = findIdentifier(detail.responseElements, 'responseElements', TASK_ID_SPEC);
   if (search.kind !== 'found') {
-    return {
-      kind: 'malformed',
-      reason: `The successful ${detail.eventName} record ${describeMissingTaskId(search, 'responseElements')}; no watch started`,
-    };
+    const reason = `The successful ${detail.eventName} record ${describeMissingTaskId(search, 'responseElements')}; no watch started`;
+    // Only a record that holds no task id at all: an ambiguous or oversized one is a person's to look at.
+    const graphId =
+      search.kind === 'none' && options.sweepGraphWithoutTaskId === true ? graphIdFromApiCall(detail) : null;
+    return graphId === null ? { kind: 'malformed', reason } : { kind: 'sweep-graph', graphId, reason };
   }
   return {
     kind: 'watch',
@@ -122,13 +138,13 @@ function fromWatchRequest(detail: unknown): WatchRequest {
  * `CreateGraphUsingImportTask` (the id is in the call's response, flat or under a wrapper), or
  * from a watch request. Anything may arrive here, `null` included.
  */
-export function watchRequestFromEvent(event: unknown): WatchRequest {
+export function watchRequestFromEvent(event: unknown, options: WatchRequestOptions = {}): WatchRequest {
   if (!isRecord(event)) {
     return { kind: 'malformed', reason: `The event is not an object: got ${shown(event)}; no watch started` };
   }
   const detailType = event['detail-type'];
   if (detailType === CLOUDTRAIL_API_CALL_DETAIL_TYPE) {
-    return fromApiCall(isRecord(event.detail) ? event.detail : {});
+    return fromApiCall(isRecord(event.detail) ? event.detail : {}, options);
   }
   if (detailType === WATCH_REQUEST_DETAIL_TYPE) {
     return fromWatchRequest(event.detail);

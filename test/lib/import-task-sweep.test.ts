@@ -94,7 +94,6 @@ describe('the sweep', () => {
       expect(actionsOf(statements)).toEqual(
         [
           'dynamodb:BatchGetItem',
-          'dynamodb:GetItem',
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
           'logs:CreateLogStream',

@@ -1,0 +1,36 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { POLLER_METRICS_NAMESPACE } from '../../lib/poller-metrics';
+import { powertoolsMetricsPublisher } from '../poll/publish-metrics';
+import { createStepFunctionsClient } from '../start/aws-clients';
+import { createDynamoDbClient, createSweepNeptuneGraphClient, sweepIoFromClients } from './aws-clients';
+import { createSweepHandler } from './sweep-handler';
+import type { SweepSummary } from './sweep-metrics';
+import { sweepEnvironmentFrom } from './sweep-settings';
+
+// The service name comes from POWERTOOLS_SERVICE_NAME, unique per poller, so that pollers do not share metrics.
+const logger = new Logger();
+const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
+// Settings the construct would not write fail every invocation, so that the function's error alarm shows them.
+const environment = sweepEnvironmentFrom(process.env);
+const sweep = createSweepHandler({
+  settings: environment.settings,
+  ...sweepIoFromClients({
+    neptuneGraph: createSweepNeptuneGraphClient(),
+    dynamoDb: createDynamoDbClient(),
+    stepFunctions: createStepFunctionsClient(),
+    tableName: environment.tableName,
+    stateMachineArn: environment.stateMachineArn,
+    logger,
+  }),
+  logger,
+  publishMetrics: powertoolsMetricsPublisher(metrics),
+  now: () => Date.now(),
+});
+
+/** Entry point of the sweep function: a scheduled EventBridge event, or a `SweepRequest`. */
+export const handler = (event: unknown, context: Context): Promise<SweepSummary> => {
+  logger.addContext(context);
+  return sweep(event, () => context.getRemainingTimeInMillis());
+};

@@ -1,0 +1,200 @@
+/**
+ * The bundles that deploy (assets/lambda/<name>/index.mjs, built by `npm run build:handlers`),
+ * loaded by Node.js as Lambda loads them, in a process of their own, their SDK clients pointed at
+ * loopback stand-ins by the `AWS_ENDPOINT_URL_*` variables: the sweep bundle sweeping, and the
+ * start bundle asking for a sweep.
+ */
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { execFile } from 'node:child_process';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { prebuiltHandlerDir } from '../../../lib/handler-code';
+import { createDynamoDbClient } from '../../../lambda/sweep/aws-clients';
+import { simpleTimeline } from '../../../local/import-timeline';
+import { NeptuneGraphStandIn } from '../../../local/neptune-graph-standin';
+import {
+  createWatchTable,
+  LOCAL_CLIENT_CONFIG,
+  startDynalite,
+  STATE_MACHINE_ARN,
+  TaskTokenStandIn,
+  type LoopbackServer,
+} from './sweep-standins';
+
+const CONTEXT =
+  '{ awsRequestId: "req-1", functionName: "f", functionVersion: "1", invokedFunctionArn: "arn", memoryLimitInMB: "256", getRemainingTimeInMillis: () => 60000 }';
+const TABLE = 'watch-table';
+const GRAPH = 'g-aaaaaaaaaa';
+
+interface Invocation {
+  readonly result?: unknown;
+  readonly error?: { readonly name: string; readonly message: string };
+  /** The embedded-metric-format documents written to stdout. */
+  readonly metrics: ReadonlyArray<Record<string, unknown>>;
+}
+
+async function invokeBundle(name: 'sweep' | 'start', event: unknown, env: Record<string, string>): Promise<Invocation> {
+  const file = path.join(prebuiltHandlerDir(name), 'index.mjs');
+  const script = `import(${JSON.stringify(file)}).then((m) => m.handler(${JSON.stringify(event)}, ${CONTEXT})).then(
+    (out) => process.stdout.write('\\nRESULT' + JSON.stringify(out) + '\\n'),
+    (error) => process.stdout.write('\\nERROR' + JSON.stringify({ name: error.name, message: error.message }) + '\\n'),
+  )`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_SERVICE_NAME: 'poller-under-test',
+      STATE_MACHINE_ARN,
+      ...env,
+    },
+    encoding: 'utf8',
+  });
+  const lines = stdout.split('\n');
+  const tagged = (tag: string) => {
+    const line = lines.find((candidate) => candidate.startsWith(tag));
+    return line === undefined ? undefined : JSON.parse(line.slice(tag.length));
+  };
+  return {
+    result: tagged('RESULT'),
+    error: tagged('ERROR'),
+    metrics: lines.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line)),
+  };
+}
+
+describe('the deployed sweep bundle', () => {
+  let dynalite: LoopbackServer;
+  let neptune: NeptuneGraphStandIn;
+  let stepFunctions: TaskTokenStandIn;
+  let stepFunctionsServer: LoopbackServer;
+  let dynamoDb: DynamoDBClient;
+  let env: Record<string, string>;
+
+  beforeEach(async () => {
+    dynalite = await startDynalite();
+    neptune = new NeptuneGraphStandIn();
+    stepFunctions = new TaskTokenStandIn();
+    stepFunctionsServer = await stepFunctions.start();
+    dynamoDb = createDynamoDbClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
+    await createWatchTable(dynamoDb, TABLE);
+    env = {
+      WATCH_TABLE_NAME: TABLE,
+      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+      AWS_ENDPOINT_URL_NEPTUNE_GRAPH: await neptune.start(),
+      AWS_ENDPOINT_URL_SFN: stepFunctionsServer.endpoint,
+    };
+  });
+
+  afterEach(async () => {
+    dynamoDb.destroy();
+    await Promise.all([dynalite.stop(), neptune.stop(), stepFunctionsServer.stop()]);
+  });
+
+  test('GIVEN a scheduled event THEN it wakes a parked watch, starts one for an unwatched task, and publishes its metrics', async () => {
+    const parked = neptune.addTask({ graphId: GRAPH, timeline: simpleTimeline(60), startedAt: Date.now() - 3_600_000 });
+    const unwatched = neptune.addTask({ graphId: GRAPH, timeline: simpleTimeline(3600) });
+    await dynamoDb.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { taskId: { S: parked.taskId }, status: { S: 'IMPORTING' }, token: { S: 'token-1' } },
+      }),
+    );
+    stepFunctions.waitingTokens.add('token-1');
+
+    const { result, error, metrics } = await invokeBundle(
+      'sweep',
+      { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
+      env,
+    );
+
+    expect(error).toBeUndefined();
+    expect(result).toEqual({
+      pagesRead: 1,
+      truncated: false,
+      tasksListed: 2,
+      woken: 1,
+      staleTokens: 0,
+      discovered: 1,
+      markedSeen: 0,
+      failures: 0,
+    });
+    expect(stepFunctions.callsOf('SendTaskSuccess').map((call) => call.body.taskToken)).toEqual(['token-1']);
+    expect(stepFunctions.callsOf('StartExecution').map((call) => call.body.name)).toEqual([unwatched.taskId]);
+    expect(neptune.listRequests()).toHaveLength(1);
+    const published = Object.assign({}, ...metrics) as Record<string, unknown>;
+    expect(published).toMatchObject({
+      service: 'poller-under-test',
+      SweepRuns: 1,
+      SweepPagesRead: 1,
+      SweepsTruncated: 0,
+      WatchesWoken: 1,
+      StaleWakeTokens: 0,
+      TasksDiscovered: 1,
+      SweepTaskFailures: 0,
+    });
+    expect(JSON.stringify(metrics)).toContain('"Namespace":"NeptuneImportPoller"');
+  });
+
+  test('GIVEN a setting the construct does not write THEN every invocation fails with InvalidSweepSettingsError', async () => {
+    const { error } = await invokeBundle('sweep', {}, { ...env, DISCOVERY: 'sometimes' });
+
+    expect(error).toEqual({ name: 'InvalidSweepSettingsError', message: expect.stringContaining('"sometimes"') });
+    expect(neptune.listRequests()).toEqual([]);
+  });
+});
+
+describe('the deployed start bundle with a sweep function', () => {
+  test('GIVEN a record that names its graph and no task THEN it invokes the sweep function as an event and counts NO_TASK_ID', async () => {
+    const invocations: Array<{ path: string; invocationType: unknown; body: unknown }> = [];
+    const lambda = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      req.on('end', () => {
+        invocations.push({
+          path: req.url ?? '',
+          invocationType: req.headers['x-amz-invocation-type'],
+          body: JSON.parse(text),
+        });
+        res.writeHead(202);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
+    let invocation: Invocation;
+    try {
+      invocation = await invokeBundle(
+        'start',
+        {
+          id: 'ct-1',
+          'detail-type': 'AWS API Call via CloudTrail',
+          detail: { eventName: 'StartImportTask', requestParameters: { graphIdentifier: GRAPH } },
+        },
+        {
+          SWEEP_FUNCTION_NAME: 'poller-sweep',
+          AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
+        },
+      );
+    } finally {
+      lambda.closeAllConnections();
+      await new Promise<void>((resolve) => lambda.close(() => resolve()));
+    }
+
+    expect(invocation.error).toBeUndefined();
+    expect(invocation.result).toMatchObject({ outcome: 'sweep-requested', graphId: GRAPH });
+    expect(invocations).toEqual([
+      {
+        path: '/2015-03-31/functions/poller-sweep/invocations',
+        invocationType: 'Event',
+        body: { graphId: GRAPH, reason: 'api-call-without-task-id' },
+      },
+    ]);
+    expect(invocation.metrics.filter((doc) => 'TriggersNotStartedByReason' in doc).map((doc) => doc.Reason)).toEqual([
+      'NO_TASK_ID',
+    ]);
+  });
+});
