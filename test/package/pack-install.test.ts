@@ -83,7 +83,7 @@ const ALLOWED_FILES = [
   /^LICENSE$/,
   /^CHANGELOG\.md$/,
   /^dist\/[\w-]+\.(js|d\.ts)$/,
-  /^assets\/lambda\/(poll|start)\/index\.mjs$/,
+  /^assets\/lambda\/(poll|start|sweep)\/index\.mjs$/,
   /^schemas\/[\w-]+\.json$/,
 ];
 
@@ -127,6 +127,7 @@ const poller = new NeptuneImportTaskPoller(stack, 'Poller', {
   logRetention: logs.RetentionDays.ONE_WEEK,
   logRemovalPolicy: RemovalPolicy.DESTROY,
   notFoundGrace: Duration.minutes(2),
+  sweep: { enabled: true, interval: Duration.minutes(2), maxPages: 20, discovery: true },
 });
 poller.onImportFailed('Failed');
 poller.onImportEnded('Ended');
@@ -269,6 +270,7 @@ describe('the npm package in a fresh CDK app', () => {
       'dist/index.d.ts',
       'assets/lambda/poll/index.mjs',
       'assets/lambda/start/index.mjs',
+      'assets/lambda/sweep/index.mjs',
       'schemas/import-task-status-change.json',
       'README.md',
       'LICENSE',
@@ -317,12 +319,14 @@ describe('the npm package in a fresh CDK app', () => {
     const [resources] = Object.values(template).map((t) => Object.values(t.Resources));
     const types = resources.map((r) => r.Type);
     expect(types.filter((t) => t === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
-    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(2);
-    expect(types.filter((t) => t === 'AWS::Events::Rule')).toHaveLength(5);
+    expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(3);
+    // Two for the snippet's consumers, three triggers, and the sweep's schedule.
+    expect(types.filter((t) => t === 'AWS::Events::Rule')).toHaveLength(6);
+    expect(types.filter((t) => t === 'AWS::DynamoDB::Table')).toHaveLength(1);
     const handlerAssets = readdirSync(outdir).filter(
       (name) => name.startsWith('asset.') && existsSync(path.join(outdir, name, 'index.mjs')),
     );
-    expect(handlerAssets).toHaveLength(2);
+    expect(handlerAssets).toHaveLength(3);
   });
 
   test('every prop set compiles and synthesizes', () => {
@@ -330,9 +334,12 @@ describe('the npm package in a fresh CDK app', () => {
     const resources = Object.values(template['EveryProp.template.json'].Resources);
     const count = (type: string) => resources.filter((r) => r.Type === type).length;
     expect(count('AWS::CloudWatch::Dashboard')).toBe(1);
-    expect(count('AWS::CloudWatch::Alarm')).toBe(9);
+    expect(count('AWS::CloudWatch::Alarm')).toBe(11);
     expect(count('AWS::EventSchemas::Schema')).toBe(3);
-    expect(count('AWS::Events::Rule')).toBe(6);
+    expect(count('AWS::Events::Rule')).toBe(7);
+    expect(
+      resources.filter((r) => r.Type === 'AWS::Events::Rule').map((r) => r.Properties?.ScheduleExpression),
+    ).toContain('rate(2 minutes)');
     expect(count('AWS::SQS::Queue')).toBe(1);
   });
 });
