@@ -1,9 +1,10 @@
-/** An SVG scatter plot of p95 detection latency against mean polls per import, log scales, one point per strategy. */
+/** An SVG scatter plot of p95 latency against calls per import, log scales, one point per strategy. */
 
 /** One point of the plot. */
 export interface PlotPoint {
   readonly name: string;
-  readonly meanPolls: number;
+  /** `GetImportTask` and `ListImportTasks` calls per import. */
+  readonly callsPerImport: number;
   readonly p95LatencySeconds: number;
   readonly highlight?: boolean;
 }
@@ -27,8 +28,8 @@ function decades(min: number, max: number): number[] {
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Renders the plot. */
-export function latencyVersusPollsSvg(points: readonly PlotPoint[], caption: string): string {
-  const xs = points.map((p) => p.meanPolls);
+export function latencyVersusCallsSvg(points: readonly PlotPoint[], caption: string): string {
+  const xs = points.map((p) => p.callsPerImport);
   const ys = points.map((p) => Math.max(1, p.p95LatencySeconds));
   const [xMin, xMax] = [10 ** Math.floor(Math.log10(Math.min(...xs))), 10 ** Math.ceil(Math.log10(Math.max(...xs)))];
   const [yMin, yMax] = [10 ** Math.floor(Math.log10(Math.min(...ys))), 10 ** Math.ceil(Math.log10(Math.max(...ys)))];
@@ -49,12 +50,15 @@ export function latencyVersusPollsSvg(points: readonly PlotPoint[], caption: str
     parts.push(`<line x1="${MARGIN.left}" y1="${py}" x2="${WIDTH - MARGIN.right}" y2="${py}" stroke="#ddd"/>`);
     parts.push(`<text x="${MARGIN.left - 8}" y="${py}" text-anchor="end" dominant-baseline="middle">${tick}</text>`);
   }
+  const [xMiddle, yMiddle] = [(MARGIN.left + WIDTH - MARGIN.right) / 2, (MARGIN.top + HEIGHT - MARGIN.bottom) / 2];
   parts.push(
-    `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 18}" text-anchor="middle">mean GetImportTask polls per import (log)</text>`,
-    `<text transform="translate(20 ${(MARGIN.top + HEIGHT - MARGIN.bottom) / 2}) rotate(-90)" text-anchor="middle">p95 detection latency, seconds (log)</text>`,
+    `<text x="${xMiddle}" y="${HEIGHT - 18}" text-anchor="middle">` +
+      'GetImportTask and ListImportTasks calls per import (log)</text>',
+    `<text transform="translate(20 ${yMiddle}) rotate(-90)" text-anchor="middle">` +
+      'p95 latency over all ends, seconds (log)</text>',
   );
   for (const point of points) {
-    const [px, py] = [x(point.meanPolls), y(Math.max(1, point.p95LatencySeconds))];
+    const [px, py] = [x(point.callsPerImport), y(Math.max(1, point.p95LatencySeconds))];
     const color = point.highlight ? '#c0392b' : '#2c3e50';
     parts.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="6" fill="${color}"/>`);
     parts.push(

@@ -2,14 +2,19 @@
  * The polling schedules compared: the poller's own strategies run through the very decision
  * code of the poll function, and the published schedules of the alternatives.
  */
+import { Duration } from 'aws-cdk-lib';
 import { afterAnswer, startFrom } from '../lambda/poll/decide';
 import type { ImportTaskSnapshot } from '../lib/events';
 import { pollerConfigOf } from '../lib/neptune-import-task-poller';
 import type { PollingStrategy } from '../lib/polling-strategy';
 import type { ImportState } from '../local/import-timeline';
+import type { SweepModel } from './listing';
 
-/** What a schedule does after an answer that is not terminal. */
-export type ScheduleStep = { readonly waitSeconds: number } | { readonly giveUp: true };
+/**
+ * What a schedule does after an answer that is not terminal: wait (parked in the watch table with
+ * `parkedStatus` when the poll function asks for it), or give up.
+ */
+export type ScheduleStep = { readonly waitSeconds: number; readonly parkedStatus?: string } | { readonly giveUp: true };
 
 /** A polling schedule for one watch. */
 export interface WatchSchedule {
@@ -21,15 +26,33 @@ export interface WatchSchedule {
 export interface ScheduleFactory {
   readonly name: string;
   readonly description: string;
+  /** The sweep that can wake the watches' waits; absent when nothing does. */
+  readonly sweep?: SweepModel;
   create(random: () => number, watchStartedAt: number): WatchSchedule;
 }
 
-/** The poller itself, with its defaults and `pollingStrategy`: each step is the poll function's own decision. */
-export function pollerSchedule(name: string, description: string, pollingStrategy: PollingStrategy): ScheduleFactory {
-  const config = pollerConfigOf({ pollingStrategy });
+/**
+ * The poller itself, with its defaults and `pollingStrategy`: each step is the poll function's
+ * own decision. With `sweep`, the poller runs the sweep that model describes; without, it is
+ * turned off.
+ */
+export function pollerSchedule(
+  name: string,
+  description: string,
+  pollingStrategy: PollingStrategy,
+  sweep?: SweepModel,
+): ScheduleFactory {
+  const config = pollerConfigOf({
+    pollingStrategy,
+    sweep:
+      sweep === undefined
+        ? { enabled: false }
+        : { interval: Duration.seconds(sweep.periodSeconds), maxPages: sweep.maxPagesPerSweep },
+  });
   return {
     name,
     description,
+    ...(sweep === undefined ? {} : { sweep }),
     create(random, watchStartedAt) {
       const start = startFrom({ taskId: 't-benchmark0' }, config, watchStartedAt);
       if (start.kind !== 'watch') throw new Error('The benchmark task id is refused');
@@ -50,7 +73,10 @@ export function pollerSchedule(name: string, description: string, pollingStrateg
           const decision = afterAnswer(watch, task, config, now, random);
           if (decision.action !== 'WAIT') return { giveUp: true };
           watch = decision.watch;
-          return { waitSeconds: decision.waitSeconds };
+          return {
+            waitSeconds: decision.waitSeconds,
+            ...(decision.park === undefined ? {} : { parkedStatus: decision.park.status }),
+          };
         },
       };
     },

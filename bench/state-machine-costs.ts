@@ -21,10 +21,16 @@ export interface StateMachineCosts {
   readonly samples: readonly { readonly polls: number; readonly transitions: number; readonly historyEvents: number }[];
 }
 
-/** Watches two imports of different lengths, polling every minute, and fits a line through what they cost. */
+/**
+ * Watches two imports of different lengths, polling every minute with the sweep off (plain Wait
+ * states), and fits a line through what they cost.
+ */
 export async function measureStateMachineCosts(): Promise<StateMachineCosts> {
   const { standIn, poller, stop } = await startStandInRun({
-    props: { pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 }) },
+    props: {
+      pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 }),
+      sweep: { enabled: false },
+    },
     logLevel: 'SILENT',
   });
   const samples = [];

@@ -2,9 +2,10 @@
  * A seeded, reproducible workload of simulated Neptune Analytics imports: durations log-uniform
  * from minutes to more than a day, the service's phases, progress that advances unevenly (rate
  * changes, plateaus, noise that can step back a point), some imports that fail midway (rolling
- * back first) and some that restart with a new attempt after reprovisioning.
+ * back first) and some that restart with a new attempt after reprovisioning. The imports start
+ * as a Poisson process, so that a given number of them run at once on average.
  */
-import type { ImportPhase, ImportTimeline } from '../local/import-timeline';
+import { timelineSeconds, type ImportPhase, type ImportTimeline } from '../local/import-timeline';
 import { logUniform, seededRandom } from '../local/seeded-random';
 
 /** Settings of the workload. */
@@ -18,6 +19,8 @@ export interface WorkloadOptions {
   readonly failureShare: number;
   /** Share of imports that restart with a new attempt. */
   readonly restartShare: number;
+  /** Mean number of imports running at once: sets the rate at which they start. */
+  readonly concurrency: number;
 }
 
 /** The workload `npm run bench` runs. */
@@ -28,6 +31,7 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
   maxSeconds: 30 * 3600,
   failureShare: 0.03,
   restartShare: 0.05,
+  concurrency: 100,
 };
 
 /** One simulated import. */
@@ -36,6 +40,19 @@ export interface SimulatedImport {
   readonly timeline: ImportTimeline;
   /** Seconds after the import starts that its watch starts (CloudTrail delivery and the start function). */
   readonly watchStartsAfter: number;
+  /** Seconds from the workload's start to the import's start. */
+  readonly startsAt: number;
+}
+
+/** The imports, and the cycle after which their arrivals repeat. */
+export interface Workload {
+  readonly imports: readonly SimulatedImport[];
+  /**
+   * Seconds from the workload's start to the start of the import after the last: read as
+   * repeating with this period, the workload has `concurrency` imports running at once on
+   * average at any moment, with no ramp up or down.
+   */
+  readonly cycleSeconds: number;
 }
 
 const uniform = (random: () => number, min: number, max: number): number => min + random() * (max - min);
@@ -85,7 +102,7 @@ function importingUntil(random: () => number, seconds: number, share: number): I
   };
 }
 
-function generateImport(random: () => number, options: WorkloadOptions): SimulatedImport {
+function generateImport(random: () => number, options: WorkloadOptions): Omit<SimulatedImport, 'startsAt'> {
   const total = logUniform(random, options.minSeconds, options.maxSeconds);
   const initializing = Math.max(30, total * uniform(random, 0.02, 0.06));
   const analyzing = Math.max(30, total * uniform(random, 0.05, 0.15));
@@ -145,8 +162,24 @@ function generateImport(random: () => number, options: WorkloadOptions): Simulat
   };
 }
 
-/** The workload: the same imports for the same options, on any machine. */
-export function generateWorkload(options: WorkloadOptions = DEFAULT_WORKLOAD): SimulatedImport[] {
+/**
+ * The workload: the same imports for the same options, on any machine. They start at the rate
+ * that keeps `concurrency` running on average (Little's law: rate × mean duration); the start
+ * times come from a random stream of their own, so that the imports do not depend on them.
+ */
+export function generateWorkload(options: WorkloadOptions = DEFAULT_WORKLOAD): Workload {
   const random = seededRandom(options.seed);
-  return Array.from({ length: options.imports }, () => generateImport(random, options));
+  const imports = Array.from({ length: options.imports }, () => generateImport(random, options));
+  const meanSeconds = imports.reduce((sum, i) => sum + timelineSeconds(i.timeline), 0) / imports.length;
+  const meanGapSeconds = meanSeconds / options.concurrency;
+  const arrivals = seededRandom(options.seed + 1);
+  let clock = 0;
+  const startTimes = Array.from(
+    { length: imports.length + 1 },
+    () => (clock += -Math.log(1 - arrivals()) * meanGapSeconds),
+  );
+  return {
+    imports: imports.map((subject, i) => ({ ...subject, startsAt: startTimes[i] })),
+    cycleSeconds: startTimes[imports.length],
+  };
 }
