@@ -142,12 +142,7 @@ export class ImportTaskSweep extends Construct {
         ],
       }),
     );
-    props.table.grant(
-      this.sweepFunction,
-      'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-    );
+    props.table.grant(this.sweepFunction, 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.sweepFunction.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:SendTaskSuccess'],

@@ -1,7 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { NeptuneImportTaskPoller, type NeptuneImportTaskPollerProps } from './neptune-import-task-poller';
+import { NeptuneImportTaskPoller } from './neptune-import-task-poller';
+import type { NeptuneImportTaskPollerProps } from './poller-props';
 import { PollerPropsValidationError } from './validation';
 
 /** Props of {@link NeptuneImportPollerStack}. */
@@ -44,7 +45,10 @@ export function pollerPropsFromContext(scope: Construct): NeptuneImportTaskPolle
   };
 }
 
-/** A stack that holds one {@link NeptuneImportTaskPoller}, as `cdk deploy` of this repository deploys it. */
+/**
+ * A stack that holds one {@link NeptuneImportTaskPoller}, as `cdk deploy` of this repository deploys
+ * it. Part of this repository's app (`bin/`), not of the package's API.
+ */
 export class NeptuneImportPollerStack extends Stack {
   /** The poller. */
   public readonly poller: NeptuneImportTaskPoller;

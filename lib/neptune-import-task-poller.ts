@@ -10,338 +10,40 @@ import {
   Validations,
   type CfnResource,
 } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
+import { DEFAULT_EVENT_SOURCE } from './events';
+import { createWatchTable, ImportTaskSweep, resolveSweepOptions } from './import-task-sweep';
 import {
-  importEndedPattern,
-  importFailedPattern,
-  importSucceededPattern,
-  monitoringFailedPattern,
-} from './event-patterns';
-import { DEFAULT_EVENT_SOURCE, WATCH_REQUEST_DETAIL_TYPE } from './events';
-import { CONTRACT_VERSION } from './poll-contract';
-import { isGraphId } from './identifiers';
-import {
-  createWatchTable,
-  ImportTaskSweep,
-  resolveSweepOptions,
-  type ImportTaskSweepOptions,
-} from './import-task-sweep';
+  NeptuneImportTaskPollerBase,
+  type INeptuneImportTaskPoller,
+  type NeptuneImportTaskPollerAttributes,
+} from './neptune-import-task-poller-base';
 import { PollerAlarms } from './poller-alarms';
-import type { PollerConfig } from './poller-config';
-import { PollerDashboard } from './poller-dashboard';
-import { PollerEventSchemas } from './poller-event-schemas';
-import {
-  POLLER_METRICS,
-  POLLER_METRICS_NAMESPACE,
-  REASON_DIMENSION,
-  SERVICE_DIMENSION,
-  TRIGGER_NOT_STARTED_REASONS,
-} from './poller-metrics';
+import { PollerDashboard, pollerWidgetRows } from './poller-dashboard';
 import { buildPollerDefinition } from './poller-definition';
+import { PollerEventSchemas } from './poller-event-schemas';
 import { createPollerFunction, PollerLogLevel } from './poller-function';
-import { PollingStrategy } from './polling-strategy';
-import { apiCallPattern, executionFailedPattern, watchRequestPattern } from './trigger-patterns';
-import { PollerPropsValidationError } from './validation';
+import { POLLER_METRICS } from './poller-metrics';
+import {
+  DEFAULT_MONITORING_TIMEOUT,
+  pollerConfigOf,
+  validateEventSource,
+  validatePollerProps,
+  type NeptuneImportTaskPollerProps,
+} from './poller-props';
+import { addTriggerRules } from './poller-triggers';
 
-/** How failed `GetImportTask` requests are retried: exponential backoff with full jitter. */
-export interface PollErrorRetryOptions {
-  /**
-   * Consecutive failed requests (throttling, server errors, timeouts, malformed answers) after which the watch ends with `POLLING_ERROR`.
-   * @default 10
-   */
-  readonly maxAttempts?: number;
-  /**
-   * Upper bound of the wait before the first retry; each wait is drawn uniformly below its bound.
-   * @default Duration.seconds(2)
-   */
-  readonly initialInterval?: Duration;
-  /**
-   * Upper bound of any retry's wait.
-   * @default Duration.minutes(5)
-   */
-  readonly maxInterval?: Duration;
-  /**
-   * Factor by which the bound grows after each failure.
-   * @default 2
-   */
-  readonly backoffRate?: number;
-}
-
-/** Options of the rules {@link NeptuneImportTaskPoller} makes for its events. */
-export interface ImportEventRuleOptions {
-  /**
-   * Where matching events go; more can be added with `rule.addTarget()`.
-   * @default - no target yet
-   */
-  readonly target?: events.IRuleTarget;
-  /**
-   * Only events about imports into these graphs.
-   * @default - every graph
-   */
-  readonly graphIds?: string[];
-  /**
-   * Name of the rule.
-   * @default - a name CloudFormation generates
-   */
-  readonly ruleName?: string;
-  /**
-   * Description of the rule.
-   * @default - none
-   */
-  readonly description?: string;
-}
-
-/** Props of {@link NeptuneImportTaskPoller}. */
-export interface NeptuneImportTaskPollerProps {
-  /**
-   * Bus that completion events are put on, and where watch requests are listened for.
-   * @default - the account's default event bus
-   */
-  readonly eventBus?: events.IEventBus;
-  /**
-   * `source` of the events put; must not start with `aws.`.
-   * @default 'neptune-import-poller'
-   */
-  readonly eventSource?: string;
-  /**
-   * Graph ids (`g-…`) whose import tasks are watched; watch requests must then name one of them.
-   * @default - imports into every graph of the account and region
-   */
-  readonly graphIds?: string[];
-  /**
-   * Start watching when CloudTrail reports a successful `StartImportTask` or `CreateGraphUsingImportTask` call (needs a trail that records management events).
-   * @default true
-   */
-  readonly startOnApiCalls?: boolean;
-  /**
-   * Start watching on `Neptune Analytics Import Task Watch Requested` events put on the bus.
-   * @default true
-   */
-  readonly startOnWatchRequests?: boolean;
-  /**
-   * The sweep: a `ListImportTasks` listing of the account's import tasks on a schedule, which wakes
-   * a watch as soon as its task's status changes (a failure midway included) and starts a watch
-   * for every task nobody watches, without CloudTrail.
-   * @default - every minute, discovery on, at most 10 pages of 100 tasks per sweep
-   */
-  readonly sweep?: ImportTaskSweepOptions;
-  /**
-   * How long to wait between polls of a running import.
-   * @default - with the sweep, `PollingStrategy.fixed({ interval: Duration.hours(2) })`, a backstop for a sweep
-   * that fails, since the sweep wakes the watch on every change; without it, `PollingStrategy.progressAware()`
-   */
-  readonly pollingStrategy?: PollingStrategy;
-  /**
-   * How long a task is watched before the poller gives up with `TIMED_OUT`; counted from the first poll.
-   * @default Duration.days(7)
-   */
-  readonly monitoringTimeout?: Duration;
-  /**
-   * How failed `GetImportTask` requests are retried.
-   * @default - 10 attempts, waits drawn below 2 s doubling up to 5 minutes
-   */
-  readonly pollErrorRetry?: PollErrorRetryOptions;
-  /**
-   * How long after a watch starts a "not found" answer for a task not seen yet is retried before the watch ends with `TASK_NOT_FOUND` (a task just started may not be visible at once); these retries back off like failed polls but do not count toward `pollErrorRetry.maxAttempts`. `Duration.seconds(0)` turns the grace off.
-   * @default Duration.minutes(5)
-   */
-  readonly notFoundGrace?: Duration;
-  /**
-   * Also put a Status Change event (with `terminal: false`) each time a task's status changes, not only when it ends.
-   * @default false
-   */
-  readonly emitStatusChanges?: boolean;
-  /**
-   * History events one execution may use before it hands the watch to a new execution (Step Functions stops an execution at 25,000).
-   * @default 20000
-   */
-  readonly historyEventBudget?: number;
-  /**
-   * Create CloudWatch alarms for the failures a person must see (failed, timed-out, aborted and throttled executions, function errors, monitoring failures, dead-letter queue depth).
-   * @default true
-   */
-  readonly createAlarms?: boolean;
-  /**
-   * Actions for every alarm, on alarm and back to OK, such as an SNS topic's.
-   * @default - none: the alarms show in the CloudWatch console only
-   */
-  readonly alarmActions?: cloudwatch.IAlarmAction[];
-  /**
-   * Create a CloudWatch dashboard of the poller.
-   * @default false
-   */
-  readonly createDashboard?: boolean;
-  /**
-   * Queue that keeps triggers no watch could be started for; give it instead of `deadLetterQueueProps`.
-   * @default - an encrypted queue the construct creates
-   */
-  readonly deadLetterQueue?: sqs.IQueue;
-  /**
-   * Settings of the dead-letter queue the construct creates; give them instead of `deadLetterQueue`.
-   * @default - SQS-managed encryption, TLS required, messages kept 14 days
-   */
-  readonly deadLetterQueueProps?: sqs.QueueProps;
-  /**
-   * Publish the JSON Schema of each of the poller's events to an EventBridge schema registry of its own, for code bindings.
-   * @default true
-   */
-  readonly publishEventSchemas?: boolean;
-  /**
-   * Log level of the poller's functions.
-   * @default PollerLogLevel.INFO
-   */
-  readonly logLevel?: PollerLogLevel;
-  /**
-   * How long the poller's logs are kept.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * What becomes of the poller's three log groups when the stack is deleted. Their names never
-   * clash with a later deployment of the same stack either way.
-   * @default RemovalPolicy.RETAIN: the logs outlive the stack, for whoever investigates a watch later
-   */
-  readonly logRemovalPolicy?: RemovalPolicy;
-}
-
-const ONE_YEAR = Duration.days(365);
-
-function validateProps(props: NeptuneImportTaskPollerProps): void {
-  const source = props.eventSource;
-  if (source !== undefined && !Token.isUnresolved(source)) {
-    if (source.trim() === '' || source.length > 256) {
-      throw new PollerPropsValidationError(
-        `eventSource must be 1 to 256 characters; got ${JSON.stringify(source)}. Use a name such as "com.example.imports".`,
-      );
-    }
-    if (source.toLowerCase().startsWith('aws.')) {
-      throw new PollerPropsValidationError(
-        `eventSource must not start with "aws." (EventBridge reserves it for AWS services); got ${JSON.stringify(source)}. ` +
-          'Use a name of your own, such as "com.example.imports".',
-      );
-    }
-  }
-  if (props.graphIds !== undefined) {
-    if (props.graphIds.length === 0) {
-      throw new PollerPropsValidationError(
-        'graphIds is empty, which would watch nothing; leave it out to watch every graph, or name at least one graph.',
-      );
-    }
-    const bad = props.graphIds.filter((id) => !Token.isUnresolved(id) && !isGraphId(id));
-    if (bad.length > 0) {
-      throw new PollerPropsValidationError(
-        `graphIds must be graph ids (g- and ten lower-case letters or digits); got ${bad.map((id) => JSON.stringify(id)).join(', ')}.`,
-      );
-    }
-  }
-  if (props.startOnApiCalls === false && props.startOnWatchRequests === false) {
-    throw new PollerPropsValidationError(
-      'startOnApiCalls and startOnWatchRequests are both false; the poller could then be started only directly. ' +
-        'Enable one of them, or keep both off knowingly by starting executions yourself with grantStartWatching().',
-    );
-  }
-  const timeout = props.monitoringTimeout;
-  if (timeout !== undefined && !timeout.isUnresolved()) {
-    if (timeout.toSeconds() < 60 || timeout.toSeconds() > ONE_YEAR.toSeconds()) {
-      throw new PollerPropsValidationError(
-        `monitoringTimeout must be between 1 minute and 365 days; got ${timeout.toHumanString()}.`,
-      );
-    }
-  }
-  const grace = props.notFoundGrace;
-  if (grace !== undefined && !grace.isUnresolved()) {
-    if (grace.toSeconds() > 3600) {
-      throw new PollerPropsValidationError(
-        `notFoundGrace must be from 0 seconds (no grace) to 1 hour; got ${grace.toHumanString()}.`,
-      );
-    }
-  }
-  const budget = props.historyEventBudget;
-  if (budget !== undefined && !Token.isUnresolved(budget)) {
-    if (!Number.isInteger(budget) || budget < 100 || budget > 24_000) {
-      throw new PollerPropsValidationError(
-        `historyEventBudget must be a whole number from 100 to 24000 (Step Functions stops executions at 25,000 events); got ${budget}.`,
-      );
-    }
-  }
-  if (props.deadLetterQueue !== undefined && props.deadLetterQueueProps !== undefined) {
-    throw new PollerPropsValidationError(
-      'deadLetterQueue and deadLetterQueueProps are both given; give deadLetterQueue to bring your own queue, or deadLetterQueueProps to adjust the one the construct creates.',
-    );
-  }
-  const retry = props.pollErrorRetry;
-  if (retry?.maxAttempts !== undefined && !Token.isUnresolved(retry.maxAttempts)) {
-    if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 100) {
-      throw new PollerPropsValidationError(
-        `pollErrorRetry.maxAttempts must be a whole number from 1 to 100; got ${retry.maxAttempts}.`,
-      );
-    }
-  }
-  if (retry?.backoffRate !== undefined && !Token.isUnresolved(retry.backoffRate)) {
-    if (!(retry.backoffRate >= 1 && retry.backoffRate <= 10)) {
-      throw new PollerPropsValidationError(
-        `pollErrorRetry.backoffRate must be from 1 to 10; got ${retry.backoffRate}.`,
-      );
-    }
-  }
-  for (const [name, value] of [
-    ['initialInterval', retry?.initialInterval],
-    ['maxInterval', retry?.maxInterval],
-  ] as const) {
-    if (value !== undefined && !value.isUnresolved() && (value.toSeconds() < 1 || value.toSeconds() > 3600)) {
-      throw new PollerPropsValidationError(
-        `pollErrorRetry.${name} must be from 1 second to 1 hour; got ${value.toHumanString()}.`,
-      );
-    }
-  }
-}
-
-const DEFAULT_MONITORING_TIMEOUT = Duration.days(7);
-
-/**
- * The per-task polling with the sweep on: the sweep wakes a watch within a sweep's interval of any
- * change of its task's status, so the watch's own polls only back it up, for a sweep that fails
- * or a task listed beyond its pages.
- */
-export const SWEPT_POLLING_INTERVAL = Duration.hours(2);
-
-/** The settings the poll function receives from a poller with `props`, defaults filled in. */
-export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfig {
-  const retry = props.pollErrorRetry ?? {};
-  const timeoutSeconds = (props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT).toSeconds();
-  const sweep = resolveSweepOptions(props.sweep);
-  const defaultPolling =
-    sweep === undefined
-      ? PollingStrategy.progressAware()
-      : PollingStrategy.fixed({ interval: SWEPT_POLLING_INTERVAL, jitter: 0.1 });
-  return {
-    contractVersion: CONTRACT_VERSION,
-    timeoutSeconds,
-    polling: (props.pollingStrategy ?? defaultPolling).config,
-    errorRetry: {
-      maxAttempts: retry.maxAttempts ?? 10,
-      initialIntervalSeconds: (retry.initialInterval ?? Duration.seconds(2)).toSeconds(),
-      maxIntervalSeconds: (retry.maxInterval ?? Duration.minutes(5)).toSeconds(),
-      backoffRate: retry.backoffRate ?? 2,
-    },
-    emitStatusChanges: props.emitStatusChanges ?? false,
-    historyEventBudget: props.historyEventBudget ?? 20_000,
-    notFoundGraceSeconds: (props.notFoundGrace ?? Duration.minutes(5)).toSeconds(),
-    // A backstop only: the poll function ends every watch at its deadline, and hands a long one to a
-    // new execution a day before this.
-    executionTimeoutSeconds: Math.min(timeoutSeconds + 86_400, ONE_YEAR.toSeconds()),
-    ...(sweep === undefined ? {} : { sweep: { periodSeconds: sweep.interval.toSeconds() } }),
-  };
-}
+// The poll function's settings are derived from the props in `poller-props.ts`; the bench and the
+// poll function's tests read them from here.
+export { pollerConfigOf };
 
 /**
  * Watches Amazon Neptune Analytics import tasks and puts one EventBridge event when each ends.
@@ -351,10 +53,41 @@ export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfi
  * `… Monitoring Failed` event when it cannot tell) with the whole answer in it. Watches start
  * from CloudTrail records of the calls that start imports, from watch-request events, or
  * from direct executions.
+ *
+ * Props it cannot work with make the constructor throw before anything is created, with a message
+ * that names the prop, shows the value given and says what to do: a `PollerPropsValidationError`
+ * in TypeScript, the jsii runtime's error in other languages (`JSIIError` in Python).
  */
-export class NeptuneImportTaskPoller extends Construct {
+export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
+  /**
+   * A poller defined in another stack or app, from its attributes: its `on*` rules, grants and
+   * metrics work as the poller's own.
+   *
+   * @param scope where the imported poller, and the rules made on it, are defined
+   * @param id id of the imported poller
+   * @param attrs the poller's bus, event source, state machine and service name
+   */
+  public static fromNeptuneImportTaskPollerAttributes(
+    scope: Construct,
+    id: string,
+    attrs: NeptuneImportTaskPollerAttributes,
+  ): INeptuneImportTaskPoller {
+    validateEventSource(attrs.eventSource);
+    class Import extends NeptuneImportTaskPollerBase {
+      public override readonly eventBus = attrs.eventBus;
+      public override readonly eventSource = attrs.eventSource ?? DEFAULT_EVENT_SOURCE;
+      public override readonly stateMachine = attrs.stateMachine;
+
+      /** @internal */
+      protected override _metricsServiceName(): string | undefined {
+        return attrs.serviceName;
+      }
+    }
+    return new Import(scope, id);
+  }
+
   /** The state machine that watches one task per execution. */
-  public readonly stateMachine: sfn.StateMachine;
+  public override readonly stateMachine: sfn.StateMachine;
   /** The function that polls `GetImportTask` and decides what comes next. */
   public readonly pollFunction: lambda.Function;
   /** The function that turns trigger events into executions. */
@@ -372,9 +105,9 @@ export class NeptuneImportTaskPoller extends Construct {
   /** The rule for watch requests; undefined when `startOnWatchRequests` is false. */
   public readonly watchRequestRule?: events.Rule;
   /** The bus the poller's events are put on. */
-  public readonly eventBus: events.IEventBus;
+  public override readonly eventBus: events.IEventBus;
   /** The `source` of the poller's events. */
-  public readonly eventSource: string;
+  public override readonly eventSource: string;
   /** Log group of the state machine's executions. */
   public readonly stateMachineLogGroup: logs.LogGroup;
   /** Log group of the poll function. */
@@ -392,9 +125,14 @@ export class NeptuneImportTaskPoller extends Construct {
   /** Value of the `service` dimension of the poller's custom metrics and of its log lines; unique per poller. */
   public readonly serviceName: string;
 
+  /**
+   * @param scope where the poller is defined
+   * @param id id of the poller; it names its resources, so keep it stable
+   * @param props how the poller starts, polls, reports and is watched
+   */
   constructor(scope: Construct, id: string, props: NeptuneImportTaskPollerProps = {}) {
     super(scope, id);
-    validateProps(props);
+    validatePollerProps(props);
 
     const stack = Stack.of(this);
     this.eventSource = props.eventSource ?? DEFAULT_EVENT_SOURCE;
@@ -523,31 +261,18 @@ export class NeptuneImportTaskPoller extends Construct {
     );
     this.acknowledgeNecessaryWildcards();
 
-    const target = new targets.LambdaFunction(this.startFunction, {
-      retryAttempts: 8,
-      maxEventAge: Duration.hours(24),
+    const triggers = addTriggerRules(this, {
+      startFunction: this.startFunction,
       deadLetterQueue: this.deadLetterQueue,
+      stateMachineArn: this.stateMachine.stateMachineArn,
+      eventBus: this.eventBus,
+      ...(props.graphIds === undefined ? {} : { graphIds: props.graphIds }),
+      startOnApiCalls: props.startOnApiCalls ?? true,
+      startOnWatchRequests: props.startOnWatchRequests ?? true,
     });
-    if (props.startOnApiCalls ?? true) {
-      this.apiCallRule = new events.Rule(this, 'ApiCallRule', {
-        description: 'CloudTrail records of calls that start Neptune Analytics import tasks',
-        eventPattern: apiCallPattern(props.graphIds),
-        targets: [target],
-      });
-    }
-    this.executionFailedRule = new events.Rule(this, 'ExecutionFailedRule', {
-      description: 'Executions of the poller that ended without their terminal event, for the backstop to report',
-      eventPattern: executionFailedPattern(this.stateMachine.stateMachineArn),
-      targets: [target],
-    });
-    if (props.startOnWatchRequests ?? true) {
-      this.watchRequestRule = new events.Rule(this, 'WatchRequestRule', {
-        description: 'Requests to watch a Neptune Analytics import task',
-        eventBus: this.eventBus,
-        eventPattern: watchRequestPattern(props.graphIds),
-        targets: [target],
-      });
-    }
+    this.apiCallRule = triggers.apiCallRule;
+    this.executionFailedRule = triggers.executionFailedRule;
+    this.watchRequestRule = triggers.watchRequestRule;
 
     if (props.publishEventSchemas ?? true) {
       this.eventSchemas = new PollerEventSchemas(this, 'EventSchemas', { eventSource: this.eventSource });
@@ -567,102 +292,26 @@ export class NeptuneImportTaskPoller extends Construct {
       });
     }
     if (props.createDashboard ?? false) {
-      this.dashboard = new PollerDashboard(this, 'Dashboard', {
-        metric: (name, options) => this.metric(name, options),
-        stateMachine: this.stateMachine,
-        pollFunction: this.pollFunction,
-        startFunction: this.startFunction,
-        deadLetterQueue: this.deadLetterQueue,
-        ...(this.sweepFunction === undefined ? {} : { sweepFunction: this.sweepFunction }),
-        ...(this.alarms === undefined ? {} : { alarms: this.alarms.all }),
-      }).dashboard;
+      this.dashboard = new PollerDashboard(this, 'Dashboard', { poller: this }).dashboard;
     }
   }
 
-  /** A custom metric of this poller (see `POLLER_METRICS`), summed over five minutes unless told otherwise. */
-  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: POLLER_METRICS_NAMESPACE,
-      metricName,
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      ...props,
-      dimensionsMap: { [SERVICE_DIMENSION]: this.serviceName, ...props.dimensionsMap },
-    });
-  }
-
-  /** `GetImportTask` requests sent. */
-  public metricPolls(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.polls, props);
-  }
-
-  /** Watches that ended, with their one terminal event. */
-  public metricWatchesEnded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.watchesEnded, props);
-  }
-
-  /** Watches that ended with a Monitoring Failed event. */
-  public metricMonitoringFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.monitoringFailures, props);
-  }
-
-  /** Triggers that claimed an import task but named none readable; each is kept in the dead-letter queue. */
-  public metricMalformedTriggers(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.triggersNotStartedByReason, {
-      ...props,
-      dimensionsMap: { [REASON_DIMENSION]: TRIGGER_NOT_STARTED_REASONS.malformed, ...props.dimensionsMap },
-    });
-  }
-
-  /** Executions that ended without their terminal event, reported with a `POLLER_FAILED` Monitoring Failed event. */
-  public metricWatchFailuresReported(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.watchFailuresReported, props);
-  }
-
-  /** The imports' own elapsed time when their terminal status was seen, in seconds (p90 unless told otherwise). */
-  public metricImportDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.importDuration, { statistic: 'p90', period: Duration.hours(1), ...props });
-  }
-
-  /** A rule on the poller's bus for imports that ended with SUCCEEDED. */
-  public onImportSucceeded(id: string, options: ImportEventRuleOptions = {}): events.Rule {
-    return this.ruleFor(id, importSucceededPattern(this.eventSource, options.graphIds), options);
-  }
-
-  /** A rule on the poller's bus for imports that ended without succeeding: FAILED, CANCELLED or DELETED. */
-  public onImportFailed(id: string, options: ImportEventRuleOptions = {}): events.Rule {
-    return this.ruleFor(id, importFailedPattern(this.eventSource, options.graphIds), options);
-  }
-
-  /** A rule on the poller's bus for every watch that ended: a terminal status or a monitoring failure. */
-  public onImportEnded(id: string, options: ImportEventRuleOptions = {}): events.Rule {
-    return this.ruleFor(id, importEndedPattern(this.eventSource, options.graphIds), options);
-  }
-
-  /** A rule on the poller's bus for watches the poller gave up on. */
-  public onMonitoringFailed(id: string, options: ImportEventRuleOptions = {}): events.Rule {
-    return this.ruleFor(id, monitoringFailedPattern(this.eventSource, options.graphIds), options);
-  }
-
-  /** Lets `grantee` start watches by starting executions of the state machine directly. */
-  public grantStartWatching(grantee: iam.IGrantable): iam.Grant {
-    return this.stateMachine.grantStartExecution(grantee);
-  }
-
   /**
-   * Lets `grantee` put watch requests on the poller's bus, and nothing else: the grant is limited
-   * to the watch-request detail-type, so a producer cannot forge the poller's own events.
+   * The widgets of the poller's dashboard, for a dashboard of your own: watches in progress,
+   * outcomes, durations, polling, executions, function errors, the dead-letter queue, the sweep
+   * when it runs, and the alarms' states when there are alarms. Rows of three widgets 8 wide and
+   * a last one 24 wide: `dashboard.addWidgets(...poller.widgets())` lays them out as the poller's
+   * own dashboard does.
    */
-  public grantPutWatchRequests(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['events:PutEvents'],
-      resourceArns: [this.eventBus.eventBusArn],
-      conditions: { StringEquals: { 'events:detail-type': WATCH_REQUEST_DETAIL_TYPE } },
-    });
+  public widgets(): cloudwatch.IWidget[] {
+    return pollerWidgetRows(this).flat();
   }
 
-  /** Wildcards that IAM offers no narrower form of; each acknowledged on the one role that holds it. */
+  /** @internal */
+  protected override _metricsServiceName(): string {
+    return this.serviceName;
+  }
+
   /** ARN of every execution of the state machine. */
   private executionsArn(): string {
     return Stack.of(this).formatArn({
@@ -673,6 +322,7 @@ export class NeptuneImportTaskPoller extends Construct {
     });
   }
 
+  /** Wildcards that IAM offers no narrower form of; each acknowledged on the one role that holds it. */
   private acknowledgeNecessaryWildcards(): void {
     const stack = Stack.of(this);
     const stateMachineId = stack.getLogicalId(this.stateMachine.node.defaultChild as CfnResource);
@@ -715,16 +365,5 @@ export class NeptuneImportTaskPoller extends Construct {
           'X-Ray trace upload and CloudWatch Logs log delivery (vended logs) do not support resource-level permissions.',
       },
     );
-  }
-
-  private ruleFor(id: string, pattern: events.EventPattern, options: ImportEventRuleOptions): events.Rule {
-    const rule = new events.Rule(this, id, {
-      eventBus: this.eventBus,
-      eventPattern: pattern,
-      ...(options.ruleName === undefined ? {} : { ruleName: options.ruleName }),
-      ...(options.description === undefined ? {} : { description: options.description }),
-    });
-    if (options.target !== undefined) rule.addTarget(options.target);
-    return rule;
   }
 }

@@ -14,9 +14,13 @@ function describeReasons(): string {
 
 /** What {@link PollerAlarms} watches. */
 export interface PollerAlarmsProps {
+  /** The poller's state machine, whose failed, timed-out, aborted and throttled executions are alarmed. */
   readonly stateMachine: sfn.IStateMachine;
+  /** The poll function, whose errors are alarmed. */
   readonly pollFunction: lambda.IFunction;
+  /** The start function, whose errors are alarmed. */
   readonly startFunction: lambda.IFunction;
+  /** The dead-letter queue of the triggers, whose depth is alarmed. */
   readonly deadLetterQueue: sqs.IQueue;
   /** The poller's count of watches that ended with a Monitoring Failed event. */
   readonly monitoringFailures: cloudwatch.IMetric;
@@ -73,6 +77,11 @@ export class PollerAlarms extends Construct {
   /** Sweeps cut short by their page limit; undefined without `sweepsTruncated`. */
   public readonly sweepsTruncated?: cloudwatch.Alarm;
 
+  /**
+   * @param scope where the alarms are defined
+   * @param id id of the group of alarms
+   * @param props what the alarms watch, and their actions
+   */
   constructor(scope: Construct, id: string, props: PollerAlarmsProps) {
     super(scope, id);
     const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };

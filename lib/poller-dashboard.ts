@@ -1,30 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { MONITORING_FAILURE_REASONS, TERMINAL_IMPORT_STATUSES } from './events';
+import type { NeptuneImportTaskPoller } from './neptune-import-task-poller';
 import { POLLER_METRICS, REASON_DIMENSION, STATUS_DIMENSION } from './poller-metrics';
 
 /** What {@link PollerDashboard} shows. */
 export interface PollerDashboardProps {
-  /** A custom metric of the poller, by name, with extra dimensions. */
-  readonly metric: (metricName: string, props?: cloudwatch.MetricOptions) => cloudwatch.Metric;
-  readonly stateMachine: sfn.IStateMachine;
-  readonly pollFunction: lambda.IFunction;
-  readonly startFunction: lambda.IFunction;
-  readonly deadLetterQueue: sqs.IQueue;
-  /**
-   * The sweep function, whose runs, pages, wakes and discoveries get a row.
-   * @default - no sweep row
-   */
-  readonly sweepFunction?: lambda.IFunction;
-  /**
-   * Alarms whose state the dashboard shows.
-   * @default - none
-   */
-  readonly alarms?: cloudwatch.IAlarm[];
+  /** The poller whose watches, outcomes, durations, polling, failures and alarms are shown. */
+  readonly poller: NeptuneImportTaskPoller;
   /**
    * Name of the dashboard.
    * @default - a name CloudFormation generates
@@ -34,30 +18,26 @@ export interface PollerDashboardProps {
 
 const PERIOD = Duration.minutes(5);
 
-/** A CloudWatch dashboard of one poller: watches in progress, outcomes, durations, polling and failures. */
-export class PollerDashboard extends Construct {
-  /** The dashboard. */
-  public readonly dashboard: cloudwatch.Dashboard;
+/**
+ * The widgets of a poller's dashboard, row by row. Every row is 24 columns wide and its widgets
+ * equally high, so that the rows added one by one, or all their widgets in one `addWidgets` call,
+ * make the same dashboard.
+ */
+export function pollerWidgetRows(poller: NeptuneImportTaskPoller): cloudwatch.IWidget[][] {
+  const sum = (name: string, options: cloudwatch.MetricOptions = {}) =>
+    poller.metric(name, { statistic: cloudwatch.Stats.SUM, period: PERIOD, ...options });
 
-  constructor(scope: Construct, id: string, props: PollerDashboardProps) {
-    super(scope, id);
-    const sum = (name: string, options: cloudwatch.MetricOptions = {}) =>
-      props.metric(name, { statistic: cloudwatch.Stats.SUM, period: PERIOD, ...options });
+  const started = sum(POLLER_METRICS.watchesStarted, { label: 'Started' });
+  const ended = sum(POLLER_METRICS.watchesEnded, { label: 'Ended' });
+  const inProgress = new cloudwatch.MathExpression({
+    expression: 'RUNNING_SUM(FILL(started, 0) - FILL(ended, 0))',
+    usingMetrics: { started, ended },
+    label: 'In progress (started − ended within the time range shown)',
+    period: PERIOD,
+  });
 
-    const started = sum(POLLER_METRICS.watchesStarted, { label: 'Started' });
-    const ended = sum(POLLER_METRICS.watchesEnded, { label: 'Ended' });
-    const inProgress = new cloudwatch.MathExpression({
-      expression: 'RUNNING_SUM(FILL(started, 0) - FILL(ended, 0))',
-      usingMetrics: { started, ended },
-      label: 'In progress (started − ended within the time range shown)',
-      period: PERIOD,
-    });
-
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      ...(props.dashboardName === undefined ? {} : { dashboardName: props.dashboardName }),
-      defaultInterval: Duration.days(7),
-    });
-    this.dashboard.addWidgets(
+  const rows: cloudwatch.IWidget[][] = [
+    [
       new cloudwatch.GraphWidget({ title: 'Watches in progress', left: [inProgress], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Watches started and ended', left: [started, ended], width: 8 }),
       new cloudwatch.GraphWidget({
@@ -76,20 +56,20 @@ export class PollerDashboard extends Construct {
           ),
         ],
       }),
-    );
-    this.dashboard.addWidgets(
+    ],
+    [
       new cloudwatch.GraphWidget({
         title: 'Import duration (s)',
         width: 8,
         left: ['p50', 'p90', 'Maximum'].map((statistic) =>
-          props.metric(POLLER_METRICS.importDuration, { statistic, period: Duration.hours(1), label: statistic }),
+          poller.metric(POLLER_METRICS.importDuration, { statistic, period: Duration.hours(1), label: statistic }),
         ),
       }),
       new cloudwatch.GraphWidget({
         title: 'Watch duration (s)',
         width: 8,
         left: ['p50', 'p90', 'Maximum'].map((statistic) =>
-          props.metric(POLLER_METRICS.watchDuration, { statistic, period: Duration.hours(1), label: statistic }),
+          poller.metric(POLLER_METRICS.watchDuration, { statistic, period: Duration.hours(1), label: statistic }),
         ),
       }),
       new cloudwatch.GraphWidget({
@@ -101,70 +81,95 @@ export class PollerDashboard extends Construct {
           sum(POLLER_METRICS.pollThrottles, { label: 'Throttled' }),
         ],
       }),
-    );
-    this.dashboard.addWidgets(
+    ],
+    [
       new cloudwatch.GraphWidget({
         title: 'Executions',
         width: 8,
         left: [
-          props.stateMachine.metricStarted({ period: PERIOD, label: 'Started' }),
-          props.stateMachine.metricFailed({ period: PERIOD, label: 'Failed' }),
-          props.stateMachine.metricTimedOut({ period: PERIOD, label: 'Timed out' }),
-          props.stateMachine.metricAborted({ period: PERIOD, label: 'Aborted' }),
-          props.stateMachine.metricThrottled({ period: PERIOD, label: 'Throttled' }),
+          poller.stateMachine.metricStarted({ period: PERIOD, label: 'Started' }),
+          poller.stateMachine.metricFailed({ period: PERIOD, label: 'Failed' }),
+          poller.stateMachine.metricTimedOut({ period: PERIOD, label: 'Timed out' }),
+          poller.stateMachine.metricAborted({ period: PERIOD, label: 'Aborted' }),
+          poller.stateMachine.metricThrottled({ period: PERIOD, label: 'Throttled' }),
         ],
       }),
       new cloudwatch.GraphWidget({
         title: 'Function errors and throttles',
         width: 8,
         left: [
-          props.pollFunction.metricErrors({ period: PERIOD, label: 'Poll errors' }),
-          props.pollFunction.metricThrottles({ period: PERIOD, label: 'Poll throttles' }),
-          props.startFunction.metricErrors({ period: PERIOD, label: 'Start errors' }),
-          props.startFunction.metricThrottles({ period: PERIOD, label: 'Start throttles' }),
+          poller.pollFunction.metricErrors({ period: PERIOD, label: 'Poll errors' }),
+          poller.pollFunction.metricThrottles({ period: PERIOD, label: 'Poll throttles' }),
+          poller.startFunction.metricErrors({ period: PERIOD, label: 'Start errors' }),
+          poller.startFunction.metricThrottles({ period: PERIOD, label: 'Start throttles' }),
         ],
       }),
       new cloudwatch.GraphWidget({
         title: 'Triggers in the dead-letter queue',
         width: 8,
         left: [
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          poller.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
             period: PERIOD,
             statistic: cloudwatch.Stats.MAXIMUM,
           }),
         ],
       }),
-    );
-    if (props.sweepFunction !== undefined) {
-      this.dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: 'Sweeps',
-          width: 8,
-          left: [
-            props.sweepFunction.metricInvocations({ period: PERIOD, label: 'Runs' }),
-            props.sweepFunction.metricErrors({ period: PERIOD, label: 'Failed' }),
-            sum(POLLER_METRICS.sweepsTruncated, { label: 'Cut short by the page limit' }),
-          ],
-        }),
-        new cloudwatch.GraphWidget({
-          title: 'Listing pages read',
-          width: 8,
-          left: [sum(POLLER_METRICS.sweepPagesRead, { label: 'ListImportTasks pages' })],
-        }),
-        new cloudwatch.GraphWidget({
-          title: 'Wakes and discoveries',
-          width: 8,
-          left: [
-            sum(POLLER_METRICS.watchesWoken, { label: 'Watches woken' }),
-            sum(POLLER_METRICS.staleWakeTokens, { label: 'Stale tokens' }),
-            sum(POLLER_METRICS.tasksDiscovered, { label: 'Tasks discovered' }),
-            sum(POLLER_METRICS.sweepTaskFailures, { label: 'Failed wakes or discoveries' }),
-          ],
-        }),
-      );
-    }
-    if (props.alarms !== undefined && props.alarms.length > 0) {
-      this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24 }));
-    }
+    ],
+  ];
+  if (poller.sweepFunction !== undefined) {
+    rows.push([
+      new cloudwatch.GraphWidget({
+        title: 'Sweeps',
+        width: 8,
+        left: [
+          poller.sweepFunction.metricInvocations({ period: PERIOD, label: 'Runs' }),
+          poller.sweepFunction.metricErrors({ period: PERIOD, label: 'Failed' }),
+          sum(POLLER_METRICS.sweepsTruncated, { label: 'Cut short by the page limit' }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Listing pages read',
+        width: 8,
+        left: [sum(POLLER_METRICS.sweepPagesRead, { label: 'ListImportTasks pages' })],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Wakes and discoveries',
+        width: 8,
+        left: [
+          sum(POLLER_METRICS.watchesWoken, { label: 'Watches woken' }),
+          sum(POLLER_METRICS.staleWakeTokens, { label: 'Stale tokens' }),
+          sum(POLLER_METRICS.tasksDiscovered, { label: 'Tasks discovered' }),
+          sum(POLLER_METRICS.sweepTaskFailures, { label: 'Failed wakes or discoveries' }),
+        ],
+      }),
+    ]);
+  }
+  const alarms = poller.alarms?.all ?? [];
+  if (alarms.length > 0) {
+    rows.push([new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 24 })]);
+  }
+  return rows;
+}
+
+/**
+ * A CloudWatch dashboard of one poller: watches in progress, outcomes, durations, polling and
+ * failures. For a dashboard of your own, add the poller's `widgets()` to it instead.
+ */
+export class PollerDashboard extends Construct {
+  /** The dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  /**
+   * @param scope where the dashboard is defined
+   * @param id id of the dashboard's construct
+   * @param props the poller shown, and the dashboard's name
+   */
+  constructor(scope: Construct, id: string, props: PollerDashboardProps) {
+    super(scope, id);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      ...(props.dashboardName === undefined ? {} : { dashboardName: props.dashboardName }),
+      defaultInterval: Duration.days(7),
+    });
+    for (const row of pollerWidgetRows(props.poller)) this.dashboard.addWidgets(...row);
   }
 }

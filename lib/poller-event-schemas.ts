@@ -29,6 +29,11 @@ export class PollerEventSchemas extends Construct {
   /** The schemas, by detail-type. */
   public readonly schemas: Readonly<Record<string, eventschemas.CfnSchema>>;
 
+  /**
+   * @param scope where the registry is defined
+   * @param id id of the registry's construct
+   * @param props the `source` fixed in the schemas
+   */
   constructor(scope: Construct, id: string, props: PollerEventSchemasProps) {
     super(scope, id);
     const stack = Stack.of(this);

@@ -95,7 +95,13 @@ function checkNumber(name: string, value: number, min: number, max: number, hint
 
 /** How long the poller waits between polls of a running import. */
 export abstract class PollingStrategy {
-  /** Polls at a fixed interval (jittered). Simple and predictable; many polls for long imports. */
+  // `fixed` is a keyword in C#: jsii warns, and the .NET binding escapes it (`@fixed`). Another name would break the API.
+  /**
+   * Polls at a fixed interval (jittered). Simple and predictable; many polls for long imports.
+   *
+   * @param options the interval and its jitter
+   * @jsii suppress JSII5018
+   */
   public static fixed(options: FixedPollingOptions = {}): PollingStrategy {
     const interval = options.interval ?? Duration.seconds(60);
     const jitter = options.jitter ?? 0.1;
@@ -104,7 +110,11 @@ export abstract class PollingStrategy {
     return new ConfiguredPollingStrategy({ kind: 'fixed', intervalSeconds: seconds(interval), jitter });
   }
 
-  /** Waits longer after each poll, from `initialWait` up to `maxWait` (jittered). */
+  /**
+   * Waits longer after each poll, from `initialWait` up to `maxWait` (jittered).
+   *
+   * @param options the first and longest waits, the growth and the jitter
+   */
   public static exponential(options: ExponentialPollingOptions = {}): PollingStrategy {
     const initialWait = options.initialWait ?? Duration.seconds(30);
     const maxWait = options.maxWait ?? Duration.minutes(15);
@@ -145,6 +155,8 @@ export abstract class PollingStrategy {
    * Estimates when the import will end from its progress and elapsed time, and polls just before
    * and after that moment (the default). Measured on a 1,000-import benchmark: p95 detection
    * delay under a minute with about 4 % of the polls of polling every 30 s.
+   *
+   * @param options the shortest and longest waits, how close to the estimate to look, and the jitter
    */
   public static progressAware(options: ProgressAwarePollingOptions = {}): PollingStrategy {
     const minWait = options.minWait ?? Duration.seconds(45);
@@ -191,7 +203,12 @@ export abstract class PollingStrategy {
     });
   }
 
-  /** The settings the poll function receives. */
+  /**
+   * The settings the poll function receives. TypeScript only: the poll function's contract, not
+   * something to set or read in a CDK app.
+   *
+   * @jsii ignore
+   */
   public abstract readonly config: PollingStrategyConfig;
 }
 

@@ -8,7 +8,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 // How cdk-nag itself spells a resource in a finding id.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
-import { NeptuneImportPollerStack, NeptuneImportTaskPoller } from '../../lib';
+import { NeptuneImportTaskPoller } from '../../lib/main';
+import { NeptuneImportPollerStack } from '../../lib/neptune-import-poller-stack';
 
 const ACKNOWLEDGED = 'aws:cdk:acknowledged-rules';
 

@@ -1,7 +1,9 @@
 /** The schema registry the construct publishes its events' schemas to. */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { eventDetailSchema, eventEnvelopeSchema, NeptuneImportTaskPoller, STATUS_CHANGE_DETAIL_TYPE } from '../../lib';
+import { eventDetailSchema, eventEnvelopeSchema } from '../../lib/event-schemas';
+import { STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
+import { NeptuneImportTaskPoller } from '../../lib/main';
 
 function synth(props = {}) {
   const stack = new Stack(new App(), 'Schemas');

@@ -4,9 +4,9 @@ import {
   NeptuneImportTaskPoller,
   PollerPropsValidationError,
   PollingStrategy,
-  pollerConfigOf,
   type NeptuneImportTaskPollerProps,
-} from '../../lib';
+} from '../../lib/main';
+import { pollerConfigOf } from '../../lib/poller-props';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
 
 function synth(props: NeptuneImportTaskPollerProps = {}) {

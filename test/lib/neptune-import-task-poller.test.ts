@@ -9,7 +9,7 @@ import {
   PollerPropsValidationError,
   PollingStrategy,
   type NeptuneImportTaskPollerProps,
-} from '../../lib';
+} from '../../lib/main';
 
 function synth(props?: NeptuneImportTaskPollerProps, configure?: (stack: Stack) => NeptuneImportTaskPollerProps) {
   const stack = new Stack(new App(), 'TestStack', { env: { account: '111122223333', region: 'eu-west-1' } });

@@ -1,16 +1,18 @@
 /** What keeps a poller's failures visible and its triggers from being lost: alarms, dead-letter queue, metrics, dashboard. */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { MONITORING_FAILURE_REASONS } from '../../lib/events';
 import {
-  MONITORING_FAILURE_REASONS,
   NeptuneImportTaskPoller,
-  POLLER_METRICS,
+  PollerDashboard,
   PollerPropsValidationError,
   type NeptuneImportTaskPollerProps,
-} from '../../lib';
+} from '../../lib/main';
+import { POLLER_METRICS } from '../../lib/poller-metrics';
 
 function synth(configure: (stack: Stack) => NeptuneImportTaskPollerProps = () => ({})) {
   const stack = new Stack(new App(), 'OpsStack');
@@ -190,6 +192,37 @@ test('GIVEN createDashboard THEN a dashboard of watches, outcomes, durations, po
   expect(body).toContain('RUNNING_SUM');
   expect(body).toContain(POLLER_METRICS.terminalStatuses);
   expect(body).toContain(poller.serviceName);
+});
+
+describe("GIVEN the poller's widgets", () => {
+  const bodyOf = (stack: Stack, dashboard: cloudwatch.Dashboard) =>
+    stack.resolve((dashboard.node.defaultChild as cloudwatch.CfnDashboard).dashboardBody) as unknown;
+
+  test("WHEN added to a dashboard of one's own THEN it shows what the poller's own dashboard shows", () => {
+    const stack = new Stack(new App(), 'OpsStack');
+    const poller = new NeptuneImportTaskPoller(stack, 'Poller', { createDashboard: true });
+    const own = new cloudwatch.Dashboard(stack, 'Mine', { defaultInterval: Duration.days(7) });
+    own.addWidgets(...poller.widgets());
+    expect(bodyOf(stack, own)).toEqual(bodyOf(stack, poller.dashboard!));
+  });
+
+  test('WHEN the poller has neither sweep nor alarms THEN three rows of three graphs, without the sweep row and the alarms', () => {
+    const stack = new Stack(new App(), 'OpsStack');
+    const poller = new NeptuneImportTaskPoller(stack, 'Poller', { sweep: { enabled: false }, createAlarms: false });
+    const widgets = poller.widgets();
+    expect(widgets.map((widget) => widget.width)).toEqual(Array(9).fill(8));
+    const body = JSON.stringify(stack.resolve(widgets.map((widget) => widget.toJson())));
+    expect(body).toContain('Watches in progress');
+    expect(body).not.toContain('Sweeps');
+  });
+
+  test('WHEN a PollerDashboard of its own is made THEN it has the name asked for and the same widgets', () => {
+    const stack = new Stack(new App(), 'OpsStack');
+    const poller = new NeptuneImportTaskPoller(stack, 'Poller', { createDashboard: true });
+    const { dashboard } = new PollerDashboard(stack, 'Imports', { poller, dashboardName: 'imports' });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'imports' });
+    expect(bodyOf(stack, dashboard)).toEqual(bodyOf(stack, poller.dashboard!));
+  });
 });
 
 test('GIVEN an existing dead-letter queue THEN it is used and none is created', () => {

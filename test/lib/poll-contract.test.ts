@@ -6,7 +6,8 @@ import type { PollDecision } from '../../lambda/poll/contract';
 import { afterAnswer, describePollFailure, planPoll, startFrom } from '../../lambda/poll/decide';
 import { DECISION_PATHS, POLL_ACTIONS } from '../../lib/poll-contract';
 import { Duration } from 'aws-cdk-lib';
-import { PollingStrategy, pollerConfigOf } from '../../lib';
+import { PollingStrategy } from '../../lib/main';
+import { pollerConfigOf } from '../../lib/poller-props';
 
 const NOW = Date.UTC(2026, 5, 1);
 // The config a deployed poller with these props hands its poll function.

@@ -1,7 +1,8 @@
 /** The deployable stack, and the context values `cdk deploy -c` takes. */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { NeptuneImportPollerStack, PollerPropsValidationError } from '../../lib';
+import { PollerPropsValidationError } from '../../lib/main';
+import { NeptuneImportPollerStack } from '../../lib/neptune-import-poller-stack';
 
 function stackWith(context: Record<string, string>) {
   const stack = new NeptuneImportPollerStack(new App({ context }), 'Ctx');

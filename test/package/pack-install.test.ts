@@ -1,7 +1,12 @@
 /**
  * The package as a stranger gets it: `npm pack`, the tarball installed with npm into a fresh CDK
- * app (offline), compiled with strict TypeScript and synthesized, with the README's snippet and with
- * every prop set. No esbuild, no Docker.
+ * app (offline), compiled with strict TypeScript and synthesized, with the README's snippet, with
+ * every prop set, and with a team's stack that uses a poller of another stack from its attributes;
+ * and a producer's script that uses only the light entry `neptune-import-poller/events`, which
+ * loads no aws-cdk-lib. No esbuild, no Docker.
+ *
+ * The package is packed from the library `npm test` builds once, before the tests (`pretest`):
+ * `npm pack --ignore-scripts` does not build it again.
  *
  * The package has no dependencies, only the peers aws-cdk-lib and constructs. npm installs the
  * tarball without resolving peers (`--legacy-peer-deps`), so the install needs nothing from the
@@ -24,8 +29,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import * as ts from 'typescript';
+import { assertLibraryBuilt, ROOT } from '../jsii/built-library';
 
-const ROOT = path.join(__dirname, '..', '..');
 const PEERS = ['aws-cdk-lib', 'constructs'];
 /**
  * Another aws-cdk-lib or constructs for the app, such as the lowest the peer ranges allow. These
@@ -39,6 +45,12 @@ const CONSTRUCTS_VERSION = process.env.CONSUMER_CONSTRUCTS_VERSION;
 
 interface Manifest {
   version: string;
+  scripts?: Record<string, string>;
+  exports?: Record<string, unknown>;
+  repository?: { url?: string };
+  homepage?: string;
+  bugs?: { url?: string };
+  author?: { name?: string };
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   bundleDependencies?: unknown;
@@ -79,6 +91,7 @@ function filesUnder(dir: string, prefix = ''): string[] {
 
 const ALLOWED_FILES = [
   /^package\.json$/,
+  /^\.jsii$/,
   /^README\.md$/,
   /^LICENSE$/,
   /^CHANGELOG\.md$/,
@@ -103,7 +116,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NeptuneImportTaskPoller, PollerLogLevel, PollingStrategy, watchRequestEntry } from 'neptune-import-poller';
+import { NeptuneImportTaskPoller, PollerLogLevel, PollingStrategy } from 'neptune-import-poller';
+import { watchRequestEntry } from 'neptune-import-poller/events';
 
 const app = new App();
 const stack = new Stack(app, 'EveryProp');
@@ -136,20 +150,180 @@ const entry: { Source: string; Detail: string } = watchRequestEntry({ taskId: 't
 void entry;
 `;
 
+/**
+ * A team's stack that hears the imports of a poller of another stack from its attributes, with a
+ * dashboard of its own and a rule made with the patterns; names come from the jsii-friendly API.
+ */
+const CONSUMER_APP = `
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  ImportTaskStatus,
+  MonitoringFailureReason,
+  NeptuneImportTaskPoller,
+  PollerEventPatterns,
+  PollerEvents,
+  PollerMetrics,
+  type INeptuneImportTaskPoller,
+} from 'neptune-import-poller';
+
+const app = new App();
+const env = { account: '111122223333', region: 'eu-west-1' };
+const platform = new Stack(app, 'DataPlatform', { env });
+const owned = new NeptuneImportTaskPoller(platform, 'ImportPoller', { eventBus: new events.EventBus(platform, 'Bus') });
+const ownDashboard = new cloudwatch.Dashboard(platform, 'Imports', { defaultInterval: Duration.days(7) });
+ownDashboard.addWidgets(...owned.widgets());
+
+const team = new Stack(app, 'GraphViews', { env });
+const poller: INeptuneImportTaskPoller = NeptuneImportTaskPoller.fromNeptuneImportTaskPollerAttributes(team, 'Poller', {
+  eventBus: events.EventBus.fromEventBusArn(team, 'Bus', 'arn:aws:events:eu-west-1:111122223333:event-bus/data-platform'),
+  stateMachine: sfn.StateMachine.fromStateMachineArn(team, 'Machine', 'arn:aws:states:eu-west-1:111122223333:stateMachine:Poller'),
+  serviceName: owned.serviceName,
+});
+const inbox = new sqs.Queue(team, 'Inbox');
+poller.onImportEnded('ImportsEnded', { target: new targets.SqsQueue(inbox), graphIds: ['g-0123456789'] });
+poller.grantPutWatchRequests(new iam.Role(team, 'Loader', { assumedBy: new iam.AccountRootPrincipal() }));
+new cloudwatch.Alarm(team, 'GaveUp', { metric: poller.metricMonitoringFailures(), threshold: 1, evaluationPeriods: 1 });
+new events.Rule(team, 'Failed', {
+  eventBus: poller.eventBus,
+  eventPattern: PollerEventPatterns.importFailed({ source: poller.eventSource }),
+  targets: [new targets.SqsQueue(inbox)],
+});
+const named: string[] = [
+  PollerEvents.STATUS_CHANGE_DETAIL_TYPE,
+  PollerMetrics.WATCHES_ENDED,
+  ImportTaskStatus.SUCCEEDED,
+  MonitoringFailureReason.TIMED_OUT,
+];
+void named;
+`;
+
 /** The consumer apps compiled and synthesized, by file name. */
-const APPS = { readme: readmeSnippet(), everyprop: EVERY_PROP_APP };
+const APPS = { readme: readmeSnippet(), everyprop: EVERY_PROP_APP, consumer: CONSUMER_APP };
+
+/**
+ * A loader's module that builds a watch request and reads an event, with the light entry only;
+ * compiled on its own, with Node.js 16 module resolution (the package's `exports` map), then loaded.
+ */
+const PRODUCER_SCRIPT = `
+import {
+  MONITORING_FAILED_DETAIL_TYPE,
+  STATUS_CHANGE_DETAIL_TYPE,
+  TERMINAL_IMPORT_STATUSES,
+  isTaskId,
+  watchRequestEntry,
+  type ImportTaskMonitoringFailedDetail,
+  type ImportTaskStatusChangeDetail,
+  type WatchRequestEntry,
+} from 'neptune-import-poller/events';
+
+const entry: WatchRequestEntry = watchRequestEntry({ taskId: 't-0123456789', eventBusName: 'data-platform' });
+function describe(detailType: string, detail: ImportTaskStatusChangeDetail | ImportTaskMonitoringFailedDetail): string {
+  if (detailType === MONITORING_FAILED_DETAIL_TYPE) return (detail as ImportTaskMonitoringFailedDetail).reason;
+  const change = detail as ImportTaskStatusChangeDetail;
+  return detailType === STATUS_CHANGE_DETAIL_TYPE && TERMINAL_IMPORT_STATUSES.includes(change.status) ? change.status : 'running';
+}
+export const result = {
+  entry,
+  valid: isTaskId('t-0123456789'),
+  described: describe(STATUS_CHANGE_DETAIL_TYPE, { status: 'SUCCEEDED' } as ImportTaskStatusChangeDetail),
+};
+`;
+
+/** Every name the main entry declares, types included. A change of the public API changes this list. */
+const MAIN_ENTRY_EXPORTS = [
+  'ExponentialPollingOptions',
+  'FixedPollingOptions',
+  'INeptuneImportTaskPoller',
+  'ImportEventRuleOptions',
+  'ImportTaskStatus',
+  'ImportTaskSweepOptions',
+  'MonitoringFailureReason',
+  'NeptuneImportTaskPoller',
+  'NeptuneImportTaskPollerAttributes',
+  'NeptuneImportTaskPollerBase',
+  'NeptuneImportTaskPollerProps',
+  'PollErrorRetryOptions',
+  'PollerAlarms',
+  'PollerAlarmsProps',
+  'PollerDashboard',
+  'PollerDashboardProps',
+  'PollerEventPatternOptions',
+  'PollerEventPatterns',
+  'PollerEventSchemas',
+  'PollerEventSchemasProps',
+  'PollerEvents',
+  'PollerLogLevel',
+  'PollerMetrics',
+  'PollerPropsValidationError',
+  'PollingStrategy',
+  'ProgressAwarePollingOptions',
+  'TriggerNotStartedReason',
+  'WatchRequestOptions',
+  'WatchRequestPutEventsEntry',
+];
+
+/** Every name the light entry declares, types included. */
+const EVENTS_ENTRY_EXPORTS = [
+  'DEFAULT_EVENT_SOURCE',
+  'DEFAULT_WATCH_REQUEST_SOURCE',
+  'ImportTaskDetailsSnapshot',
+  'ImportTaskMonitoringFailedDetail',
+  'ImportTaskSnapshot',
+  'ImportTaskStatusChangeDetail',
+  'ImportTaskWatchRequestDetail',
+  'InvalidWatchRequestError',
+  'MONITORING_FAILED_DETAIL_TYPE',
+  'MONITORING_FAILURE_REASONS',
+  'MonitoringFailureReason',
+  'PollerEventDetailBase',
+  'STATUS_CHANGE_DETAIL_TYPE',
+  'TERMINAL_IMPORT_STATUSES',
+  'UNSUCCESSFUL_IMPORT_STATUSES',
+  'WATCH_REQUEST_DETAIL_TYPE',
+  'WatchRequestEntry',
+  'WatchRequestOptions',
+  'isGraphId',
+  'isTaskId',
+  'watchRequestEntry',
+];
+
+/** The names `declarations` (a .d.ts of the installed package) exports, types included, read by the TypeScript compiler. */
+function declaredExports(dist: string, declarations: string): string[] {
+  const files = readdirSync(dist)
+    .filter((file) => file.endsWith('.d.ts'))
+    .map((file) => path.join(dist, file));
+  // The package's own declarations only: aws-cdk-lib's are not needed to list names.
+  const program = ts.createProgram(files, { noResolve: true, noLib: true, types: [] });
+  const module = program.getTypeChecker().getSymbolAtLocation(program.getSourceFile(path.join(dist, declarations))!);
+  return program
+    .getTypeChecker()
+    .getExportsOfModule(module!)
+    .map((symbol) => symbol.name)
+    .sort();
+}
 
 describe('the npm package in a fresh CDK app', () => {
   let work: string;
   let app: string;
-  /** What the compiler printed for the consumer apps; empty when both compiled. */
+  /** What the compiler printed for the consumer apps; empty when they compiled. */
   let compilerOutput: string;
+  /** What the compiler printed for the producer's script; empty when it compiled. */
+  let producerCompilerOutput: string;
   let installed: string;
   let packedFiles: string[];
 
   beforeAll(() => {
+    assertLibraryBuilt();
     work = mkdtempSync(path.join(tmpdir(), 'poller-package-'));
-    const packed = JSON.parse(npm(['pack', '--pack-destination', work, '--json', '--silent'], ROOT)) as {
+    const packed = JSON.parse(
+      npm(['pack', '--ignore-scripts', '--pack-destination', work, '--json', '--silent'], ROOT),
+    ) as {
       filename: string;
       files: { path: string }[];
     }[];
@@ -215,20 +389,50 @@ describe('the npm package in a fresh CDK app', () => {
         include: ['*.ts'],
       }),
     );
-    // Both apps compile in one run of the compiler; each test then checks its own file's errors.
+    // The apps compile in one run of the compiler; each test then checks its own file's errors.
     for (const [file, source] of Object.entries(APPS)) writeFileSync(path.join(app, `${file}.ts`), source);
+    compilerOutput = compile(app);
+    // The producer's script compiles on its own, as a project that has no aws-cdk-lib would.
+    const producer = path.join(app, 'producer');
+    mkdirSync(producer);
+    writeFileSync(
+      path.join(producer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'node16',
+          moduleResolution: 'node16',
+          strict: true,
+          skipLibCheck: false,
+          outDir: 'out',
+          types: [],
+        },
+        include: ['*.ts'],
+      }),
+    );
+    writeFileSync(path.join(producer, 'producer.ts'), PRODUCER_SCRIPT);
+    producerCompilerOutput = compile(producer);
+  }, 240_000);
+
+  /** Compiles the project in `dir`; returns what the compiler printed, empty when it compiled. */
+  function compile(dir: string): string {
     try {
-      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], {
-        cwd: app,
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], {
+        cwd: dir,
         stdio: 'pipe',
         encoding: 'utf8',
       });
-      compilerOutput = '';
+      return '';
     } catch (error) {
       const failed = error as { stdout?: string; stderr?: string };
-      compilerOutput = `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
+      return `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
     }
-  }, 240_000);
+  }
+
+  /** What `script` prints as JSON, run by Node.js in the app. */
+  function printed(script: string): unknown {
+    return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' })) as unknown;
+  }
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -263,11 +467,14 @@ describe('the npm package in a fresh CDK app', () => {
     };
   }
 
-  test('the package holds the compiled library, its types, the prebuilt handlers, the schemas, README, LICENSE and CHANGELOG, and nothing else', () => {
+  test('the package holds the compiled library, its types, its jsii assembly, the prebuilt handlers, the schemas, README, LICENSE and CHANGELOG, and nothing else', () => {
     expect(packedFiles.filter((file) => !ALLOWED_FILES.some((allowed) => allowed.test(file)))).toEqual([]);
     for (const required of [
-      'dist/index.js',
-      'dist/index.d.ts',
+      '.jsii',
+      'dist/main.js',
+      'dist/main.d.ts',
+      'dist/events-entry.js',
+      'dist/events-entry.d.ts',
       'assets/lambda/poll/index.mjs',
       'assets/lambda/start/index.mjs',
       'assets/lambda/sweep/index.mjs',
@@ -278,6 +485,78 @@ describe('the npm package in a fresh CDK app', () => {
     ]) {
       expect(packedFiles).toContain(required);
     }
+  });
+
+  test("the package leaves out what is this repository's own: the barrel of lib/ and the deployable stack", () => {
+    expect(packedFiles.filter((file) => /^dist\/(index|neptune-import-poller-stack)\./.test(file))).toEqual([]);
+  });
+
+  test('the manifest has its entries in an exports map, says where the project lives, and runs nothing on install', () => {
+    const installedManifest = manifest(installed);
+    expect(installedManifest.exports).toEqual({
+      '.': { types: './dist/main.d.ts', default: './dist/main.js' },
+      './events': { types: './dist/events-entry.d.ts', default: './dist/events-entry.js' },
+      './schemas/*.json': './schemas/*.json',
+      './package.json': './package.json',
+      './.jsii': './.jsii',
+    });
+    expect(installedManifest.repository?.url).toContain('github.com/neptune-import-poller/neptune-import-poller');
+    expect(installedManifest.homepage).toMatch(/^https:\/\/github\.com\/neptune-import-poller\/neptune-import-poller/);
+    expect(installedManifest.bugs?.url).toBe('https://github.com/neptune-import-poller/neptune-import-poller/issues');
+    expect(installedManifest.author?.name).toBeTruthy();
+    // Scripts npm would run when a project installs the package: none may be left from development.
+    const installScripts = ['preinstall', 'install', 'postinstall', 'prepare'];
+    expect(Object.keys(installedManifest.scripts ?? {}).filter((name) => installScripts.includes(name))).toEqual([]);
+  });
+
+  test('the main entry declares the construct library and nothing else', () => {
+    expect(declaredExports(path.join(installed, 'dist'), 'main.d.ts')).toEqual(MAIN_ENTRY_EXPORTS);
+    const values = printed("process.stdout.write(JSON.stringify(Object.keys(require('neptune-import-poller'))))");
+    expect(MAIN_ENTRY_EXPORTS).toEqual(expect.arrayContaining(values as string[]));
+  });
+
+  test('the light entry declares the events, the watch request and the id checks, and nothing else', () => {
+    expect(declaredExports(path.join(installed, 'dist'), 'events-entry.d.ts')).toEqual(EVENTS_ENTRY_EXPORTS);
+  });
+
+  test('the light entry loads no module of aws-cdk-lib or constructs, where the main entry loads aws-cdk-lib', () => {
+    const peersLoadedBy = (entry: string) =>
+      (
+        printed(
+          `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`,
+        ) as string[]
+      ).filter((file) => /[\\/](aws-cdk-lib|constructs)[\\/]/.test(file));
+    expect(peersLoadedBy('neptune-import-poller/events')).toEqual([]);
+    expect(peersLoadedBy('neptune-import-poller').length).toBeGreaterThan(0);
+  });
+
+  test("the schemas are reachable through the exports map, and the library's inner modules are not", () => {
+    const resolved = printed(
+      "process.stdout.write(JSON.stringify(require.resolve('neptune-import-poller/schemas/import-task-status-change.json')))",
+    );
+    expect(resolved).toBe(path.join(realpathSync(installed), 'schemas', 'import-task-status-change.json'));
+    expect(() =>
+      execFileSync(process.execPath, ['-e', "require('neptune-import-poller/dist/poller-props.js')"], {
+        cwd: app,
+        stdio: 'pipe',
+      }),
+    ).toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+  });
+
+  test("a producer's script compiles with the light entry alone, under Node.js 16 module resolution, and builds a watch request", () => {
+    expect(producerCompilerOutput).toBe('');
+    const result = printed(
+      "const p = require('./producer/out/producer.js'); process.stdout.write(JSON.stringify({ ...p.result, loaded: Object.keys(require.cache) }))",
+    ) as { entry: unknown; valid: boolean; described: string; loaded: string[] };
+    expect(result.entry).toEqual({
+      Source: 'neptune-import-poller.watch-request',
+      DetailType: 'Neptune Analytics Import Task Watch Requested',
+      Detail: '{"taskId":"t-0123456789"}',
+      EventBusName: 'data-platform',
+    });
+    expect(result.valid).toBe(true);
+    expect(result.described).toBe('SUCCEEDED');
+    expect(result.loaded.filter((file) => /[\\/](aws-cdk-lib|constructs)[\\/]/.test(file))).toEqual([]);
   });
 
   test('the app holds the package as npm extracted it from the tarball, not a link to this project', () => {
@@ -341,5 +620,29 @@ describe('the npm package in a fresh CDK app', () => {
       resources.filter((r) => r.Type === 'AWS::Events::Rule').map((r) => r.Properties?.ScheduleExpression),
     ).toContain('rate(2 minutes)');
     expect(count('AWS::SQS::Queue')).toBe(1);
+  });
+
+  test("a team's stack compiles and synthesizes with a poller of another stack, imported from its attributes", () => {
+    const { template } = synthesize('consumer');
+    const platform = Object.values(template['DataPlatform.template.json'].Resources);
+    const team = Object.values(template['GraphViews.template.json'].Resources);
+    const ofType = (resources: typeof team, type: string) => resources.filter((r) => r.Type === type);
+    // The poller's dashboard of its widgets, on a dashboard of the platform's own.
+    expect(ofType(platform, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+    // The rule of onImportEnded and the rule of the pattern, both on the poller's bus.
+    expect(ofType(team, 'AWS::Events::Rule').map((r) => r.Properties?.EventBusName)).toEqual([
+      'data-platform',
+      'data-platform',
+    ]);
+    expect(ofType(team, 'AWS::CloudWatch::Alarm')).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          Namespace: 'NeptuneImportPoller',
+          MetricName: 'MonitoringFailures',
+          Dimensions: [{ Name: 'service', Value: expect.stringMatching(/^DataPlatform-ImportPoller-/) }],
+        }),
+      }),
+    ]);
+    expect(ofType(team, 'AWS::StepFunctions::StateMachine')).toEqual([]);
   });
 });

@@ -1,0 +1,187 @@
+/**
+ * The poller's event contract in a form every jsii language can use: enums, names as static
+ * constants, patterns and the watch request as static methods. The TypeScript contract itself,
+ * with the shape of each event's `detail`, is in `events.ts` (the `neptune-import-poller/events`
+ * entry).
+ */
+import type * as events from 'aws-cdk-lib/aws-events';
+import {
+  importEndedPattern,
+  importFailedPattern,
+  importSucceededPattern,
+  monitoringFailedPattern,
+} from './event-patterns';
+import {
+  DEFAULT_EVENT_SOURCE,
+  MONITORING_FAILED_DETAIL_TYPE,
+  STATUS_CHANGE_DETAIL_TYPE,
+  TERMINAL_IMPORT_STATUSES,
+  UNSUCCESSFUL_IMPORT_STATUSES,
+  WATCH_REQUEST_DETAIL_TYPE,
+} from './events';
+import { validateGraphIds } from './poller-props';
+import { DEFAULT_WATCH_REQUEST_SOURCE, watchRequestEntry, type WatchRequestOptions } from './watch-request';
+
+/** Statuses of a Neptune Analytics import task, as `GetImportTask` reports them and Status Change events carry them in `status`. */
+export enum ImportTaskStatus {
+  /** The task is being set up. */
+  INITIALIZING = 'INITIALIZING',
+  /** Data is being exported from the source (imports from Neptune). */
+  EXPORTING = 'EXPORTING',
+  /** The source data is being analyzed. */
+  ANALYZING_DATA = 'ANALYZING_DATA',
+  /** Data is being loaded into the graph. */
+  IMPORTING = 'IMPORTING',
+  /** The graph is being resized for the data. */
+  REPROVISIONING = 'REPROVISIONING',
+  /** A failed import is being undone. */
+  ROLLING_BACK = 'ROLLING_BACK',
+  /** Someone asked to cancel the task. */
+  CANCELLING = 'CANCELLING',
+  /** Terminal: the import completed. */
+  SUCCEEDED = 'SUCCEEDED',
+  /** Terminal: the import failed. */
+  FAILED = 'FAILED',
+  /** Terminal: the import was cancelled. */
+  CANCELLED = 'CANCELLED',
+  /** Terminal: the task, or its graph, was deleted. */
+  DELETED = 'DELETED',
+}
+
+/** Why the poller stopped watching a task without seeing a terminal status: `reason` of a Monitoring Failed event. */
+export enum MonitoringFailureReason {
+  /** `GetImportTask` answered that the task does not exist: at once for a task seen before, after the not-found grace for one never seen. */
+  TASK_NOT_FOUND = 'TASK_NOT_FOUND',
+  /** The poll function was refused (`AccessDeniedException`, another 401 or 403, missing credentials). */
+  ACCESS_DENIED = 'ACCESS_DENIED',
+  /** The task did not end within the monitoring timeout. */
+  TIMED_OUT = 'TIMED_OUT',
+  /**
+   * The request could not be served: a malformed task id, a `ValidationException` or another 4xx, or a
+   * state machine and a poll function of releases with different contracts.
+   */
+  INVALID_REQUEST = 'INVALID_REQUEST',
+  /** `GetImportTask` failed more times in a row than `pollErrorRetry.maxAttempts`. */
+  POLLING_ERROR = 'POLLING_ERROR',
+  /** The watch's execution failed, timed out or was stopped before its terminal event; the backstop reports it. */
+  POLLER_FAILED = 'POLLER_FAILED',
+}
+
+/** A PutEvents entry that asks a poller to watch an import task (field for field what the AWS SDKs' `PutEventsRequestEntry` takes). */
+export interface WatchRequestPutEventsEntry {
+  /** `Source` of the entry. */
+  readonly source: string;
+  /** `DetailType` of the entry: always `PollerEvents.WATCH_REQUEST_DETAIL_TYPE`. */
+  readonly detailType: string;
+  /** `Detail` of the entry: JSON with `taskId` and, when given, `graphId`. */
+  readonly detail: string;
+  /**
+   * `EventBusName` of the entry.
+   * @default - none: the default bus
+   */
+  readonly eventBusName?: string;
+}
+
+/**
+ * Names of the poller's events, and the watch request a producer puts.
+ *
+ * The events' `detail` fields are described, with a JSON Schema each, in the package's `schemas/`
+ * folder and in the schema registry each poller publishes (`PollerEventSchemas`).
+ */
+export class PollerEvents {
+  /** `source` of the poller's events unless the construct is given another. */
+  public static readonly DEFAULT_SOURCE = DEFAULT_EVENT_SOURCE;
+  /** `detail-type` of the event put when an import task ends (and, with `emitStatusChanges`, whenever its status changes). */
+  public static readonly STATUS_CHANGE_DETAIL_TYPE = STATUS_CHANGE_DETAIL_TYPE;
+  /** `detail-type` of the event put when the poller gives up watching an import task. */
+  public static readonly MONITORING_FAILED_DETAIL_TYPE = MONITORING_FAILED_DETAIL_TYPE;
+  /** `detail-type` of the event any producer can put on the poller's bus to ask for a task to be watched. */
+  public static readonly WATCH_REQUEST_DETAIL_TYPE = WATCH_REQUEST_DETAIL_TYPE;
+  /** `source` a watch request built by {@link PollerEvents.watchRequestEntry} gets unless the producer names its own. */
+  public static readonly DEFAULT_WATCH_REQUEST_SOURCE = DEFAULT_WATCH_REQUEST_SOURCE;
+  /** Statuses after which an import task never changes again: SUCCEEDED, FAILED, CANCELLED and DELETED. */
+  public static readonly TERMINAL_STATUSES: string[] = [...TERMINAL_IMPORT_STATUSES];
+  /** Terminal statuses that mean the import did not complete: FAILED, CANCELLED and DELETED. */
+  public static readonly UNSUCCESSFUL_STATUSES: string[] = [...UNSUCCESSFUL_IMPORT_STATUSES];
+
+  /**
+   * The PutEvents entry that asks a poller to watch `options.taskId`. Checks the ids first, so a
+   * typo fails here (with a message that shows the value) rather than as a Monitoring Failed
+   * event later.
+   *
+   * @param options the task, its graph, and the request's source and bus
+   */
+  public static watchRequestEntry(options: WatchRequestOptions): WatchRequestPutEventsEntry {
+    const entry = watchRequestEntry(options);
+    return {
+      source: entry.Source,
+      detailType: entry.DetailType,
+      detail: entry.Detail,
+      ...(entry.EventBusName === undefined ? {} : { eventBusName: entry.EventBusName }),
+    };
+  }
+
+  private constructor() {}
+}
+
+/** Options of the patterns of {@link PollerEventPatterns}. */
+export interface PollerEventPatternOptions {
+  /**
+   * `source` of the poller's events.
+   * @default 'neptune-import-poller'
+   */
+  readonly source?: string;
+  /**
+   * Only events about imports into these graphs.
+   * @default - every graph
+   */
+  readonly graphIds?: string[];
+}
+
+/**
+ * Event patterns of the poller's events, for rules the poller does not make: on another bus, in
+ * EventBridge Pipes, or with settings of your own. On a poller, its `on*` methods make these rules.
+ */
+export class PollerEventPatterns {
+  /**
+   * Imports that ended with SUCCEEDED.
+   *
+   * @param options the poller's event source, and the graphs
+   */
+  public static importSucceeded(options: PollerEventPatternOptions = {}): events.EventPattern {
+    validateGraphIds(options.graphIds);
+    return importSucceededPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds);
+  }
+
+  /**
+   * Imports that ended without succeeding: FAILED, CANCELLED or DELETED.
+   *
+   * @param options the poller's event source, and the graphs
+   */
+  public static importFailed(options: PollerEventPatternOptions = {}): events.EventPattern {
+    validateGraphIds(options.graphIds);
+    return importFailedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds);
+  }
+
+  /**
+   * Every watch that ended, however: a terminal status, or a monitoring failure.
+   *
+   * @param options the poller's event source, and the graphs
+   */
+  public static importEnded(options: PollerEventPatternOptions = {}): events.EventPattern {
+    validateGraphIds(options.graphIds);
+    return importEndedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds);
+  }
+
+  /**
+   * Watches the poller gave up on.
+   *
+   * @param options the poller's event source, and the graphs
+   */
+  public static monitoringFailed(options: PollerEventPatternOptions = {}): events.EventPattern {
+    validateGraphIds(options.graphIds);
+    return monitoringFailedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds);
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,90 @@
+/**
+ * The poller's custom metrics by name, in a form every jsii language can use. The functions and the
+ * construct read the same names from `poller-metrics.ts`.
+ */
+import {
+  POLLER_METRICS,
+  POLLER_METRICS_NAMESPACE,
+  REASON_DIMENSION,
+  SERVICE_DIMENSION,
+  STATUS_DIMENSION,
+} from './poller-metrics';
+
+/**
+ * Namespace, dimensions and names of the custom metrics the poller's functions publish. Every
+ * metric carries the `service` dimension, the poller's `serviceName`; `metric(name)` on a poller
+ * adds it. Counts unless said otherwise.
+ */
+export class PollerMetrics {
+  /** Namespace of the poller's custom metrics. */
+  public static readonly NAMESPACE = POLLER_METRICS_NAMESPACE;
+  /** Dimension every custom metric carries: the poller's service name, unique per poller. */
+  public static readonly SERVICE_DIMENSION = SERVICE_DIMENSION;
+  /** Dimension of `MONITORING_FAILURES_BY_REASON` (a `MonitoringFailureReason`) and of `TRIGGERS_NOT_STARTED_BY_REASON` (a `TriggerNotStartedReason`). */
+  public static readonly REASON_DIMENSION = REASON_DIMENSION;
+  /** Dimension of `TERMINAL_STATUSES`: the terminal status. */
+  public static readonly STATUS_DIMENSION = STATUS_DIMENSION;
+
+  /** `GetImportTask` requests sent. */
+  public static readonly POLLS = POLLER_METRICS.polls;
+  /** `GetImportTask` requests that failed, whatever the cause. */
+  public static readonly POLL_ERRORS = POLLER_METRICS.pollErrors;
+  /** `GetImportTask` requests answered with throttling. */
+  public static readonly POLL_THROTTLES = POLLER_METRICS.pollThrottles;
+  /** Status changes seen, the first status of a watch included. */
+  public static readonly STATUS_TRANSITIONS = POLLER_METRICS.statusTransitions;
+  /** Watches begun: first polls of first executions. */
+  public static readonly WATCHES_STARTED = POLLER_METRICS.watchesStarted;
+  /** Watches ended with their one terminal event. */
+  public static readonly WATCHES_ENDED = POLLER_METRICS.watchesEnded;
+  /** Watches ended with a Monitoring Failed event. */
+  public static readonly MONITORING_FAILURES = POLLER_METRICS.monitoringFailures;
+  /** Watches ended with a Monitoring Failed event, by `Reason` dimension. */
+  public static readonly MONITORING_FAILURES_BY_REASON = POLLER_METRICS.monitoringFailuresByReason;
+  /** Watches ended with a terminal status, by `Status` dimension. */
+  public static readonly TERMINAL_STATUSES = POLLER_METRICS.terminalStatuses;
+  /** The import's own elapsed time when its terminal status was seen, in seconds. */
+  public static readonly IMPORT_DURATION = POLLER_METRICS.importDuration;
+  /** Time from the first poll to the terminal event, in seconds. */
+  public static readonly WATCH_DURATION = POLLER_METRICS.watchDuration;
+  /** Watches handed over to a new execution. */
+  public static readonly CONTINUED_AS_NEW = POLLER_METRICS.continuedAsNew;
+  /** Executions the start function started for a trigger; a trigger delivered twice that Step Functions answers idempotently counts again. */
+  public static readonly WATCH_EXECUTIONS_STARTED = POLLER_METRICS.watchExecutionsStarted;
+  /** Triggers the start function started no execution for, whatever the reason. */
+  public static readonly TRIGGERS_NOT_STARTED = POLLER_METRICS.triggersNotStarted;
+  /** Triggers the start function started no execution for, by `Reason` dimension (a `TriggerNotStartedReason`). */
+  public static readonly TRIGGERS_NOT_STARTED_BY_REASON = POLLER_METRICS.triggersNotStartedByReason;
+  /** Executions that failed before putting their terminal event, reported by a backstop execution. */
+  public static readonly WATCH_FAILURES_REPORTED = POLLER_METRICS.watchFailuresReported;
+  /** Sweeps run, scheduled or asked for. */
+  public static readonly SWEEP_RUNS = POLLER_METRICS.sweepRuns;
+  /** `ListImportTasks` pages read by sweeps. */
+  public static readonly SWEEP_PAGES_READ = POLLER_METRICS.sweepPagesRead;
+  /** Sweeps cut short by their page limit or their time, before the end of the listing. */
+  public static readonly SWEEPS_TRUNCATED = POLLER_METRICS.sweepsTruncated;
+  /** Watches a sweep woke because their task's listed status changed. */
+  public static readonly WATCHES_WOKEN = POLLER_METRICS.watchesWoken;
+  /** Wake-ups whose token had already been used or had timed out: the watch had moved on. */
+  public static readonly STALE_WAKE_TOKENS = POLLER_METRICS.staleWakeTokens;
+  /** Watches started for tasks a sweep found unwatched. */
+  public static readonly TASKS_DISCOVERED = POLLER_METRICS.tasksDiscovered;
+  /** Wake-ups, discoveries or records of a sweep that failed; the next sweep tries again. */
+  public static readonly SWEEP_TASK_FAILURES = POLLER_METRICS.sweepTaskFailures;
+
+  private constructor() {}
+}
+
+/** Values of the `Reason` dimension of `PollerMetrics.TRIGGERS_NOT_STARTED_BY_REASON`. */
+export enum TriggerNotStartedReason {
+  /** Nothing to watch: not an import-starting call, a call that failed, or another detail-type. */
+  IGNORED = 'IGNORED',
+  /** The task is already watched: an execution of its latest watch runs. */
+  ALREADY_WATCHING = 'ALREADY_WATCHING',
+  /** The task's terminal status was already announced by an earlier watch; a watch request with `rewatch` asks again. */
+  ALREADY_ANNOUNCED = 'ALREADY_ANNOUNCED',
+  /** The event claims a task but no task id could be read from it; the event is kept in the dead-letter queue. */
+  MALFORMED = 'MALFORMED',
+  /** A successful import-starting call whose record names its graph but no task id: a sweep of that graph was asked for instead. */
+  NO_TASK_ID = 'NO_TASK_ID',
+}

@@ -1,0 +1,298 @@
+/**
+ * The props of {@link NeptuneImportTaskPoller}, their validation, and the settings the poll
+ * function receives from them.
+ */
+import { Duration, Token, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { isGraphId } from './identifiers';
+import { resolveSweepOptions, type ImportTaskSweepOptions } from './import-task-sweep';
+import { CONTRACT_VERSION } from './poll-contract';
+import type { PollerConfig } from './poller-config';
+import type { PollerLogLevel } from './poller-function';
+import { PollingStrategy } from './polling-strategy';
+import { PollerPropsValidationError } from './validation';
+
+/** How failed `GetImportTask` requests are retried: exponential backoff with full jitter. */
+export interface PollErrorRetryOptions {
+  /**
+   * Consecutive failed requests (throttling, server errors, timeouts, malformed answers) after which the watch ends with `POLLING_ERROR`.
+   * @default 10
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Upper bound of the wait before the first retry; each wait is drawn uniformly below its bound.
+   * @default Duration.seconds(2)
+   */
+  readonly initialInterval?: Duration;
+  /**
+   * Upper bound of any retry's wait.
+   * @default Duration.minutes(5)
+   */
+  readonly maxInterval?: Duration;
+  /**
+   * Factor by which the bound grows after each failure.
+   * @default 2
+   */
+  readonly backoffRate?: number;
+}
+
+/** Props of {@link NeptuneImportTaskPoller}. */
+export interface NeptuneImportTaskPollerProps {
+  /**
+   * Bus that completion events are put on, and where watch requests are listened for.
+   * @default - the account's default event bus
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
+   * `source` of the events put; must not start with `aws.`.
+   * @default 'neptune-import-poller'
+   */
+  readonly eventSource?: string;
+  /**
+   * Graph ids (`g-…`) whose import tasks are watched; watch requests must then name one of them.
+   * @default - imports into every graph of the account and region
+   */
+  readonly graphIds?: string[];
+  /**
+   * Start watching when CloudTrail reports a successful `StartImportTask` or `CreateGraphUsingImportTask` call (needs a trail that records management events).
+   * @default true
+   */
+  readonly startOnApiCalls?: boolean;
+  /**
+   * Start watching on `Neptune Analytics Import Task Watch Requested` events put on the bus.
+   * @default true
+   */
+  readonly startOnWatchRequests?: boolean;
+  /**
+   * The sweep: a `ListImportTasks` listing of the account's import tasks on a schedule, which wakes
+   * a watch as soon as its task's status changes (a failure midway included) and starts a watch
+   * for every task nobody watches, without CloudTrail.
+   * @default - every minute, discovery on, at most 10 pages of 100 tasks per sweep
+   */
+  readonly sweep?: ImportTaskSweepOptions;
+  /**
+   * How long to wait between polls of a running import.
+   * @default - with the sweep, `PollingStrategy.fixed({ interval: Duration.hours(2) })`, a backstop for a sweep
+   * that fails, since the sweep wakes the watch on every change; without it, `PollingStrategy.progressAware()`
+   */
+  readonly pollingStrategy?: PollingStrategy;
+  /**
+   * How long a task is watched before the poller gives up with `TIMED_OUT`; counted from the first poll.
+   * @default Duration.days(7)
+   */
+  readonly monitoringTimeout?: Duration;
+  /**
+   * How failed `GetImportTask` requests are retried.
+   * @default - 10 attempts, waits drawn below 2 s doubling up to 5 minutes
+   */
+  readonly pollErrorRetry?: PollErrorRetryOptions;
+  /**
+   * How long after a watch starts a "not found" answer for a task not seen yet is retried before the watch ends with `TASK_NOT_FOUND` (a task just started may not be visible at once); these retries back off like failed polls but do not count toward `pollErrorRetry.maxAttempts`. `Duration.seconds(0)` turns the grace off.
+   * @default Duration.minutes(5)
+   */
+  readonly notFoundGrace?: Duration;
+  /**
+   * Also put a Status Change event (with `terminal: false`) each time a task's status changes, not only when it ends.
+   * @default false
+   */
+  readonly emitStatusChanges?: boolean;
+  /**
+   * History events one execution may use before it hands the watch to a new execution (Step Functions stops an execution at 25,000).
+   * @default 20000
+   */
+  readonly historyEventBudget?: number;
+  /**
+   * Create CloudWatch alarms for the failures a person must see (failed, timed-out, aborted and throttled executions, function errors, monitoring failures, dead-letter queue depth).
+   * @default true
+   */
+  readonly createAlarms?: boolean;
+  /**
+   * Actions for every alarm, on alarm and back to OK, such as an SNS topic's.
+   * @default - none: the alarms show in the CloudWatch console only
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * Create a CloudWatch dashboard of the poller.
+   * @default false
+   */
+  readonly createDashboard?: boolean;
+  /**
+   * Queue that keeps triggers no watch could be started for; give it instead of `deadLetterQueueProps`.
+   * @default - an encrypted queue the construct creates
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * Settings of the dead-letter queue the construct creates; give them instead of `deadLetterQueue`.
+   * @default - SQS-managed encryption, TLS required, messages kept 14 days
+   */
+  readonly deadLetterQueueProps?: sqs.QueueProps;
+  /**
+   * Publish the JSON Schema of each of the poller's events to an EventBridge schema registry of its own, for code bindings.
+   * @default true
+   */
+  readonly publishEventSchemas?: boolean;
+  /**
+   * Log level of the poller's functions.
+   * @default PollerLogLevel.INFO
+   */
+  readonly logLevel?: PollerLogLevel;
+  /**
+   * How long the poller's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What becomes of the poller's three log groups when the stack is deleted. Their names never
+   * clash with a later deployment of the same stack either way.
+   * @default RemovalPolicy.RETAIN: the logs outlive the stack, for whoever investigates a watch later
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+const ONE_YEAR = Duration.days(365);
+
+/** How long a task is watched unless `monitoringTimeout` says otherwise. */
+export const DEFAULT_MONITORING_TIMEOUT = Duration.days(7);
+
+/**
+ * The per-task polling with the sweep on: the sweep wakes a watch within a sweep's interval of any
+ * change of its task's status, so the watch's own polls only back it up, for a sweep that fails
+ * or a task listed beyond its pages.
+ */
+export const SWEPT_POLLING_INTERVAL = Duration.hours(2);
+
+/**
+ * Checks `graphIds` (the prop, or the option of a rule, named `name` in the message): at least one,
+ * each a graph id unless it is a token.
+ */
+export function validateGraphIds(graphIds: readonly string[] | undefined, name = 'graphIds'): void {
+  if (graphIds === undefined) return;
+  if (graphIds.length === 0) {
+    throw new PollerPropsValidationError(
+      `${name} is empty, which would watch nothing; leave it out to watch every graph, or name at least one graph.`,
+    );
+  }
+  const bad = graphIds.filter((id) => !Token.isUnresolved(id) && !isGraphId(id));
+  if (bad.length > 0) {
+    throw new PollerPropsValidationError(
+      `${name} must be graph ids (g- and ten lower-case letters or digits); got ${bad.map((id) => JSON.stringify(id)).join(', ')}.`,
+    );
+  }
+}
+
+/** Checks `eventSource`, the construct's prop or an imported poller's attribute, unless it is a token. */
+export function validateEventSource(source: string | undefined): void {
+  if (source === undefined || Token.isUnresolved(source)) return;
+  if (source.trim() === '' || source.length > 256) {
+    throw new PollerPropsValidationError(
+      `eventSource must be 1 to 256 characters; got ${JSON.stringify(source)}. Use a name such as "com.example.imports".`,
+    );
+  }
+  if (source.toLowerCase().startsWith('aws.')) {
+    throw new PollerPropsValidationError(
+      `eventSource must not start with "aws." (EventBridge reserves it for AWS services); got ${JSON.stringify(source)}. ` +
+        'Use a name of your own, such as "com.example.imports".',
+    );
+  }
+}
+
+/** Checks every prop a poller cannot work with; the first problem found is thrown. */
+export function validatePollerProps(props: NeptuneImportTaskPollerProps): void {
+  validateEventSource(props.eventSource);
+  validateGraphIds(props.graphIds);
+  if (props.startOnApiCalls === false && props.startOnWatchRequests === false) {
+    throw new PollerPropsValidationError(
+      'startOnApiCalls and startOnWatchRequests are both false; the poller could then be started only directly. ' +
+        'Enable one of them, or keep both off knowingly by starting executions yourself with grantStartWatching().',
+    );
+  }
+  const timeout = props.monitoringTimeout;
+  if (timeout !== undefined && !timeout.isUnresolved()) {
+    if (timeout.toSeconds() < 60 || timeout.toSeconds() > ONE_YEAR.toSeconds()) {
+      throw new PollerPropsValidationError(
+        `monitoringTimeout must be between 1 minute and 365 days; got ${timeout.toHumanString()}.`,
+      );
+    }
+  }
+  const grace = props.notFoundGrace;
+  if (grace !== undefined && !grace.isUnresolved()) {
+    if (grace.toSeconds() > 3600) {
+      throw new PollerPropsValidationError(
+        `notFoundGrace must be from 0 seconds (no grace) to 1 hour; got ${grace.toHumanString()}.`,
+      );
+    }
+  }
+  const budget = props.historyEventBudget;
+  if (budget !== undefined && !Token.isUnresolved(budget)) {
+    if (!Number.isInteger(budget) || budget < 100 || budget > 24_000) {
+      throw new PollerPropsValidationError(
+        `historyEventBudget must be a whole number from 100 to 24000 (Step Functions stops executions at 25,000 events); got ${budget}.`,
+      );
+    }
+  }
+  if (props.deadLetterQueue !== undefined && props.deadLetterQueueProps !== undefined) {
+    throw new PollerPropsValidationError(
+      'deadLetterQueue and deadLetterQueueProps are both given; give deadLetterQueue to bring your own queue, or deadLetterQueueProps to adjust the one the construct creates.',
+    );
+  }
+  validatePollErrorRetry(props.pollErrorRetry);
+}
+
+function validatePollErrorRetry(retry: PollErrorRetryOptions | undefined): void {
+  if (retry?.maxAttempts !== undefined && !Token.isUnresolved(retry.maxAttempts)) {
+    if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 100) {
+      throw new PollerPropsValidationError(
+        `pollErrorRetry.maxAttempts must be a whole number from 1 to 100; got ${retry.maxAttempts}.`,
+      );
+    }
+  }
+  if (retry?.backoffRate !== undefined && !Token.isUnresolved(retry.backoffRate)) {
+    if (!(retry.backoffRate >= 1 && retry.backoffRate <= 10)) {
+      throw new PollerPropsValidationError(
+        `pollErrorRetry.backoffRate must be from 1 to 10; got ${retry.backoffRate}.`,
+      );
+    }
+  }
+  for (const [name, value] of [
+    ['initialInterval', retry?.initialInterval],
+    ['maxInterval', retry?.maxInterval],
+  ] as const) {
+    if (value !== undefined && !value.isUnresolved() && (value.toSeconds() < 1 || value.toSeconds() > 3600)) {
+      throw new PollerPropsValidationError(
+        `pollErrorRetry.${name} must be from 1 second to 1 hour; got ${value.toHumanString()}.`,
+      );
+    }
+  }
+}
+
+/** The settings the poll function receives from a poller with `props`, defaults filled in. */
+export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfig {
+  const retry = props.pollErrorRetry ?? {};
+  const timeoutSeconds = (props.monitoringTimeout ?? DEFAULT_MONITORING_TIMEOUT).toSeconds();
+  const sweep = resolveSweepOptions(props.sweep);
+  const defaultPolling =
+    sweep === undefined
+      ? PollingStrategy.progressAware()
+      : PollingStrategy.fixed({ interval: SWEPT_POLLING_INTERVAL, jitter: 0.1 });
+  return {
+    contractVersion: CONTRACT_VERSION,
+    timeoutSeconds,
+    polling: (props.pollingStrategy ?? defaultPolling).config,
+    errorRetry: {
+      maxAttempts: retry.maxAttempts ?? 10,
+      initialIntervalSeconds: (retry.initialInterval ?? Duration.seconds(2)).toSeconds(),
+      maxIntervalSeconds: (retry.maxInterval ?? Duration.minutes(5)).toSeconds(),
+      backoffRate: retry.backoffRate ?? 2,
+    },
+    emitStatusChanges: props.emitStatusChanges ?? false,
+    historyEventBudget: props.historyEventBudget ?? 20_000,
+    notFoundGraceSeconds: (props.notFoundGrace ?? Duration.minutes(5)).toSeconds(),
+    // A backstop only: the poll function ends every watch at its deadline, and hands a long one to a
+    // new execution a day before this.
+    executionTimeoutSeconds: Math.min(timeoutSeconds + 86_400, ONE_YEAR.toSeconds()),
+    ...(sweep === undefined ? {} : { sweep: { periodSeconds: sweep.interval.toSeconds() } }),
+  };
+}
