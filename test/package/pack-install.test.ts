@@ -206,6 +206,27 @@ void named;
 /** The consumer apps compiled and synthesized, by file name. */
 const APPS = { readme: readmeSnippet(), everyprop: EVERY_PROP_APP, consumer: CONSUMER_APP };
 
+/** Packages the documentation's examples use besides the peers: linked from this project, as the docs tell users to install them. */
+const EXAMPLE_PACKAGES = ['@aws-sdk/client-eventbridge'];
+
+/** Every TypeScript example of the README and the docs, by a file name that says where it is. */
+function documentationExamples(): Record<string, string> {
+  const pages = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).map((name) => path.join('docs', name))];
+  const examples: Record<string, string> = {};
+  for (const page of pages.filter((name) => name.endsWith('.md'))) {
+    const text = readFileSync(path.join(ROOT, page), 'utf8');
+    let index = 0;
+    for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
+      index += 1;
+      const name = `example-${page.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-${index}`;
+      // Each example is a module of its own, as a file pasted into an app would be.
+      examples[name] = /^(import|export) /m.test(match[1]) ? match[1] : `${match[1]}\nexport {};\n`;
+    }
+  }
+  return examples;
+}
+const EXAMPLES = documentationExamples();
+
 /**
  * A loader's module that builds a watch request and reads an event, with the light entry only;
  * compiled on its own, with Node.js 16 module resolution (the package's `exports` map), then loaded.
@@ -374,6 +395,10 @@ describe('the npm package in a fresh CDK app', () => {
     for (const peer of PEERS) {
       symlinkSync(path.join(peerSource, peer), path.join(app, 'node_modules', peer), 'dir');
     }
+    for (const example of EXAMPLE_PACKAGES) {
+      mkdirSync(path.dirname(path.join(app, 'node_modules', example)), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules', example), path.join(app, 'node_modules', example), 'dir');
+    }
     writeFileSync(
       path.join(app, 'tsconfig.json'),
       JSON.stringify({
@@ -390,7 +415,9 @@ describe('the npm package in a fresh CDK app', () => {
       }),
     );
     // The apps compile in one run of the compiler; each test then checks its own file's errors.
-    for (const [file, source] of Object.entries(APPS)) writeFileSync(path.join(app, `${file}.ts`), source);
+    for (const [file, source] of Object.entries({ ...APPS, ...EXAMPLES })) {
+      writeFileSync(path.join(app, `${file}.ts`), source);
+    }
     compilerOutput = compile(app);
     // The producer's script compiles on its own, as a project that has no aws-cdk-lib would.
     const producer = path.join(app, 'producer');
@@ -450,6 +477,11 @@ describe('the npm package in a fresh CDK app', () => {
       throw new Error(`${failed.message}\n${failed.stdout ?? ''}${failed.stderr ?? ''}`, { cause: error });
     }
   }
+
+  test.each(Object.keys(EXAMPLES))('the documentation example %s compiles under strict TypeScript', (file) => {
+    expect(Object.keys(EXAMPLES).length).toBeGreaterThanOrEqual(4);
+    expect(compilerOutput.split('\n').filter((line) => line.startsWith(`${file}.ts(`))).toEqual([]);
+  });
 
   function synthesize(file: keyof typeof APPS): {
     template: Record<string, { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }>;
@@ -575,9 +607,15 @@ describe('the npm package in a fresh CDK app', () => {
     expect(Object.keys(installedManifest.peerDependencies ?? {}).sort()).toEqual(PEERS);
     expect(existsSync(path.join(installed, 'node_modules'))).toBe(false);
     expect(existsSync(path.join(app, 'node_modules', 'esbuild'))).toBe(false);
-    const entries = readdirSync(path.join(app, 'node_modules')).filter((name) => !name.startsWith('.'));
+    const scopes = new Set(EXAMPLE_PACKAGES.map((name) => name.split('/')[0]));
+    const entries = readdirSync(path.join(app, 'node_modules')).filter(
+      (name) => !name.startsWith('.') && !scopes.has(name),
+    );
+    // Besides what npm installed, only the links this test made: the peers, and the examples' own packages.
     expect(entries.sort()).toEqual([...PEERS, 'neptune-import-poller'].sort());
-    for (const peer of PEERS) expect(lstatSync(path.join(app, 'node_modules', peer)).isSymbolicLink()).toBe(true);
+    for (const linked of [...PEERS, ...EXAMPLE_PACKAGES]) {
+      expect(lstatSync(path.join(app, 'node_modules', linked)).isSymbolicLink()).toBe(true);
+    }
   });
 
   test("the app's aws-cdk-lib and constructs are in the package's peer ranges", () => {
