@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -71,11 +72,13 @@ export function resolveSweepOptions(options: ImportTaskSweepOptions = {}): Resol
  * The table where waiting watches park their task tokens, one item per import task. Its items
  * are working state only, rebuilt by the watches and the next sweep: the table goes with the stack.
  */
-export function createWatchTable(scope: Construct, id: string): dynamodb.Table {
+export function createWatchTable(scope: Construct, id: string, encryptionKey?: kms.IKey): dynamodb.Table {
   return new dynamodb.Table(scope, id, {
     partitionKey: { name: WATCH_TABLE_ATTRIBUTES.taskId, type: dynamodb.AttributeType.STRING },
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    ...(encryptionKey === undefined
+      ? { encryption: dynamodb.TableEncryption.AWS_MANAGED }
+      : { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey }),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     removalPolicy: RemovalPolicy.DESTROY,
   });

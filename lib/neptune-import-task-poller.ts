@@ -15,6 +15,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -145,7 +146,10 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
     const sweep = resolveSweepOptions(props.sweep);
 
     const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
-    this.pollLogGroup = new logs.LogGroup(this, 'PollLogGroup', { retention, removalPolicy });
+    const key = props.encryptionKey;
+    if (key !== undefined) grantKeyToServices(key, stack);
+    const logGroupProps = { retention, removalPolicy, ...(key === undefined ? {} : { encryptionKey: key }) };
+    this.pollLogGroup = new logs.LogGroup(this, 'PollLogGroup', logGroupProps);
     this.pollFunction = createPollerFunction(this, 'PollFunction', {
       handler: 'poll',
       description: 'Polls GetImportTask for one Neptune Analytics import task and decides what comes next',
@@ -167,11 +171,10 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
       }),
     );
 
-    if (sweep !== undefined) this.watchTable = createWatchTable(this, 'WatchTable');
+    if (sweep !== undefined) this.watchTable = createWatchTable(this, 'WatchTable', key);
 
     this.stateMachineLogGroup = new logs.LogGroup(this, 'StateMachineLogGroup', {
-      retention,
-      removalPolicy,
+      ...logGroupProps,
       // The vended-logs prefix keeps Step Functions' log delivery within one resource policy; the
       // stack's own id in the name keeps a retained group from blocking the stack's next deployment.
       logGroupName: Fn.join('', [
@@ -197,6 +200,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         : { timeout: Duration.seconds(config.executionTimeoutSeconds) }),
       tracingEnabled: true,
       comment: 'Watches one Neptune Analytics import task per execution and puts one event when it ends',
+      ...(key === undefined ? {} : { encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(key) }),
     });
     // A separate policy: granting through the role's default policy would make the state machine depend on itself.
     new iam.Policy(this, 'ContinueAsNewPolicy', {
@@ -207,9 +211,10 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
     });
     // The park task writes the waiting watch's item.
     this.watchTable?.grant(this.stateMachine, 'dynamodb:PutItem');
+    if (this.watchTable !== undefined && key !== undefined) grantKeyUse(key, this.stateMachine);
 
     if (sweep !== undefined && this.watchTable !== undefined) {
-      this.sweepLogGroup = new logs.LogGroup(this, 'SweepLogGroup', { retention, removalPolicy });
+      this.sweepLogGroup = new logs.LogGroup(this, 'SweepLogGroup', logGroupProps);
       this.sweepFunction = new ImportTaskSweep(this, 'Sweep', {
         options: sweep,
         table: this.watchTable,
@@ -220,17 +225,21 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         logLevel,
         serviceName: this.serviceName,
       }).sweepFunction;
+      // Reading and writing the table's items needs its key.
+      if (key !== undefined) grantKeyUse(key, this.sweepFunction);
     }
 
     this.deadLetterQueue =
       props.deadLetterQueue ??
       new sqs.Queue(this, 'DeadLetterQueue', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        ...(key === undefined
+          ? { encryption: sqs.QueueEncryption.SQS_MANAGED }
+          : { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }),
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
         ...props.deadLetterQueueProps,
       });
-    this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', { retention, removalPolicy });
+    this.startLogGroup = new logs.LogGroup(this, 'StartLogGroup', logGroupProps);
     this.startFunction = createPollerFunction(this, 'StartFunction', {
       handler: 'start',
       description: 'Starts one watch execution per Neptune Analytics import task',
@@ -246,6 +255,8 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
       deadLetterQueue: this.deadLetterQueue,
     });
     this.stateMachine.grantStartExecution(this.startFunction);
+    // Lambda's delivery of a failed invocation and the malformed triggers the function keeps both send with its role.
+    if (key !== undefined && props.deadLetterQueue === undefined) grantKeyUse(key, this.startFunction);
     if (this.sweepFunction !== undefined) {
       // The function itself only: grantInvoke() would add its versions and aliases, a wildcard.
       this.startFunction.addToRolePolicy(
@@ -334,14 +345,14 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         "Execution names are known only at run time; DescribeExecution and GetExecutionHistory are allowed on this state machine's executions only.",
     });
     Validations.of(this.pollFunction.role!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:<AWS::Region>:<AWS::AccountId>:import-task/*]',
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:${region}:${account}:import-task/*]`,
       reason:
         'Task ids are known only when an import starts; GetImportTask is allowed on import tasks of this account and region only.',
     });
     if (this.sweepFunction !== undefined) {
       Validations.of(this.sweepFunction.role!).acknowledge(
         {
-          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:<AWS::Region>:<AWS::AccountId>:import-task/*]',
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:${region}:${account}:import-task/*]`,
           reason:
             'ListImportTasks lists every import task of the account and region; IAM offers no narrower resource for it.',
         },
@@ -366,4 +377,44 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
       },
     );
   }
+}
+
+/**
+ * What the services that write the poller's encrypted data need of its key: CloudWatch Logs for
+ * the log groups (for this region's log groups only), and EventBridge, which delivers failed
+ * triggers to the dead-letter queue. Added to the key's policy when the key is in this app.
+ */
+function grantKeyToServices(key: kms.IKey, stack: Stack): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+    }),
+  );
+}
+
+/**
+ * What a writer of encrypted items or messages needs of the key, and no action wildcard (which
+ * `grantEncryptDecrypt` would add).
+ */
+function grantKeyUse(key: kms.IKey, grantee: iam.IGrantable): void {
+  key.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
 }

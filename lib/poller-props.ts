@@ -6,6 +6,7 @@ import { Duration, Token, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { isGraphId } from './identifiers';
 import { resolveSweepOptions, type ImportTaskSweepOptions } from './import-task-sweep';
@@ -145,7 +146,17 @@ export interface NeptuneImportTaskPollerProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * What becomes of the poller's three log groups when the stack is deleted. Their names never
+   * A customer-managed KMS key for the poller's data at rest: its log groups, the dead-letter queue
+   * it creates, the state machine's execution data and the sweep's table. The construct grants each
+   * writer what it needs: CloudWatch Logs, EventBridge (delivering failed triggers to the queue) and
+   * Step Functions in the key's policy, the functions and the state machine in their roles. A key
+   * imported from elsewhere keeps its own policy: give those service principals the same rights
+   * there.
+   * @default - AWS-owned or AWS-managed keys: SQS-managed for the queue, DynamoDB's for the table
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * What becomes of the poller's log groups when the stack is deleted. Their names never
    * clash with a later deployment of the same stack either way.
    * @default RemovalPolicy.RETAIN: the logs outlive the stack, for whoever investigates a watch later
    */
@@ -232,6 +243,11 @@ export function validatePollerProps(props: NeptuneImportTaskPollerProps): void {
         `historyEventBudget must be a whole number from 100 to 24000 (Step Functions stops executions at 25,000 events); got ${budget}.`,
       );
     }
+  }
+  if (props.encryptionKey !== undefined && props.deadLetterQueueProps?.encryption !== undefined) {
+    throw new PollerPropsValidationError(
+      'encryptionKey and deadLetterQueueProps.encryption are both given; leave deadLetterQueueProps.encryption out, and the queue is encrypted with encryptionKey.',
+    );
   }
   if (props.deadLetterQueue !== undefined && props.deadLetterQueueProps !== undefined) {
     throw new PollerPropsValidationError(
