@@ -7,6 +7,8 @@ export interface LocalRunArgs {
   readonly timeoutSeconds?: number;
   readonly timeScale: number;
   readonly emitStatusChanges: boolean;
+  /** Whether the sweep runs beside the watch (the poller's default), or the poller is synthesized without it. */
+  readonly sweep: boolean;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
@@ -15,15 +17,21 @@ export const LOCAL_USAGE = `Usage: npm run local -- --task-id <t-…> [options]
 
 Watches one Neptune Analytics import task with the poller's own state machine, run locally,
 against the endpoint the AWS SDK resolves (your account, or AWS_ENDPOINT_URL_NEPTUNE_GRAPH).
-Each event the poller would put is printed to stdout as one JSON line; logs go to stderr.
+As deployed by default, the sweep runs beside the watch, on the same clock: every minute it lists
+the import tasks (ListImportTasks) and wakes the watch when its task's status changed; it wakes
+only this watch and starts no other. Each event the poller would put is printed to stdout as one
+JSON line; logs go to stderr.
 
 Options:
   --task-id <id>          the import task to watch (t- and ten lower-case letters or digits)
   --graph-id <id>         the task's graph, if known
   --timeout <n>s|m|h|d    monitoring timeout (default: the construct's, 7d)
-  --time-scale <factor>   share of each wait actually waited, above 0 and at most 1; deadlines run on
-                          the same compressed clock (0.001: a minute's wait lasts 60 ms; default 1)
+  --time-scale <factor>   share of each wait actually waited, above 0 and at most 1; deadlines and the
+                          sweep's period run on the same compressed clock (0.001: a minute's wait
+                          lasts 60 ms; default 1)
   --emit-status-changes   also print an event on every status change
+  --no-sweep              run the poller without the sweep (sweep: { enabled: false }): each wait is
+                          a plain Wait state, its length chosen by the progress-aware polling
   --log-level <level>     DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   --help                  this text
 
@@ -63,6 +71,7 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs | undef
         timeout: { type: 'string' },
         'time-scale': { type: 'string' },
         'emit-status-changes': { type: 'boolean' },
+        'no-sweep': { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -94,6 +103,7 @@ export function parseLocalRunArgs(argv: readonly string[]): LocalRunArgs | undef
     ...(typeof values.timeout === 'string' ? { timeoutSeconds: parseDurationSeconds(values.timeout) } : {}),
     timeScale,
     emitStatusChanges: values['emit-status-changes'] === true,
+    sweep: values['no-sweep'] !== true,
     logLevel: logLevel as LocalRunArgs['logLevel'],
   };
 }

@@ -1,16 +1,17 @@
 /**
  * `npm start`: the poller end to end on this machine, with no AWS account. A Neptune Analytics
  * stand-in serves scripted imports over HTTP; the poller's synthesized state machine runs in a
- * local interpreter with the real handlers; trigger events go through the synthesized rules.
+ * local interpreter with the real handlers; trigger events go through the synthesized rules; the
+ * sweep runs every minute beside the watches, waking them when their task's status changes and
+ * watching the imports no trigger announced.
  */
 import { StartImportTaskCommand } from '@aws-sdk/client-neptune-graph';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, TERMINAL_IMPORT_STATUSES, WATCH_REQUEST_DETAIL_TYPE } from '../lib/events';
-import { ScaledClock } from './clock';
+import { realSleep, ScaledClock } from './clock';
 import { matchesEventPattern } from './event-pattern';
-import type { ImportTimeline } from './import-timeline';
-import { createLocalStartHandler, startStandInRun } from './local-environment';
-import type { PublishedEvent } from './local-poller';
-import { StepFunctionsStandIn } from './step-functions-standin';
+import { timelineSeconds, type ImportTimeline } from './import-timeline';
+import { startStandInRun } from './local-environment';
+import type { LocalExecution, PublishedEvent } from './local-poller';
 import { LOCAL_REGION, synthesizePoller } from './synthesized-poller';
 
 /** One real second is this many simulated seconds. */
@@ -37,7 +38,24 @@ const SUCCEEDING_IMPORT: ImportTimeline = {
   outcome: { status: 'SUCCEEDED' },
 };
 
-/** A 40-minute import that fails with error details. */
+/** A 20-minute import that succeeds, started with no CloudTrail record and no watch request. */
+const UNANNOUNCED_IMPORT: ImportTimeline = {
+  phases: [
+    { status: 'INITIALIZING', seconds: 90 },
+    { status: 'ANALYZING_DATA', seconds: 300 },
+    {
+      status: 'IMPORTING',
+      seconds: 810,
+      progress: [
+        [0, 0],
+        [1, 100],
+      ],
+    },
+  ],
+  outcome: { status: 'SUCCEEDED' },
+};
+
+/** A 40-minute import that fails midway, at 62 %, with error details. */
 const FAILING_IMPORT: ImportTimeline = {
   phases: [
     { status: 'INITIALIZING', seconds: 120 },
@@ -59,8 +77,8 @@ const FAILING_IMPORT: ImportTimeline = {
   },
 };
 
-function clockLabel(startedAt: number, at: string): string {
-  const seconds = Math.round((Date.parse(at) - startedAt) / 1000);
+function clockLabel(startedAt: number, at: string | number): string {
+  const seconds = Math.round(((typeof at === 'number' ? at : Date.parse(at)) - startedAt) / 1000);
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
@@ -84,6 +102,9 @@ async function main(): Promise<void> {
   out('Neptune Analytics import poller: local demo (no AWS account needed)');
   const synthesized = synthesizePoller({ emitStatusChanges: true });
   out('  Poller: synthesized from NeptuneImportTaskPoller (emitStatusChanges: true), run in aws-local-stepfunctions');
+  out(
+    `  Sweep: the real sweep function every ${synthesized.sweep?.periodSeconds ?? '?'} s of import time, against the stand-in; waiting watches parked in a local DynamoDB (dynalite)`,
+  );
   // Events that come while the triggers are still being listed wait for their own heading.
   const early: PublishedEvent[] = [];
   let eventsHeadingShown = false;
@@ -92,20 +113,21 @@ async function main(): Promise<void> {
     clock: new ScaledClock(1 / SIMULATED_SECONDS_PER_SECOND),
     standIn: {
       timelineForStartedImport: (request) =>
-        String(request.source).includes('broken') ? FAILING_IMPORT : SUCCEEDING_IMPORT,
+        String(request.source).includes('broken')
+          ? FAILING_IMPORT
+          : String(request.source).includes('unannounced')
+            ? UNANNOUNCED_IMPORT
+            : SUCCEEDING_IMPORT,
     },
     synthesized,
     logLevel: 'ERROR',
     onEvent: (event) => (eventsHeadingShown ? showEvent(event) : early.push(event)),
   });
-  const { clock, poller, neptuneClient, standIn: neptune } = run;
+  const { clock, poller, neptuneClient, standIn: neptune, stepFunctions, startFunction: startHandler } = run;
   out(
     `  Neptune Analytics stand-in: ${neptune.endpoint}; 1 s here is ${SIMULATED_SECONDS_PER_SECOND} s of import time`,
   );
   out();
-
-  const stepFunctions = new StepFunctionsStandIn(poller, synthesized.stateMachineArn);
-  const startHandler = createLocalStartHandler(await stepFunctions.start(), synthesized.stateMachineArn, 'ERROR');
 
   const route = async (label: string, event: Record<string, unknown>): Promise<void> => {
     const rules = Object.entries(synthesized.rulePatterns).filter(([, pattern]) => matchesEventPattern(pattern, event));
@@ -115,7 +137,7 @@ async function main(): Promise<void> {
     }
     const outcome = await startHandler(event);
     const said =
-      outcome.outcome === 'ignored' || outcome.outcome === 'malformed'
+      outcome.outcome === 'ignored' || outcome.outcome === 'malformed' || outcome.outcome === 'sweep-requested'
         ? `${outcome.outcome} (${outcome.reason})`
         : outcome.outcome === 'started'
           ? `execution ${outcome.executionName} started`
@@ -186,11 +208,23 @@ async function main(): Promise<void> {
     'StartImportTask that failed (AccessDenied)',
     cloudTrail('StartImportTask', null, 'AccessDeniedException'),
   );
+  const unannounced = await neptuneClient.send(
+    new StartImportTaskCommand({
+      graphIdentifier: DEMO_GRAPH,
+      source: 's3://demo-bucket/unannounced/',
+      roleArn: 'arn:aws:iam::123456789012:role/NeptuneImport',
+    }),
+  );
+  const unannouncedId = String(unannounced.taskId);
+  const unannouncedAt = clock.now();
+  out(`  StartImportTask -> ${unannouncedId}: no CloudTrail record, no watch request; left to the sweep`);
   out();
 
   out('Events put on the bus (times are import time since the first call):');
   eventsHeadingShown = true;
   early.forEach(showEvent);
+  // The sweep's first run, a minute in, finds the unannounced import and starts its watch.
+  while (!poller.executions.has(unannouncedId)) await realSleep(10);
   const chains = await Promise.all(
     [...poller.executions.values()]
       .filter((execution) => execution.startedBy === undefined)
@@ -237,9 +271,41 @@ async function main(): Promise<void> {
   );
   if (!succeeded) problems.push('no import reached a terminal status');
   out(`  StartExecution calls: ${stepFunctions.calls.map((call) => `${call.name} ${call.result}`).join(', ')}`);
+  const sweeps = run.sweep?.runs ?? [];
+  out(
+    `  Sweeps: ${sweeps.length}, woke watches ${sweeps.reduce((sum, r) => sum + (r.summary?.woken ?? 0), 0)} times, ` +
+      `started ${sweeps.reduce((sum, r) => sum + (r.summary?.discovered ?? 0), 0)} watch(es), ${sweeps.filter((r) => r.error !== undefined).length} failed`,
+  );
+  out();
+
+  out('Found by the sweep:');
+  const discovered: LocalExecution | undefined = poller.executions.get(unannouncedId);
+  const discoveredEnd = chains.find((chain) => chain.executions[0] === discovered)?.events.at(-1);
+  if (discovered === undefined || !discovered.input.includes('"trigger":"sweep"') || discoveredEnd === undefined) {
+    problems.push(`the sweep did not watch ${unannouncedId}`);
+  } else {
+    out(
+      `  ${unannouncedId}: started at ${clockLabel(startedAt, unannouncedAt)} with no trigger; the sweep started its watch at ${clockLabel(startedAt, discovered.startedAt)}; ` +
+        `it ended ${String(discoveredEnd.Detail.status ?? discoveredEnd.Detail.reason)} at ${clockLabel(startedAt, discoveredEnd.Time)}`,
+    );
+  }
+  const failure = poller.events.find((e) => e.Detail.taskId === importBroken.taskId && e.Detail.terminal === true);
+  const details = (failure?.Detail.importTask as { importTaskDetails?: { startTime?: string } } | undefined)
+    ?.importTaskDetails;
+  if (failure === undefined || details?.startTime === undefined) {
+    problems.push(`no terminal event for ${String(importBroken.taskId)}`);
+  } else {
+    const failedAt = Date.parse(details.startTime) + timelineSeconds(FAILING_IMPORT) * 1000;
+    const seenAfter = Math.round((Date.parse(failure.Time) - failedAt) / 1000);
+    out(
+      `  ${String(importBroken.taskId)}: failed midway (${String(failure.Detail.progressPercentage)} %) at ${clockLabel(startedAt, failedAt)}; ` +
+        `its ${String(failure.Detail.status)} event put at ${clockLabel(startedAt, failure.Time)}, ${seenAfter} s later ` +
+        `(the sweep's next run, not the watch's next own poll)`,
+    );
+    if (seenAfter > 90) problems.push(`the failure of ${String(importBroken.taskId)} was seen ${seenAfter} s late`);
+  }
   out(`  Wall time: ${((Date.now() - wallStart) / 1000).toFixed(1)} s`);
 
-  await stepFunctions.stop();
   await run.stop();
   if (problems.length > 0) {
     process.stderr.write(`Demo failed: ${problems.join('; ')}\n`);

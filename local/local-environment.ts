@@ -1,10 +1,15 @@
 /**
  * Wires the pieces of a local run together: the synthesized poller, the real poll handler
- * with its real Neptune Analytics client, and the clock.
+ * with its real Neptune Analytics client, the clock, and, when the poller has the sweep, a local
+ * DynamoDB with the watch table and the real sweep handler on the same clock.
  */
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateTableCommand, DescribeTableCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
+import dynalite from 'dynalite';
 import { createNeptuneGraphClient, importTaskFetcher, REQUEST_HANDLER_OPTIONS } from '../lambda/poll/fetch-import-task';
 import { createPollHandler, type PollHandler } from '../lambda/poll/poll-handler';
 import type { MetricDatum } from '../lambda/poll/poll-metrics';
@@ -14,15 +19,26 @@ import {
   executionStarter,
   historyReader,
 } from '../lambda/start/aws-clients';
-import { createStartHandler, type StartOutcome } from '../lambda/start/start-handler';
+import { createStartHandler, type StartOutcome, type SweepRequester } from '../lambda/start/start-handler';
+import { createDynamoDbClient, createSweepNeptuneGraphClient, sweepIoFromClients } from '../lambda/sweep/aws-clients';
+import { createSweepHandler, type SweepHandler } from '../lambda/sweep/sweep-handler';
+import { sweepEnvironmentFrom } from '../lambda/sweep/sweep-settings';
 import type { NeptuneImportTaskPollerProps } from '../lib';
-import { SteppingClock, type LocalClock } from './clock';
+import { WATCH_TABLE_ATTRIBUTES } from '../lib/sweep-contract';
+import { realSleep, SteppingClock, type LocalClock } from './clock';
 import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
 import { matchesEventPattern } from './event-pattern';
-import { LocalPoller, type LocalExecution, type PublishedEvent } from './local-poller';
+import { LocalPoller, type LocalExecution, type LocalWatchTable, type PublishedEvent } from './local-poller';
+import { LocalSweep } from './local-sweep';
 import { StepFunctionsStandIn } from './step-functions-standin';
 import { NeptuneGraphStandIn, type NeptuneGraphStandInOptions } from './neptune-graph-standin';
 import { LOCAL_REGION, synthesizePoller, type SynthesizedPoller } from './synthesized-poller';
+
+/** Placeholder credentials of every client pointed at a loopback stand-in. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** Name of the watch table in the local DynamoDB. */
+export const LOCAL_WATCH_TABLE_NAME = 'LocalWatchTable';
 
 /** Options of a local run. */
 export interface LocalRunOptions {
@@ -44,6 +60,8 @@ export interface LocalRunOptions {
   readonly publishMetrics?: (data: readonly MetricDatum[]) => void;
   /** Wraps the real poll handler, to make the function itself fail as Lambda might. */
   readonly wrapPollHandler?: (handler: PollHandler) => PollHandler;
+  /** The local table the park task writes to, when the poller has the sweep. */
+  readonly watchTable?: LocalWatchTable;
 }
 
 /** A logger like the deployed functions', at `level`. */
@@ -59,7 +77,7 @@ export function standInNeptuneClient(endpoint: string, maxSockets?: number): Nep
   return createNeptuneGraphClient({
     endpoint,
     region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
     ...(maxSockets === undefined
       ? {}
       : { requestHandler: { ...REQUEST_HANDLER_OPTIONS, httpAgent: { keepAlive: true, maxSockets } } }),
@@ -84,19 +102,24 @@ export function createLocalPoller(options: LocalRunOptions): LocalPoller {
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.putEventsVerdict === undefined ? {} : { putEventsVerdict: options.putEventsVerdict }),
     ...(options.onExecutionEnded === undefined ? {} : { onExecutionEnded: options.onExecutionEnded }),
+    ...(options.watchTable === undefined ? {} : { watchTable: options.watchTable }),
   });
 }
 
-/** The real start handler, with an SDK client pointed at a Step Functions endpoint (a stand-in). */
+/**
+ * The real start handler, with an SDK client pointed at a Step Functions endpoint (a stand-in);
+ * with `requestSweep`, a CloudTrail record that names its graph but no task asks for a sweep.
+ */
 export function createLocalStartHandler(
   stepFunctionsEndpoint: string,
   stateMachineArn: string,
   logLevel: LocalRunOptions['logLevel'] = 'INFO',
+  requestSweep?: SweepRequester,
 ): (event: unknown) => Promise<StartOutcome> {
   const client = createStepFunctionsClient({
     endpoint: stepFunctionsEndpoint,
     region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
   return createStartHandler({
@@ -104,7 +127,159 @@ export function createLocalStartHandler(
     describeExecution: executionDescriber(client, stateMachineArn),
     readHistory: historyReader(client),
     logger: localLogger(logLevel),
+    ...(requestSweep === undefined ? {} : { requestSweep }),
   });
+}
+
+/** A local DynamoDB (dynalite, in memory) on loopback with the watch table, and a client of it. */
+export interface LocalWatchTableServer extends LocalWatchTable {
+  readonly client: DynamoDBClient;
+  /** Every item of the table, attributes as strings. */
+  items(): Promise<Record<string, string>[]>;
+  /** Closes the client and the server. */
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite on a free loopback port and creates the watch table in it as the construct does: partition key `taskId` (S). */
+export async function startLocalWatchTable(tableName = LOCAL_WATCH_TABLE_NAME): Promise<LocalWatchTableServer> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = createDynamoDbClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const stop = async (): Promise<void> => {
+    client.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: WATCH_TABLE_ATTRIBUTES.taskId, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: WATCH_TABLE_ATTRIBUTES.taskId, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    // Writes to a table that is still being created are refused, as in DynamoDB.
+    for (let attempt = 0; ; attempt++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      if (attempt >= 100) throw new Error(`The local table ${tableName} is still ${Table?.TableStatus}`);
+      await realSleep(5);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    endpoint,
+    tableName,
+    client,
+    items: async () => {
+      const items: Record<string, string>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey as never }),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          items.push(Object.fromEntries(Object.entries(item).map(([key, value]) => [key, String(value.S ?? value.N)])));
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return items;
+    },
+    stop,
+  };
+}
+
+/** How the local sweep runs. */
+export interface LocalSweepSettings {
+  /**
+   * Start watches for tasks nobody watches.
+   * @default - as synthesized
+   */
+  readonly discovery?: boolean;
+  /** Wraps the real sweep handler, to make the function itself fail as Lambda might. */
+  readonly wrapHandler?: (handler: SweepHandler) => SweepHandler;
+}
+
+/** What {@link createLocalSweep} runs the sweep with. */
+export interface LocalSweepEnvironment {
+  readonly synthesized: SynthesizedPoller;
+  readonly clock: LocalClock;
+  /**
+   * The Neptune Analytics endpoint the sweep lists tasks at, with placeholder credentials (a stand-in).
+   * @default - the endpoint and credentials the AWS SDK resolves, as the deployed function's
+   */
+  readonly neptuneEndpoint?: string;
+  /** Endpoint of the Step Functions stand-in in front of the local poller. */
+  readonly stepFunctionsEndpoint: string;
+  readonly watchTable: LocalWatchTable;
+  readonly logLevel?: LocalRunOptions['logLevel'];
+  readonly settings?: LocalSweepSettings;
+}
+
+/** The sweep of a local run, with the clients it made. */
+export interface LocalSweepWithClients {
+  readonly sweep: LocalSweep;
+  /** Stops the sweep, then closes its clients. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * The real sweep handler, built as the deployed function builds it (settings from the synthesized
+ * function's environment), its clients pointed at the local table and Step Functions stand-in,
+ * scheduled on the run's clock every period of the synthesized poller. Not started yet.
+ */
+export function createLocalSweep(environment: LocalSweepEnvironment): LocalSweepWithClients {
+  const { synthesized, watchTable } = environment;
+  if (synthesized.sweep === undefined) throw new Error('The synthesized poller has no sweep');
+  const { settings, stateMachineArn } = sweepEnvironmentFrom({
+    ...synthesized.sweep.environment,
+    WATCH_TABLE_NAME: watchTable.tableName,
+  });
+  const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const neptuneGraph = createSweepNeptuneGraphClient(
+    environment.neptuneEndpoint === undefined ? {} : { ...local, endpoint: environment.neptuneEndpoint },
+  );
+  const dynamoDb = createDynamoDbClient({ ...local, endpoint: watchTable.endpoint });
+  const stepFunctions = createStepFunctionsClient({ ...local, endpoint: environment.stepFunctionsEndpoint });
+  const logger = localLogger(environment.logLevel);
+  const handler = createSweepHandler({
+    settings: {
+      ...settings,
+      ...(environment.settings?.discovery === undefined ? {} : { discovery: environment.settings.discovery }),
+    },
+    ...sweepIoFromClients({
+      neptuneGraph,
+      dynamoDb,
+      stepFunctions,
+      tableName: watchTable.tableName,
+      stateMachineArn,
+      logger,
+    }),
+    logger,
+    publishMetrics: () => undefined,
+    now: () => environment.clock.now(),
+  });
+  const sweep = new LocalSweep({
+    handler: environment.settings?.wrapHandler?.(handler) ?? handler,
+    clock: environment.clock,
+    periodSeconds: synthesized.sweep.periodSeconds,
+  });
+  return {
+    sweep,
+    stop: async () => {
+      await sweep.stop();
+      neptuneGraph.destroy();
+      dynamoDb.destroy();
+      stepFunctions.destroy();
+    },
+  };
 }
 
 /** Options of {@link startStandInRun}. */
@@ -121,6 +296,13 @@ export interface StandInRunOptions extends Omit<LocalRunOptions, 'clock' | 'nept
    * @default true
    */
   readonly backstop?: boolean;
+  /**
+   * The sweep beside the watches, when the synthesized poller has one: settings of the local
+   * sweep, or `false` for none (the definition still parks its waits in the local table, and each
+   * ends at its timeout).
+   * @default - the real sweep handler every period of the synthesized poller, against the stand-ins
+   */
+  readonly sweep?: false | LocalSweepSettings;
 }
 
 /** A Neptune Analytics stand-in on loopback and the synthesized poller running against it, on one clock. */
@@ -132,9 +314,16 @@ export interface StandInRun {
   readonly neptuneClient: NeptuneGraphClient;
   /** Step Functions on loopback, in front of the local poller, for the start function. */
   readonly stepFunctions: StepFunctionsStandIn;
-  /** The real start function, its SDK client pointed at {@link stepFunctions}. */
+  /** The real start function, its SDK client pointed at {@link stepFunctions}; each call an actor of the clock. */
   readonly startFunction: (event: unknown) => Promise<StartOutcome>;
-  /** Stops the stand-ins and closes the client. */
+  /** The local DynamoDB with the watch table; undefined when the poller has no sweep. */
+  readonly watchTable?: LocalWatchTableServer;
+  /** The sweep beside the watches; undefined when the poller has none, or with `sweep: false`. */
+  readonly sweep?: LocalSweep;
+  /**
+   * Waits for every execution to end (the sweep still waking them), stops the sweep, waits for
+   * the executions it started last, then stops the stand-ins and closes every client.
+   */
   readonly stop: () => Promise<void>;
 }
 
@@ -179,12 +368,24 @@ function executionEndedRouter(
   };
 }
 
-/** Starts a stand-in and a local poller against it. */
+/** Runs `work` as an actor of `clock`: on a clock that skips waits, time holds until it is done. */
+async function onTheClock<T>(clock: LocalClock, work: () => Promise<T>): Promise<T> {
+  const actor = clock.actor();
+  try {
+    return await work();
+  } finally {
+    actor.retire();
+  }
+}
+
+/** Starts a stand-in and a local poller against it, with the sweep beside it when the poller has one. */
 export async function startStandInRun(options: StandInRunOptions = {}): Promise<StandInRun> {
   const clock = options.clock ?? new SteppingClock();
   const standIn = new NeptuneGraphStandIn({ ...options.standIn, now: () => clock.now() });
-  const neptuneClient = standInNeptuneClient(await standIn.start(), options.maxSockets);
+  const endpoint = await standIn.start();
+  const neptuneClient = standInNeptuneClient(endpoint, options.maxSockets);
   const synthesized = options.synthesized ?? synthesizePoller(options.props);
+  const watchTable = synthesized.watchTableName === undefined ? undefined : await startLocalWatchTable();
   // The start function needs the Step Functions stand-in, which needs the poller: bound once both exist.
   const bound: { startFunction?: (event: unknown) => Promise<StartOutcome> } = {};
   const poller = createLocalPoller({
@@ -192,29 +393,55 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
     synthesized,
     clock,
     neptuneClient,
+    ...(watchTable === undefined ? {} : { watchTable }),
     ...(options.backstop === false
       ? {}
       : { onExecutionEnded: executionEndedRouter(synthesized, () => bound.startFunction!) }),
   });
   const stepFunctions = new StepFunctionsStandIn(poller, synthesized.stateMachineArn);
+  const stepFunctionsEndpoint = await stepFunctions.start();
+  const localSweep =
+    synthesized.sweep === undefined || watchTable === undefined || options.sweep === false
+      ? undefined
+      : createLocalSweep({
+          synthesized,
+          clock,
+          neptuneEndpoint: endpoint,
+          stepFunctionsEndpoint,
+          watchTable,
+          ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+          ...(options.sweep === undefined ? {} : { settings: options.sweep }),
+        });
   const startFunction = createLocalStartHandler(
-    await stepFunctions.start(),
+    stepFunctionsEndpoint,
     synthesized.stateMachineArn,
     options.logLevel,
+    localSweep === undefined
+      ? undefined
+      : (graphId) => Promise.resolve(localSweep.sweep.request({ graphId, reason: 'api-call-without-task-id' })),
   );
   bound.startFunction = startFunction;
+  localSweep?.sweep.start();
   return {
     clock,
     standIn,
     poller,
     neptuneClient,
     stepFunctions,
-    startFunction,
+    startFunction: (event) => onTheClock(clock, () => startFunction(event)),
+    ...(watchTable === undefined ? {} : { watchTable }),
+    ...(localSweep === undefined ? {} : { sweep: localSweep.sweep }),
     stop: async () => {
       await poller.settled();
+      if (localSweep !== undefined) {
+        await localSweep.stop();
+        await poller.settled();
+      }
       await standIn.stop();
       await stepFunctions.stop();
       neptuneClient.destroy();
+      poller.close();
+      await watchTable?.stop();
     },
   };
 }

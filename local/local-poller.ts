@@ -1,17 +1,25 @@
 /**
  * Runs the synthesized state machine in a local ASL interpreter (aws-local-stepfunctions),
  * with the real poll handler behind its Lambda task, a recording EventBridge behind its
- * PutEvents tasks, and itself behind its StartExecution task, so that a chain of continued
- * executions runs here as it would in Step Functions.
+ * PutEvents tasks, itself behind its StartExecution task, so that a chain of continued
+ * executions runs here as it would in Step Functions, and a local DynamoDB behind its
+ * `.waitForTaskToken` PutItem task, whose token `sendTaskSuccess` and `sendTaskFailure` return.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent } from 'node:http';
+import { DynamoDBClient, PutItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { PollHandler } from '../lambda/poll/poll-handler';
 import { isTaskId, watchExecutionName } from '../lib/identifiers';
-import type { LocalClock } from './clock';
+import type { ClockActor, LocalClock } from './clock';
 import { eventSchemaViolations } from './event-schema-validation';
-import { ExecutionHistory, type HistoryEvent, type InterpreterEvent } from './step-functions-history';
-import type { SynthesizedPoller } from './synthesized-poller';
+import {
+  ExecutionHistory,
+  WAIT_FOR_TASK_TOKEN,
+  type HistoryEvent,
+  type InterpreterEvent,
+} from './step-functions-history';
+import { LOCAL_REGION, type SynthesizedPoller } from './synthesized-poller';
 
 /** The Step Functions (Standard) quotas the local runner enforces, as AWS documents them. */
 export const STEP_FUNCTIONS_LIMITS = {
@@ -25,6 +33,14 @@ export const STEP_FUNCTIONS_LIMITS = {
   waitSeconds: 99_999_999,
   /** Longest a Standard execution may run, and the largest `TimeoutSeconds`: one year. */
   executionSeconds: 365 * 86_400,
+  /** Largest `TimeoutSeconds` (or `TimeoutSecondsPath` value) of a Task state, and its default. */
+  taskTimeoutSeconds: 99_999_999,
+  /** Characters of a task token. */
+  taskTokenLength: 2048,
+  /** Characters of the `error` of `SendTaskFailure`. */
+  taskFailureErrorLength: 256,
+  /** Characters of the `cause` of `SendTaskFailure`. */
+  taskFailureCauseLength: 32_768,
 } as const;
 
 /** EventBridge's limit on one entry, in bytes. */
@@ -81,6 +97,14 @@ export interface WatchOutcome {
   readonly events: readonly PublishedEvent[];
 }
 
+/** The local DynamoDB table that stands for the definition's watch table. */
+export interface LocalWatchTable {
+  /** Endpoint of the local DynamoDB (dynalite) server. */
+  readonly endpoint: string;
+  /** Name of the table there. */
+  readonly tableName: string;
+}
+
 /** Options of the local poller. */
 export interface LocalPollerOptions {
   readonly synthesized: SynthesizedPoller;
@@ -92,6 +116,11 @@ export interface LocalPollerOptions {
   readonly onEvent?: (event: PublishedEvent) => void;
   /** Called when an execution ends, as EventBridge's "Step Functions Execution Status Change" would be. */
   readonly onExecutionEnded?: (execution: LocalExecution) => void | Promise<void>;
+  /**
+   * Where the park task's PutItem goes: the definition's table name (`SynthesizedPoller.watchTableName`)
+   * is this table. Without it, a park task fails as a PutItem to an unreachable DynamoDB would.
+   */
+  readonly watchTable?: LocalWatchTable;
 }
 
 /** A named error, as the interpreter matches `Retry` and `Catch` on `error.name`. */
@@ -143,6 +172,31 @@ export class InvalidExecutionNameError extends Error {
   override readonly name = 'InvalidName';
 }
 
+/** SendTask* refused: the token is not one Step Functions gives. */
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidToken';
+}
+
+/** SendTask* refused: the token has the form of a task token, but no task was given it. */
+export class TaskDoesNotExistError extends Error {
+  override readonly name = 'TaskDoesNotExist';
+}
+
+/** SendTask* refused: the task the token was given to is closed (answered, timed out, or its execution ended). */
+export class TaskTimedOutError extends Error {
+  override readonly name = 'TaskTimedOut';
+}
+
+/** SendTaskSuccess refused: the output is not JSON. */
+export class InvalidOutputError extends Error {
+  override readonly name = 'InvalidOutput';
+}
+
+/** A request refused for a parameter's length, as the AWS JSON protocol refuses it. */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationException';
+}
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type StateJson = Record<string, unknown> & { Type: string };
 
@@ -167,6 +221,48 @@ function statePayloadViolation(event: InterpreterEvent): StatesTerminalError | u
   if (event.type === 'StateEntered') return payloadViolation(state.input, `The input of ${state.name}`);
   if (event.type === 'StateExited') return payloadViolation(state.output, `The output of ${state.name}`);
   return undefined;
+}
+
+/** Task tokens this runner gives: its prefix, then 96 random base64url characters. */
+const TASK_TOKEN_FORM = /^AQ-local-[A-Za-z0-9_-]{96}$/;
+
+/** A fresh, opaque task token. */
+function newTaskToken(): string {
+  return `AQ-local-${randomBytes(72).toString('base64url')}`;
+}
+
+/** The resource of the park task: DynamoDB PutItem through the AWS SDK integration, waiting for its token. */
+const PUT_ITEM_WAITING_FOR_TOKEN = /^arn:[a-z-]+:states:::aws-sdk:dynamodb:putItem\.waitForTaskToken$/;
+
+/**
+ * The longest real timer the interpreter may arm for a Task state: each Task state gets it as its
+ * `TimeoutSeconds`, so that the interpreter's own 60-second default never applies, while the
+ * definition's timeouts are enforced on the run's clock.
+ */
+const INTERPRETER_TASK_TIMEOUT_SECONDS = Math.floor(2_147_483_647 / 1000);
+
+/** Whether `value` is a Task state timeout Step Functions accepts: a whole number of seconds from 1 to the maximum. */
+function isTaskTimeout(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 1 &&
+    value <= STEP_FUNCTIONS_LIMITS.taskTimeoutSeconds
+  );
+}
+
+/**
+ * The error Step Functions names for an AWS SDK integration's failed call: `Service.ErrorName`,
+ * both in PascalCase and the error name ending in `Exception`; errors that are not the service's
+ * answer (no connection, say) are `States.TaskFailed`.
+ */
+function sdkIntegrationError(service: string, error: unknown): StatesTaskError {
+  const named = error as { name?: unknown; message?: unknown; $fault?: unknown };
+  const message = typeof named.message === 'string' ? named.message : String(error);
+  if (named.$fault === undefined || typeof named.name !== 'string')
+    return new StatesTaskError('States.TaskFailed', message);
+  const name = named.name.endsWith('Exception') ? named.name : `${named.name}Exception`;
+  return new StatesTaskError(`${service}.${name}`, message);
 }
 
 /** Why Step Functions would refuse `name` for an execution, or undefined. */
@@ -212,21 +308,112 @@ function polyfillPromiseWithResolvers(): void {
 
 polyfillPromiseWithResolvers();
 
+/**
+ * The states as the interpreter runs them: Task states without `TimeoutSeconds` and
+ * `TimeoutSecondsPath`, which the runner enforces on the run's clock (the interpreter would arm
+ * real timers), each with the longest real timeout instead, so that the interpreter's own
+ * 60-second default never cuts a task short. Refuses what it cannot run as Step Functions would.
+ */
+function interpreterStates(states: Record<string, StateJson>): Record<string, StateJson> {
+  const result: Record<string, StateJson> = {};
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type !== 'Task') {
+      result[name] = state;
+      continue;
+    }
+    const { TimeoutSeconds: timeout, TimeoutSecondsPath: _path, ...rest } = state;
+    if (timeout !== undefined && !isTaskTimeout(timeout)) {
+      throw new RangeError(
+        `${name}: TimeoutSeconds must be a whole number from 1 to ${STEP_FUNCTIONS_LIMITS.taskTimeoutSeconds}; got ${JSON.stringify(timeout)}`,
+      );
+    }
+    if ('HeartbeatSeconds' in state || 'HeartbeatSecondsPath' in state) {
+      throw new RangeError(`${name}: the local runner does not enforce heartbeats; the definition has one`);
+    }
+    result[name] = { ...rest, TimeoutSeconds: INTERPRETER_TASK_TIMEOUT_SECONDS };
+  }
+  return result;
+}
+
 /** What the runner keeps of an execution while it runs. */
 interface RunningExecution {
   readonly record: LocalExecution;
   readonly history: ExecutionHistory;
+  /** The execution on the run's clock: it works, or sleeps in a parked wait. */
+  readonly actor: ClockActor;
   /** Epoch milliseconds on the run's clock when the execution times out; undefined without `TimeoutSeconds`. */
   readonly deadline: number | undefined;
   /** The first limit the execution broke; it ends the execution. */
   violation?: StatesTerminalError;
   /** Ends the interpreter's run. */
   abort?: () => void;
-  /** Failed attempts of each Task state's current visit, for `$$.State.RetryCount`. */
-  readonly failedAttempts: Map<string, number>;
+  /**
+   * The Task state whose failed attempt the interpreter retries next, with the failed attempts of
+   * its visit (`$$.State.RetryCount`) and each retrier's retries so far; undefined when the next
+   * task to run is a first attempt.
+   */
+  retry?: TaskVisit;
   /** The state being run, for the context object. */
   currentState?: string;
+  /** The input the state being run entered with, for its reference paths. */
+  enteredInput?: unknown;
   lastPollOutput?: unknown;
+  /** `$$.Task.Token` as the current Task state's parameters read it; taken by its task. */
+  mintedToken?: string;
+  /** Tokens given to this execution's tasks that are still open. */
+  readonly openTokens: Set<string>;
+}
+
+/** Attempts of one visit of a Task state. */
+interface TaskVisit {
+  readonly state: string;
+  readonly failedAttempts: number;
+  /** Retries each retrier of the state has made in this visit. */
+  readonly retrierAttempts: number[];
+}
+
+/**
+ * Whether the interpreter retries an attempt of `state` that failed with `error`, decided as it
+ * decides (aws-local-stepfunctions' `StateExecutor.shouldRetry`), counting the retry in
+ * `retrierAttempts`. Known while the attempt fails, before the interpreter reads the next
+ * attempt's `$$.State.RetryCount`, which its event log, read later, cannot tell in time.
+ */
+function interpreterRetries(state: StateJson, error: unknown, retrierAttempts: number[]): boolean {
+  const { name, isRetryable } = error as { name?: unknown; isRetryable?: unknown };
+  if (isRetryable === false) return false;
+  const retriers = (state.Retry ?? []) as { ErrorEquals: string[]; MaxAttempts?: number }[];
+  for (const [index, retrier] of retriers.entries()) {
+    // The interpreter's States.TaskFailed leaves out only its own timeout error, which the runner never raises.
+    const matches = retrier.ErrorEquals.some((e) => e === name || e === 'States.ALL' || e === 'States.TaskFailed');
+    if (!matches) continue;
+    const made = retrierAttempts[index] ?? 0;
+    if (made >= (retrier.MaxAttempts ?? 3)) return false;
+    retrierAttempts[index] = made + 1;
+    return true;
+  }
+  return false;
+}
+
+/** How a token's task ended. */
+type TokenOutcome =
+  | { readonly kind: 'success'; readonly output: Json }
+  | { readonly kind: 'failure'; readonly error: string; readonly cause: string }
+  | { readonly kind: 'closed' };
+
+/** A task token given out: open while its task waits for it. */
+interface TaskTokenEntry {
+  readonly executionName: string;
+  readonly stateName: string;
+  /** Ends the wait of an open token's task; undefined once the token is closed. */
+  settle?: (outcome: TokenOutcome) => void;
+}
+
+/** One attempt of a Task state, as its handler sees it. */
+interface TaskAttempt {
+  /** The task token of the attempt. */
+  readonly token: string;
+  /** The attempt's `TimeoutSeconds`, on the run's clock; undefined without one. */
+  readonly timeoutSeconds: number | undefined;
 }
 
 /** The synthesized state machine, run locally, under Step Functions' limits. */
@@ -239,10 +426,13 @@ export class LocalPoller {
   public readonly schemaViolations: string[] = [];
   /** Executions whose end `onExecutionEnded` could not take in, and why. */
   public readonly undeliveredEnds: { readonly executionName: string; readonly error: string }[] = [];
+  /** Every task token given out, by token: Step Functions answers a closed one differently from an unknown one. */
+  private readonly taskTokens = new Map<string, TaskTokenEntry>();
   private readonly states: Record<string, StateJson>;
   private readonly machine: StateMachine;
   /** The definition's `TimeoutSeconds`, enforced on the run's clock rather than by a Node timer. */
   private readonly timeoutSeconds: number | undefined;
+  private dynamoDb: DynamoDBClient | undefined;
 
   constructor(private readonly options: LocalPollerOptions) {
     const { TimeoutSeconds: timeout, ...definition } = options.synthesized.definition;
@@ -260,9 +450,82 @@ export class LocalPoller {
       this.timeoutSeconds = timeout;
     }
     this.states = definition.States as Record<string, StateJson>;
-    this.machine = new StateMachine(definition as never, {
+    this.machine = new StateMachine({ ...definition, States: interpreterStates(this.states) } as never, {
       validationOptions: { checkPaths: true, checkArn: true },
     });
+  }
+
+  /** Closes the connections the runner opened (to the local DynamoDB). */
+  close(): void {
+    this.dynamoDb?.destroy();
+    this.dynamoDb = undefined;
+  }
+
+  /**
+   * `SendTaskSuccess`: ends the wait of the task given `token`, with `output` (JSON text) as its
+   * result. Refused as Step Functions refuses it: a token never given out, or one whose task is
+   * closed (answered, timed out, or its execution ended), or output that is not JSON or too long.
+   */
+  sendTaskSuccess(token: string, output: string): void {
+    const entry = this.openTaskToken(token);
+    if (output.length > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+      throw new ValidationError(
+        `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${STEP_FUNCTIONS_LIMITS.payloadBytes}`,
+      );
+    }
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(output) as Json;
+    } catch {
+      throw new InvalidOutputError('Invalid Output: the output is not valid JSON');
+    }
+    if (Buffer.byteLength(output, 'utf8') > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+      throw new InvalidOutputError(
+        `Invalid Output: the output is ${Buffer.byteLength(output, 'utf8')} bytes; Step Functions allows ${STEP_FUNCTIONS_LIMITS.payloadBytes}`,
+      );
+    }
+    entry.settle!({ kind: 'success', output: parsed });
+  }
+
+  /** `SendTaskFailure`: fails the task given `token` with `error` and `cause`; refused as {@link sendTaskSuccess} is. */
+  sendTaskFailure(token: string, error = '', cause = ''): void {
+    const entry = this.openTaskToken(token);
+    if (error.length > STEP_FUNCTIONS_LIMITS.taskFailureErrorLength) {
+      throw new ValidationError(
+        `1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to ${STEP_FUNCTIONS_LIMITS.taskFailureErrorLength}`,
+      );
+    }
+    if (cause.length > STEP_FUNCTIONS_LIMITS.taskFailureCauseLength) {
+      throw new ValidationError(
+        `1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to ${STEP_FUNCTIONS_LIMITS.taskFailureCauseLength}`,
+      );
+    }
+    entry.settle!({ kind: 'failure', error, cause });
+  }
+
+  /** `SendTaskHeartbeat`: accepted while the token's task waits (no task here has a heartbeat timeout). */
+  sendTaskHeartbeat(token: string): void {
+    this.openTaskToken(token);
+  }
+
+  /** The open task `token` was given to, or the error Step Functions answers for it. */
+  private openTaskToken(token: string): TaskTokenEntry {
+    if (token.length === 0 || token.length > STEP_FUNCTIONS_LIMITS.taskTokenLength) {
+      throw new ValidationError(
+        `1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length between 1 and ${STEP_FUNCTIONS_LIMITS.taskTokenLength}`,
+      );
+    }
+    const entry = this.taskTokens.get(token);
+    if (entry === undefined) {
+      if (!TASK_TOKEN_FORM.test(token)) throw new InvalidTokenError('Invalid Token: the token is not a task token');
+      throw new TaskDoesNotExistError('Task Does Not Exist: no task was given this token');
+    }
+    if (entry.settle === undefined) {
+      throw new TaskTimedOutError(
+        `Task Timed Out: the task of state ${entry.stateName} in execution ${entry.executionName} is closed`,
+      );
+    }
+    return entry;
   }
 
   /**
@@ -300,8 +563,9 @@ export class LocalPoller {
     const running: RunningExecution = {
       record,
       history,
+      actor: this.options.clock.actor(),
       deadline: this.timeoutSeconds === undefined ? undefined : startedAt + this.timeoutSeconds * 1000,
-      failedAttempts: new Map(),
+      openTokens: new Set(),
     };
     void this.run(running).finally(settle);
     return record;
@@ -352,7 +616,13 @@ export class LocalPoller {
             return running.currentState;
           },
           get RetryCount() {
-            return running.failedAttempts.get(running.currentState ?? '') ?? 0;
+            return running.retry?.failedAttempts ?? 0;
+          },
+        },
+        // Read while the Task state's parameters are worked out, just before its task runs, which takes it.
+        Task: {
+          get Token() {
+            return (running.mintedToken ??= newTaskToken());
           },
         },
       },
@@ -379,11 +649,15 @@ export class LocalPoller {
       });
     }
     record.stoppedAt = this.options.clock.now();
+    // An execution that ended closes its tasks: their tokens are answered TaskTimedOut from now on.
+    for (const token of running.openTokens) this.taskTokens.get(token)?.settle?.({ kind: 'closed' });
     try {
       await this.options.onExecutionEnded?.(record);
     } catch (error) {
       // In AWS, EventBridge would retry the delivery and then keep it in the dead-letter queue.
       this.undeliveredEnds.push({ executionName: record.name, error: String(error) });
+    } finally {
+      running.actor.retire();
     }
   }
 
@@ -405,18 +679,26 @@ export class LocalPoller {
       if (event.type === 'StateEntered' || event.type === 'StateRetried') record.stateTransitions += 1;
       if (event.type === 'StateEntered') {
         running.currentState = event.state?.name;
-        if (event.state !== undefined) running.failedAttempts.delete(event.state.name);
+        running.enteredInput = event.state?.input;
       }
-      if (running.violation !== undefined) continue;
-      const violation =
-        history.events.length >= STEP_FUNCTIONS_LIMITS.historyEvents && added.length > 0
-          ? new StatesTerminalError(
-              'States.Runtime',
-              `The execution history reached ${STEP_FUNCTIONS_LIMITS.historyEvents} events, the limit of a Standard execution`,
-            )
-          : statePayloadViolation(event);
+      this.checkHistoryLimit(running, added);
+      const violation = running.violation === undefined ? statePayloadViolation(event) : undefined;
       if (violation !== undefined) this.breakLimit(running, violation, 'abort');
     }
+  }
+
+  /** Ends the execution once `added` events bring its history to Step Functions' limit. */
+  private checkHistoryLimit(running: RunningExecution, added: readonly HistoryEvent[]): void {
+    if (running.violation !== undefined || added.length === 0) return;
+    if (running.history.events.length < STEP_FUNCTIONS_LIMITS.historyEvents) return;
+    this.breakLimit(
+      running,
+      new StatesTerminalError(
+        'States.Runtime',
+        `The execution history reached ${STEP_FUNCTIONS_LIMITS.historyEvents} events, the limit of a Standard execution`,
+      ),
+      'abort',
+    );
   }
 
   /**
@@ -449,14 +731,28 @@ export class LocalPoller {
       if (state.Type !== 'Task') continue;
       const work = this.taskWork(name, String(state.Resource), running);
       handlers[name] = async (input) => {
+        // The token the parameters just read belongs to this attempt, whether or not its task waits for it.
+        const token = running.mintedToken ?? newTaskToken();
+        running.mintedToken = undefined;
+        const visit: TaskVisit =
+          running.retry?.state === name ? running.retry : { state: name, failedAttempts: 0, retrierAttempts: [] };
+        running.retry = undefined;
         await this.checkpoint(running);
         const inputViolation = payloadViolation(input, `The input of ${name}`);
         if (inputViolation !== undefined) this.breakLimit(running, inputViolation, 'throw');
+        const timeoutSeconds = this.taskTimeoutSeconds(name, state, running);
+        const startedAt = this.options.clock.now();
         let result: Json;
         try {
-          result = await work(input);
+          result = await work(input, { token, timeoutSeconds });
+          // A request-response task's answer that comes after its timeout is a timeout.
+          if (timeoutSeconds !== undefined && this.options.clock.now() - startedAt > timeoutSeconds * 1000) {
+            throw this.taskTimedOut(running, name, timeoutSeconds);
+          }
         } catch (error) {
-          running.failedAttempts.set(name, (running.failedAttempts.get(name) ?? 0) + 1);
+          if (interpreterRetries(state, error, visit.retrierAttempts)) {
+            running.retry = { ...visit, failedAttempts: visit.failedAttempts + 1 };
+          }
           throw error;
         }
         const resultViolation = payloadViolation(result, `The result of ${name}`);
@@ -467,8 +763,44 @@ export class LocalPoller {
     return handlers;
   }
 
+  /**
+   * The Task state's timeout for this attempt, from `TimeoutSeconds` or `TimeoutSecondsPath`
+   * (read from the state's input); a path that gives anything but a whole number of seconds from 1
+   * to the maximum fails the execution with `States.Runtime`, as in Step Functions. Callback tasks
+   * without one time out after the maximum, Step Functions' default.
+   */
+  private taskTimeoutSeconds(name: string, state: StateJson, running: RunningExecution): number | undefined {
+    if (state.TimeoutSeconds !== undefined) return state.TimeoutSeconds as number;
+    const path = state.TimeoutSecondsPath;
+    if (typeof path === 'string') {
+      const seconds = readPath(running.enteredInput, path);
+      if (!isTaskTimeout(seconds)) {
+        this.breakLimit(
+          running,
+          new StatesTerminalError(
+            'States.Runtime',
+            `${name}: TimeoutSecondsPath ${path} gives ${JSON.stringify(seconds) ?? 'nothing'}; Step Functions takes a whole number of seconds from 1 to ${STEP_FUNCTIONS_LIMITS.taskTimeoutSeconds}`,
+          ),
+          'throw',
+        );
+      }
+      return seconds as number;
+    }
+    return String(state.Resource).endsWith(WAIT_FOR_TASK_TOKEN) ? STEP_FUNCTIONS_LIMITS.taskTimeoutSeconds : undefined;
+  }
+
+  /** The error of a task that ran out of its `TimeoutSeconds`, which the history records as timed out. */
+  private taskTimedOut(running: RunningExecution, name: string, seconds: number): StatesTaskError {
+    running.history.noteTimeout();
+    return new StatesTaskError('States.Timeout', `${name} timed out after ${seconds} s`);
+  }
+
   /** What a Task state's resource does, locally. */
-  private taskWork(name: string, resource: string, running: RunningExecution): (input: Json) => Promise<Json> {
+  private taskWork(
+    name: string,
+    resource: string,
+    running: RunningExecution,
+  ): (input: Json, attempt: TaskAttempt) => Promise<Json> {
     const { record } = running;
     if (resource === this.options.synthesized.pollFunctionArn) {
       return async (input) => {
@@ -488,7 +820,80 @@ export class LocalPoller {
     if (resource.endsWith(':states:::states:startExecution')) {
       return (input) => Promise.resolve().then(() => this.startChild(record, input));
     }
+    if (PUT_ITEM_WAITING_FOR_TOKEN.test(resource)) {
+      return (input, attempt) => this.putItemAndWaitForToken(name, running, input, attempt);
+    }
     return () => Promise.reject(new StatesTaskError('States.TaskFailed', `No local handler for ${name}: ${resource}`));
+  }
+
+  /**
+   * The park task: PutItem to the local DynamoDB, then wait, on the run's clock, for the token's
+   * `SendTaskSuccess` (its output is the result) or `SendTaskFailure` (its error), or for the
+   * timeout (`States.Timeout`). A refused PutItem fails the task with DynamoDB's error, as the
+   * AWS SDK integration names it. The execution's own timeout ends it during the wait.
+   */
+  private async putItemAndWaitForToken(
+    name: string,
+    running: RunningExecution,
+    input: Json,
+    attempt: TaskAttempt,
+  ): Promise<Json> {
+    const request = { ...(input as Record<string, unknown>) } as unknown as PutItemCommandInput;
+    const table = this.options.watchTable;
+    if (table !== undefined && request.TableName === this.options.synthesized.watchTableName) {
+      request.TableName = table.tableName;
+    }
+    try {
+      await this.dynamoDbClient().send(new PutItemCommand(request));
+    } catch (error) {
+      throw sdkIntegrationError('DynamoDb', error);
+    }
+    this.checkHistoryLimit(running, running.history.recordTaskSubmitted(name));
+    if (running.violation !== undefined) throw running.violation;
+
+    const { token } = attempt;
+    let outcome: TokenOutcome | undefined;
+    const woken = new AbortController();
+    this.taskTokens.set(token, {
+      executionName: running.record.name,
+      stateName: name,
+      settle: (settled) => {
+        outcome = settled;
+        const entry = this.taskTokens.get(token);
+        if (entry !== undefined) entry.settle = undefined;
+        running.openTokens.delete(token);
+        woken.abort();
+      },
+    });
+    running.openTokens.add(token);
+    const now = this.options.clock.now();
+    const timeoutAt = now + (attempt.timeoutSeconds ?? STEP_FUNCTIONS_LIMITS.taskTimeoutSeconds) * 1000;
+    const until = Math.min(timeoutAt, running.deadline ?? Infinity);
+    await running.actor.sleep((until - now) / 1000, woken.signal);
+
+    const settled = outcome;
+    if (settled === undefined) this.taskTokens.get(token)?.settle?.({ kind: 'closed' });
+    if (settled?.kind === 'success') return settled.output;
+    if (settled?.kind === 'failure') throw new StatesTaskError(settled.error, settled.cause);
+    if (settled === undefined && until >= timeoutAt) throw this.taskTimedOut(running, name, (timeoutAt - now) / 1000);
+    // The execution timed out during the wait, or ended otherwise: nothing runs after it.
+    if (settled === undefined) this.breakLimit(running, this.timedOut(), 'abort');
+    throw running.violation ?? new StatesTerminalError('States.Runtime', `${running.record.name} ended during ${name}`);
+  }
+
+  /** The client of the local DynamoDB, made when a park task first needs it. */
+  private dynamoDbClient(): DynamoDBClient {
+    this.dynamoDb ??= new DynamoDBClient({
+      // With no local DynamoDB, a port nothing listens on: the PutItem fails as an unreachable one would.
+      endpoint: this.options.watchTable?.endpoint ?? 'http://127.0.0.1:9',
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      // The integration makes one request; the state's Retry and Catch decide what follows a failure.
+      maxAttempts: 1,
+      // One connection kept for every park, as a long-running service keeps its own.
+      requestHandler: { httpAgent: new Agent({ keepAlive: true }) },
+    });
+    return this.dynamoDb;
   }
 
   private putEvents(record: LocalExecution, input: Json): Json {
@@ -596,9 +1001,10 @@ export class LocalPoller {
           const left = running.deadline === undefined ? Infinity : (running.deadline - this.options.clock.now()) / 1000;
           if (seconds < left) return this.options.clock.realMillisFor(seconds);
           const millis = this.options.clock.realMillisFor(Math.max(0, left));
-          // Armed before the interpreter's own timer for the wait, so it fires first.
+          // Armed before the interpreter's own timer for the wait, so it fires first; the interpreter skips a wait
+          // of 0 ms without a timer, so that the execution would go on past its end.
           setTimeout(() => this.breakLimit(running, this.timedOut(), 'abort'), millis);
-          return millis;
+          return Math.max(1, millis);
         },
       });
     }

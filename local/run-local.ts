@@ -1,6 +1,8 @@
 /**
  * `npm run local -- --task-id <id>`: watches one import task with the poller's synthesized
- * state machine, run locally, against whatever Neptune Analytics endpoint the SDK resolves.
+ * state machine, run locally, against whatever Neptune Analytics endpoint the SDK resolves; with
+ * the sweep beside it on the same clock, as deployed by default, its waits parked in a local
+ * DynamoDB table and woken by the sweep through a local Step Functions stand-in.
  */
 import { Duration } from 'aws-cdk-lib';
 import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
@@ -8,8 +10,10 @@ import { createNeptuneGraphClient } from '../lambda/poll/fetch-import-task';
 import { PollerPropsValidationError } from '../lib/validation';
 import { LOCAL_USAGE, parseLocalRunArgs, UsageError, type LocalRunArgs } from './cli-args';
 import { FastForwardClock } from './clock';
-import { createLocalPoller } from './local-environment';
+import { createLocalPoller, createLocalSweep, startLocalWatchTable } from './local-environment';
+import { StepFunctionsStandIn } from './step-functions-standin';
 import { eventLine, reserveStdoutForEvents } from './stdio';
+import { synthesizePoller } from './synthesized-poller';
 
 /** Exit statuses of `npm run local`. */
 const EXIT = { statusChange: 0, usage: 1, monitoringFailed: 2, executionFailed: 3 } as const;
@@ -49,33 +53,67 @@ export async function runLocal(args: LocalRunArgs, printLine: (line: string) => 
   await prepareSdkEnvironment();
   await checkRegion();
   const clock = new FastForwardClock(args.timeScale);
+  const synthesized = synthesizePoller({
+    emitStatusChanges: args.emitStatusChanges,
+    ...(args.timeoutSeconds === undefined ? {} : { monitoringTimeout: Duration.seconds(args.timeoutSeconds) }),
+    ...(args.sweep ? {} : { sweep: { enabled: false } }),
+  });
+  const watchTable = synthesized.watchTableName === undefined ? undefined : await startLocalWatchTable();
   const poller = createLocalPoller({
     clock,
     logLevel: args.logLevel,
-    props: {
-      emitStatusChanges: args.emitStatusChanges,
-      ...(args.timeoutSeconds === undefined ? {} : { monitoringTimeout: Duration.seconds(args.timeoutSeconds) }),
-    },
+    synthesized,
     onEvent: (event) => printLine(eventLine(event)),
+    ...(watchTable === undefined ? {} : { watchTable }),
   });
-  const startedAt = clock.now();
-  const outcome = await poller.watch({
-    taskId: args.taskId,
-    ...(args.graphId === undefined ? {} : { graphId: args.graphId }),
-  });
-  const last = outcome.events.at(-1);
-  const failed = outcome.executions.find((execution) => execution.status === 'FAILED');
-  const summary = [
-    `${args.taskId}: ${outcome.executions.length} execution(s), ${Math.round((clock.now() - startedAt) / 1000)} s on the run's clock`,
-    last === undefined
-      ? 'no terminal event'
-      : `${last.DetailType} (${String(last.Detail.status ?? last.Detail.reason)})`,
-    failed?.error === undefined ? '' : `execution ${failed.name} failed: ${failed.error.name}: ${failed.error.message}`,
-  ].filter((part) => part !== '');
-  process.stderr.write(`${summary.join('; ')}\n`);
-  if (failed !== undefined || last?.Detail.terminal !== true) return EXIT.executionFailed;
-  if (last.DetailType === STATUS_CHANGE_DETAIL_TYPE) return EXIT.statusChange;
-  return last.DetailType === MONITORING_FAILED_DETAIL_TYPE ? EXIT.monitoringFailed : EXIT.executionFailed;
+  // The sweep wakes the watch through Step Functions: a stand-in in front of the local poller.
+  const stepFunctions =
+    watchTable === undefined ? undefined : new StepFunctionsStandIn(poller, synthesized.stateMachineArn);
+  // The sweep lists every task of the account: without discovery it starts no other watch, and only
+  // the item this watch parks is there for it to wake.
+  const localSweep =
+    watchTable === undefined || stepFunctions === undefined
+      ? undefined
+      : createLocalSweep({
+          synthesized,
+          clock,
+          stepFunctionsEndpoint: await stepFunctions.start(),
+          watchTable,
+          logLevel: args.logLevel,
+          settings: { discovery: false },
+        });
+  localSweep?.sweep.start();
+  try {
+    const startedAt = clock.now();
+    const outcome = await poller.watch({
+      taskId: args.taskId,
+      ...(args.graphId === undefined ? {} : { graphId: args.graphId }),
+    });
+    const last = outcome.events.at(-1);
+    const failed = outcome.executions.find((execution) => execution.status === 'FAILED');
+    const runs = localSweep?.sweep.runs ?? [];
+    const summary = [
+      `${args.taskId}: ${outcome.executions.length} execution(s), ${Math.round((clock.now() - startedAt) / 1000)} s on the run's clock`,
+      last === undefined
+        ? 'no terminal event'
+        : `${last.DetailType} (${String(last.Detail.status ?? last.Detail.reason)})`,
+      localSweep === undefined
+        ? 'sweep off'
+        : `sweep: ${runs.length} run(s), ${runs.filter((run) => run.error !== undefined).length} failed, woke the watch ${runs.reduce((sum, run) => sum + (run.summary?.woken ?? 0), 0)} time(s)`,
+      failed?.error === undefined
+        ? ''
+        : `execution ${failed.name} failed: ${failed.error.name}: ${failed.error.message}`,
+    ].filter((part) => part !== '');
+    process.stderr.write(`${summary.join('; ')}\n`);
+    if (failed !== undefined || last?.Detail.terminal !== true) return EXIT.executionFailed;
+    if (last.DetailType === STATUS_CHANGE_DETAIL_TYPE) return EXIT.statusChange;
+    return last.DetailType === MONITORING_FAILED_DETAIL_TYPE ? EXIT.monitoringFailed : EXIT.executionFailed;
+  } finally {
+    await localSweep?.stop();
+    await stepFunctions?.stop();
+    poller.close();
+    await watchTable?.stop();
+  }
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,8 @@
 /** The interpreter's event, as far as the history needs it. */
 export interface InterpreterEvent {
   readonly type: string;
+  /** The error of a state that failed. */
+  readonly Error?: string;
   readonly state?: {
     readonly name: string;
     readonly type: string;
@@ -20,19 +22,37 @@ export interface InterpreterEvent {
 export interface HistoryEvent {
   readonly type: string;
   readonly stateName?: string;
+  /** The error of a task's failure (`TaskFailed`, `LambdaFunctionFailed`), as its details name it. */
+  readonly error?: string;
 }
 
-/** How a Task state's work is recorded: a Lambda invocation, or any other service integration. */
-type TaskKind = 'lambda' | 'service';
+/**
+ * How a Task state's work is recorded: a Lambda invocation, a callback (`.waitForTaskToken`)
+ * integration, or any other service integration.
+ */
+type TaskKind = 'lambda' | 'callback' | 'service';
+
+/** The suffix of a Task state's `Resource` that makes it wait for its task token. */
+export const WAIT_FOR_TASK_TOKEN = '.waitForTaskToken';
 
 const TASK_EVENTS: Readonly<
-  Record<TaskKind, { entered: string[]; attempt: string[]; succeeded: string[]; failed: string[] }>
+  Record<TaskKind, { entered: string[]; attempt: string[]; succeeded: string[]; failed: string[]; timedOut: string[] }>
 > = {
   lambda: {
     entered: ['TaskStateEntered'],
     attempt: ['LambdaFunctionScheduled', 'LambdaFunctionStarted'],
     succeeded: ['LambdaFunctionSucceeded'],
     failed: ['LambdaFunctionFailed'],
+    timedOut: ['LambdaFunctionTimedOut'],
+  },
+  // TaskSubmitted comes between TaskStarted and the outcome, once the request that carries the
+  // token is accepted: the runner records it then (recordTaskSubmitted). A timeout is TaskTimedOut.
+  callback: {
+    entered: ['TaskStateEntered'],
+    attempt: ['TaskScheduled', 'TaskStarted'],
+    succeeded: ['TaskSucceeded'],
+    failed: ['TaskFailed'],
+    timedOut: ['TaskTimedOut'],
   },
   // Request-response integrations record TaskSubmitted with the service's answer for some services;
   // counting it for every one keeps the local count an upper bound.
@@ -41,6 +61,7 @@ const TASK_EVENTS: Readonly<
     attempt: ['TaskScheduled', 'TaskStarted'],
     succeeded: ['TaskSubmitted', 'TaskSucceeded'],
     failed: ['TaskFailed'],
+    timedOut: ['TaskTimedOut'],
   },
 };
 
@@ -54,12 +75,15 @@ const EXECUTION_EVENTS: Readonly<Record<string, string>> = {
 
 /**
  * Turns one execution's interpreter events into Step Functions history event types, in order.
- * `resourceOf` gives a state's `Resource`, which tells Lambda tasks from other integrations.
+ * `resourceOf` gives a state's `Resource`, which tells Lambda tasks and callback
+ * (`.waitForTaskToken`) tasks from other integrations.
  */
 export class ExecutionHistory {
   /** The history so far. */
   public readonly events: HistoryEvent[] = [];
   private failedAttempt = false;
+  /** The attempt failing next ran out of its `TimeoutSeconds`, rather than failing. */
+  private attemptTimedOut = false;
   private ended = false;
 
   constructor(private readonly resourceOf: (stateName: string) => unknown) {}
@@ -69,17 +93,38 @@ export class ExecutionHistory {
     // An execution ends once; an abort racing the interpreter's own end adds nothing after it.
     if (this.ended) return [];
     const stateName = event.state?.name;
-    const added = this.translate(event).map((type) =>
-      stateName === undefined || !type.includes('State') ? { type } : { type, stateName },
-    );
+    const added = this.translate(event).map((type): HistoryEvent => {
+      if (stateName !== undefined && type.includes('State')) return { type, stateName };
+      return type.endsWith('Failed') && event.Error !== undefined && event.type === 'StateFailed'
+        ? { type, error: event.Error }
+        : { type };
+    });
     this.ended = EXECUTION_EVENTS[event.type] !== undefined && event.type !== 'ExecutionStarted';
     this.events.push(...added);
     return added;
   }
 
+  /**
+   * Records that a callback task's request, carrying its token, was accepted (`TaskSubmitted`);
+   * returns the history events it added.
+   */
+  recordTaskSubmitted(stateName: string): readonly HistoryEvent[] {
+    if (this.ended || this.taskKind(stateName) !== 'callback') return [];
+    const added = [{ type: 'TaskSubmitted' }];
+    this.events.push(...added);
+    return added;
+  }
+
+  /** Notes that the Task state's current attempt timed out: its failure is recorded as a timeout. */
+  noteTimeout(): void {
+    this.attemptTimedOut = true;
+  }
+
   private taskKind(stateName: string): TaskKind {
     const resource = this.resourceOf(stateName);
-    return typeof resource === 'string' && resource.includes(':lambda:') ? 'lambda' : 'service';
+    if (typeof resource !== 'string') return 'service';
+    if (resource.endsWith(WAIT_FOR_TASK_TOKEN)) return 'callback';
+    return resource.includes(':lambda:') ? 'lambda' : 'service';
   }
 
   private translate(event: InterpreterEvent): string[] {
@@ -93,9 +138,12 @@ export class ExecutionHistory {
       case 'StateEntered':
         this.failedAttempt = false;
         return task === undefined ? [`${state.type}StateEntered`] : [...task.entered, ...task.attempt];
-      case 'StateFailed':
+      case 'StateFailed': {
         this.failedAttempt = true;
-        return task?.failed ?? [];
+        const timedOut = this.attemptTimedOut;
+        this.attemptTimedOut = false;
+        return (timedOut ? task?.timedOut : task?.failed) ?? [];
+      }
       case 'StateRetried':
         this.failedAttempt = false;
         return task?.attempt ?? [];

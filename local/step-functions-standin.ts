@@ -1,17 +1,31 @@
 /**
  * A stand-in for the Step Functions API on loopback, speaking the AWS JSON 1.0 wire format of
- * `StartExecution`, `DescribeExecution` and `GetExecutionHistory`, in front of a
- * {@link LocalPoller}: the start function's SDK client talks to it over real HTTP, and its
- * executions run locally.
+ * `StartExecution`, `DescribeExecution`, `GetExecutionHistory`, `SendTaskSuccess`,
+ * `SendTaskFailure` and `SendTaskHeartbeat`, in front of a {@link LocalPoller}: the start and
+ * sweep functions' SDK clients talk to it over real HTTP, and its executions run locally.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ExecutionAlreadyExistsError,
   InvalidExecutionNameError,
+  InvalidOutputError,
+  InvalidTokenError,
+  TaskDoesNotExistError,
+  TaskTimedOutError,
+  ValidationError,
   type LocalExecution,
   type LocalPoller,
 } from './local-poller';
+
+/** The errors of `SendTask*` the runner throws, which the stand-in answers by name. */
+const TASK_TOKEN_ERRORS = [
+  InvalidTokenError,
+  TaskDoesNotExistError,
+  TaskTimedOutError,
+  InvalidOutputError,
+  ValidationError,
+] as const;
 
 /** A StartExecution the stand-in received. */
 export interface StartExecutionCall {
@@ -21,10 +35,20 @@ export interface StartExecutionCall {
   readonly result: string;
 }
 
+/** A SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat the stand-in received. */
+export interface TaskTokenCall {
+  readonly operation: 'SendTaskSuccess' | 'SendTaskFailure' | 'SendTaskHeartbeat';
+  readonly taskToken: string;
+  /** `ok`, or the error type answered. */
+  readonly result: string;
+}
+
 /** The Step Functions stand-in. */
 export class StepFunctionsStandIn {
   /** Every StartExecution call, in order. */
   public readonly calls: StartExecutionCall[] = [];
+  /** Every SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat call, in order. */
+  public readonly taskTokenCalls: TaskTokenCall[] = [];
   private readonly server: http.Server;
 
   constructor(
@@ -43,6 +67,11 @@ export class StepFunctionsStandIn {
   /** Starts listening on a free loopback port; resolves with the endpoint URL. */
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.endpoint;
+  }
+
+  /** The endpoint URL, once started. */
+  get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
@@ -81,9 +110,57 @@ export class StepFunctionsStandIn {
         }
         return;
       }
+      case 'AWSStepFunctions.SendTaskSuccess':
+      case 'AWSStepFunctions.SendTaskFailure':
+      case 'AWSStepFunctions.SendTaskHeartbeat':
+        this.sendTask(target.slice('AWSStepFunctions.'.length) as TaskTokenCall['operation'], request, answer, fail);
+        return;
       default:
         fail('UnknownOperationException', `The stand-in does not answer ${target || 'requests without X-Amz-Target'}`);
     }
+  }
+
+  /** Hands a task token's answer to the runner, and answers as Step Functions does. */
+  private sendTask(
+    operation: TaskTokenCall['operation'],
+    request: Record<string, unknown>,
+    answer: (status: number, payload: unknown) => void,
+    fail: (type: string, message: string) => void,
+  ): void {
+    const { taskToken } = request;
+    if (typeof taskToken !== 'string') {
+      this.taskTokenCalls.push({ operation, taskToken: '', result: 'ValidationException' });
+      fail(
+        'ValidationException',
+        "1 validation error detected: Value null at 'taskToken' failed to satisfy constraint",
+      );
+      return;
+    }
+    const optionalText = (key: string): string | undefined => {
+      const value = request[key];
+      return typeof value === 'string' ? value : undefined;
+    };
+    try {
+      if (operation === 'SendTaskSuccess') {
+        const output = optionalText('output');
+        if (output === undefined) {
+          throw new ValidationError("1 validation error detected: Value null at 'output' failed to satisfy constraint");
+        }
+        this.poller.sendTaskSuccess(taskToken, output);
+      } else if (operation === 'SendTaskFailure') {
+        this.poller.sendTaskFailure(taskToken, optionalText('error'), optionalText('cause'));
+      } else {
+        this.poller.sendTaskHeartbeat(taskToken);
+      }
+    } catch (error) {
+      if (!TASK_TOKEN_ERRORS.some((type) => error instanceof type)) throw error;
+      const { name, message } = error as Error;
+      this.taskTokenCalls.push({ operation, taskToken, result: name });
+      fail(name, message);
+      return;
+    }
+    this.taskTokenCalls.push({ operation, taskToken, result: 'ok' });
+    answer(200, {});
   }
 
   private startExecution(

@@ -7,6 +7,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
 import { NeptuneImportPollerStack, type NeptuneImportTaskPollerProps } from '../lib';
+import type { PollerConfig } from '../lib/poller-config';
+import { POLLER_STATE_NAMES } from '../lib/state-names';
 
 /** Account and region the local ARNs use. */
 const LOCAL_ACCOUNT = '123456789012';
@@ -29,6 +31,18 @@ export interface SynthesizedPoller {
   readonly template: Record<string, unknown>;
   /** Event patterns of the trigger rules, by rule construct id. */
   readonly rulePatterns: Readonly<Record<string, unknown>>;
+  /** The watch table's name, as the definition's park task writes to it; undefined without the sweep. */
+  readonly watchTableName?: string;
+  /** The sweep as deployed; undefined when the poller has none. */
+  readonly sweep?: SynthesizedSweep;
+}
+
+/** The sweep of a synthesized poller. */
+export interface SynthesizedSweep {
+  /** Seconds between two sweeps, as the poll function's config has it. */
+  readonly periodSeconds: number;
+  /** The sweep function's environment variables, references resolved to local values. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -42,6 +56,8 @@ function localArn(logicalId: string, type: string | undefined): string {
       return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
     case 'AWS::Events::EventBus':
       return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${logicalId}`;
+    case 'AWS::DynamoDB::Table':
+      return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
     default:
       return `arn:aws:local:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${logicalId}`;
   }
@@ -64,6 +80,8 @@ function resolveIntrinsics(value: Json, resources: Record<string, { Type?: strin
       'AWS::AccountId': LOCAL_ACCOUNT,
       'AWS::URLSuffix': 'amazonaws.com',
     };
+    // A table's Ref is its name: the logical id stands for it.
+    if (resources[ref]?.Type === 'AWS::DynamoDB::Table') return ref;
     return pseudo[ref] ?? localArn(ref, resources[ref]?.Type);
   }
   if ('Fn::GetAtt' in value) {
@@ -97,7 +115,31 @@ export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): Synt
     const pattern = resources[id].Properties?.EventPattern;
     rulePatterns[rule.node.id] = pattern === undefined ? undefined : resolveIntrinsics(pattern, resources);
   }
+  const pollState = (definition.States as Record<string, { Parameters?: { config?: PollerConfig } }>)[
+    POLLER_STATE_NAMES.poll
+  ];
+  const periodSeconds = pollState?.Parameters?.config?.sweep?.periodSeconds;
+  const { watchTable, sweepFunction } = stack.poller;
+  const sweepEnvironment =
+    sweepFunction === undefined
+      ? undefined
+      : (resources[logicalId(sweepFunction.node.defaultChild as CfnResource)].Properties?.Environment as
+          { Variables?: Record<string, Json> } | undefined);
   return {
+    ...(watchTable === undefined ? {} : { watchTableName: logicalId(watchTable.node.defaultChild as CfnResource) }),
+    ...(periodSeconds === undefined || sweepEnvironment === undefined
+      ? {}
+      : {
+          sweep: {
+            periodSeconds,
+            environment: Object.fromEntries(
+              Object.entries(sweepEnvironment.Variables ?? {}).map(([key, value]) => [
+                key,
+                asText(resolveIntrinsics(value, resources)),
+              ]),
+            ),
+          },
+        }),
     definition,
     pollFunctionArn: localArn(pollFunctionId, 'AWS::Lambda::Function'),
     stateMachineArn: localArn(stateMachineId, 'AWS::StepFunctions::StateMachine'),

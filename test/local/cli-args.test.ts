@@ -1,11 +1,12 @@
-import { parseDurationSeconds, parseLocalRunArgs, UsageError } from '../../local/cli-args';
+import { LOCAL_USAGE, parseDurationSeconds, parseLocalRunArgs, UsageError } from '../../local/cli-args';
 
 describe('npm run local arguments', () => {
-  test('the task id alone runs at real speed with the construct defaults', () => {
+  test('the task id alone runs at real speed with the construct defaults, the sweep included', () => {
     expect(parseLocalRunArgs(['--task-id', 't-0123456789'])).toEqual({
       taskId: 't-0123456789',
       timeScale: 1,
       emitStatusChanges: false,
+      sweep: true,
       logLevel: 'INFO',
     });
   });
@@ -22,6 +23,7 @@ describe('npm run local arguments', () => {
         '--time-scale',
         '0.001',
         '--emit-status-changes',
+        '--no-sweep',
         '--log-level',
         'warn',
       ]),
@@ -31,6 +33,7 @@ describe('npm run local arguments', () => {
       timeoutSeconds: 21_600,
       timeScale: 0.001,
       emitStatusChanges: true,
+      sweep: false,
       logLevel: 'WARN',
     });
   });
@@ -52,6 +55,7 @@ describe('npm run local arguments', () => {
     [['--task-id', 't-0123456789', '--bogus'], /Unknown option '--bogus'/],
     [['--task-id', 't-0123456789', '--timeout', '400d'], /to 365 days \(365d\); got 400d/],
     [['--task-id', 't-0123456789', '--time-scale', '2'], /at most 1/],
+    [['--task-id', 't-0123456789', '--no-sweep=yes'], /--no-sweep.*does not take an argument/],
   ])('fails when given %j', (argv, message) => {
     expect(() => parseLocalRunArgs(argv)).toThrow(UsageError);
     expect(() => parseLocalRunArgs(argv)).toThrow(message);
@@ -59,5 +63,9 @@ describe('npm run local arguments', () => {
 
   test('--help asks for the usage text', () => {
     expect(parseLocalRunArgs(['--help'])).toBeUndefined();
+  });
+
+  test('the usage text names --no-sweep', () => {
+    expect(LOCAL_USAGE).toMatch(/--no-sweep {2,}run the poller without the sweep/);
   });
 });

@@ -1,4 +1,4 @@
-import { FastForwardClock, ScaledClock, SteppingClock } from '../../local/clock';
+import { FastForwardClock, realSleep, ScaledClock, SteppingClock } from '../../local/clock';
 
 describe('local clocks', () => {
   test('FastForwardClock: real time runs as it is, and each wait jumps the clock by the part it skips', () => {
@@ -29,5 +29,77 @@ describe('local clocks', () => {
 
   test.each([0, -1, 2])('fails when the scale is %d', (scale) => {
     expect(() => new FastForwardClock(scale)).toThrow(RangeError);
+  });
+
+  describe('actors of a clock that skips waits', () => {
+    test('SteppingClock: while one actor works the clock holds; once every actor sleeps it jumps to the earliest wake-up', async () => {
+      const clock = new SteppingClock(0);
+      const first = clock.actor();
+      const second = clock.actor();
+      const woken: string[] = [];
+
+      const firstSleeps = first.sleep(60).then(() => woken.push(`first at ${clock.now() / 1000} s`));
+      await realSleep(5);
+      expect(clock.now()).toBe(0);
+      await second.sleep(30);
+      woken.push(`second at ${clock.now() / 1000} s`);
+      await realSleep(5);
+      expect(clock.now()).toBe(30_000);
+      second.retire();
+      await firstSleeps;
+      first.retire();
+
+      expect(woken).toEqual(['second at 30 s', 'first at 60 s']);
+    });
+
+    test('SteppingClock: an aborted sleep ends at once, and the clock stays where it was', async () => {
+      const clock = new SteppingClock(0);
+      const sleeper = clock.actor();
+      const woken = new AbortController();
+
+      const sleeping = sleeper.sleep(3600, woken.signal);
+      woken.abort();
+      await sleeping;
+      sleeper.retire();
+
+      expect(clock.now()).toBe(0);
+    });
+
+    test('SteppingClock: a Wait state that moves the clock past a sleeper wakes it there', async () => {
+      const clock = new SteppingClock(0);
+      const waiting = clock.actor();
+      const sleeper = clock.actor();
+
+      const sleeping = sleeper.sleep(60).then(() => clock.now());
+      expect(clock.realMillisFor(90)).toBe(0);
+
+      expect(await sleeping).toBe(90_000);
+      sleeper.retire();
+      waiting.retire();
+    });
+
+    test('FastForwardClock: a sleep lasts its scaled share for real, and moves the clock the full wait', async () => {
+      const clock = new FastForwardClock(0.01);
+      const sleeper = clock.actor();
+      const before = clock.now();
+      const realBefore = Date.now();
+
+      await sleeper.sleep(2);
+      sleeper.retire();
+
+      expect(clock.now() - before).toBeGreaterThanOrEqual(2000);
+      expect(Date.now() - realBefore).toBeLessThan(1000);
+    });
+
+    test('ScaledClock: a sleep is the scaled wait, in real time', async () => {
+      const clock = new ScaledClock(0.01);
+      const sleeper = clock.actor();
+      const before = clock.now();
+
+      await sleeper.sleep(2);
+      sleeper.retire();
+
+      expect(clock.now() - before).toBeGreaterThanOrEqual(1900);
+    });
   });
 });

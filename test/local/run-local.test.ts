@@ -83,6 +83,25 @@ describe('npm run local', () => {
       true,
     );
     expect(run.stderr).toContain('GetImportTask answered');
+    // The sweep ran beside the watch, on its clock, and woke it on status changes: a poll for each, few in all.
+    const sweep = /sweep: (\d+) run\(s\), 0 failed, woke the watch (\d+) time\(s\)/.exec(run.stderr);
+    expect(sweep).not.toBeNull();
+    expect(Number(sweep![2])).toBeGreaterThanOrEqual(1);
+    expect(standIn.pollsOf(task.taskId).length).toBeLessThanOrEqual(run.lines.length + 1);
+  }, 60_000);
+
+  test('GIVEN --no-sweep THEN the poller without the sweep watches by its own polls, and exits 0 on the terminal event', async () => {
+    const task = standIn.addTask({ timeline: simpleTimeline(1200), startOnFirstPoll: true });
+
+    const run = await runLocal(['--task-id', task.taskId, '--time-scale', String(TIME_SCALE), '--no-sweep'], endpoint);
+
+    expect(run.code).toBe(0);
+    expect(run.lines).toHaveLength(1);
+    expect(run.lines[0]).toMatchObject({ Detail: { taskId: task.taskId, status: 'SUCCEEDED', terminal: true } });
+    expect(run.stderr).toContain('sweep off');
+    expect(run.stderr).not.toContain('ListImportTasks');
+    // Progress-aware polling: more polls than the import has statuses.
+    expect(standIn.pollsOf(task.taskId).length).toBeGreaterThan(4);
   }, 60_000);
 
   test('GIVEN a task that does not exist THEN one Monitoring Failed line and exit status 2', async () => {

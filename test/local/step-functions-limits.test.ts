@@ -37,6 +37,12 @@ function watchState(overrides: Partial<WatchState> = {}): WatchState {
   };
 }
 
+/** What a WAIT decision parks, when the definition parks its waits (the default, with the sweep). */
+const PARK = { taskId: TASK_ID, status: 'IMPORTING' };
+
+/** The poller without the sweep: its waits are plain Wait states. */
+const WITHOUT_SWEEP = { sweep: { enabled: false } };
+
 /** A poll function that answers every invocation with `decide`, and counts them. */
 function scriptedPollFunction(decide: (call: number) => PollDecision | Promise<PollDecision>) {
   const calls = { count: 0 };
@@ -53,6 +59,7 @@ describe('the local runner enforces Step Functions limits', () => {
       action: 'WAIT',
       waitSeconds: 60,
       watch: watchState({ strategyMemory: { note: 'x'.repeat(STEP_FUNCTIONS_LIMITS.payloadBytes) } }),
+      park: PARK,
     }));
     harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false });
 
@@ -65,13 +72,14 @@ describe('the local runner enforces Step Functions limits', () => {
     // DescribePollFailure, the poll step's States.ALL catcher, never ran: one invocation in all.
     expect(poll.calls.count).toBe(1);
     expect(executions[0].history.map((e) => e.type)).not.toContain('WaitStateEntered');
+    expect(executions[0].history.map((e) => e.type)).not.toContain('TaskSubmitted');
     expect(executions[0].history.at(-1)?.type).toBe('ExecutionFailed');
   });
 
   test('GIVEN a caught error that ResultPath merges into an input near the limit THEN the merged output fails the execution before the catcher runs', async () => {
     const big = watchState({ strategyMemory: { note: 'x'.repeat(STEP_FUNCTIONS_LIMITS.payloadBytes - 20_000) } });
     const poll = scriptedPollFunction((call) => {
-      if (call === 1) return { action: 'WAIT', waitSeconds: 60, watch: big };
+      if (call === 1) return { action: 'WAIT', waitSeconds: 60, watch: big, park: PARK };
       throw Object.assign(new Error('y'.repeat(30_000)), { name: 'TypeError' });
     });
     harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false });
@@ -87,12 +95,12 @@ describe('the local runner enforces Step Functions limits', () => {
     expect(poll.calls.count).toBe(2);
   });
 
-  test('GIVEN an execution that never hands over THEN it fails when its history reaches 25,000 events, counted with retries', async () => {
+  test('GIVEN an execution that never hands over THEN it fails when its history reaches 25,000 events, counted with retries and parked waits', async () => {
     const poll = scriptedPollFunction((call) => {
       // Every tenth invocation fails once as the Lambda service would, and is retried by the state machine.
       if (call % 10 === 0)
         return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
-      return { action: 'WAIT', waitSeconds: 1, watch: watchState() };
+      return { action: 'WAIT', waitSeconds: 1, watch: watchState(), park: PARK };
     });
     harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false });
 
@@ -104,30 +112,46 @@ describe('the local runner enforces Step Functions limits', () => {
     expect(execution.error?.message).toContain('25000 events');
     expect(events).toEqual([]);
     expect(execution.history.filter((e) => e.type === 'LambdaFunctionFailed').length).toBeGreaterThan(200);
+    // The parked waits timed out, each recorded with the TaskSubmitted the runner adds beside the interpreter's events.
+    expect(execution.history.filter((e) => e.type === 'TaskTimedOut').length).toBeGreaterThan(1000);
     // No step ran after the limit: the history stops within one state's events of it.
     expect(execution.history.length).toBeGreaterThanOrEqual(STEP_FUNCTIONS_LIMITS.historyEvents);
     expect(execution.history.length).toBeLessThanOrEqual(STEP_FUNCTIONS_LIMITS.historyEvents + 4);
     expect(execution.history.at(-1)?.type).toBe('ExecutionFailed');
   }, 60_000);
 
-  test('GIVEN a one-year execution timeout THEN the execution times out on the run clock after exactly one year, with no Node timer overflow', async () => {
-    const poll = scriptedPollFunction(() => ({ action: 'WAIT', waitSeconds: 30 * 86_400, watch: watchState() }));
-    harness = await startHarness({
-      synthesized: synthesizeOnce({ monitoringTimeout: Duration.days(365) }),
-      wrapPollHandler: poll.wrap,
-      backstop: false,
-    });
+  test.each([
+    ['parked waits', {}, { park: PARK }, 'TaskSubmitted'],
+    ['plain Wait states', WITHOUT_SWEEP, {}, 'WaitStateEntered'],
+  ])(
+    'GIVEN a one-year execution timeout and %s THEN the execution times out on the run clock after exactly one year, during a wait, with no Node timer overflow',
+    async (_, props, park, waitEvent) => {
+      const poll = scriptedPollFunction(() => ({
+        action: 'WAIT',
+        waitSeconds: 30 * 86_400,
+        watch: watchState(),
+        ...park,
+      }));
+      harness = await startHarness({
+        synthesized: synthesizeOnce({ monitoringTimeout: Duration.days(365), ...props }),
+        wrapPollHandler: poll.wrap,
+        backstop: false,
+        // Nothing wakes a scripted watch; a year of sweeps would only cost time.
+        sweep: false,
+      });
 
-    const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
+      const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
 
-    const [execution] = executions;
-    expect(execution.status).toBe('TIMED_OUT');
-    expect(execution.error?.name).toBe('States.Timeout');
-    expect(execution.stoppedAt! - execution.startedAt).toBe(STEP_FUNCTIONS_LIMITS.executionSeconds * 1000);
-    expect(poll.calls.count).toBe(Math.ceil(365 / 30));
-    expect(events).toEqual([]);
-    expect(execution.history.at(-1)?.type).toBe('ExecutionTimedOut');
-  });
+      const [execution] = executions;
+      expect(execution.status).toBe('TIMED_OUT');
+      expect(execution.error?.name).toBe('States.Timeout');
+      expect(execution.stoppedAt! - execution.startedAt).toBe(STEP_FUNCTIONS_LIMITS.executionSeconds * 1000);
+      expect(poll.calls.count).toBe(Math.ceil(365 / 30));
+      expect(events).toEqual([]);
+      // The last wait was cut short by the execution's end: nothing after it but ExecutionTimedOut.
+      expect(execution.history.slice(-2).map((e) => e.type)).toEqual([waitEvent, 'ExecutionTimedOut']);
+    },
+  );
 
   test.each([
     ['longer than the documented maximum', STEP_FUNCTIONS_LIMITS.waitSeconds + 1],
@@ -135,15 +159,52 @@ describe('the local runner enforces Step Functions limits', () => {
     ['not whole', 1.5],
   ])('GIVEN a Wait whose SecondsPath is %s THEN the execution fails with States.Runtime', async (_, seconds) => {
     const poll = scriptedPollFunction(() => ({ action: 'WAIT', waitSeconds: seconds, watch: watchState() }));
-    harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false });
+    harness = await startHarness({
+      synthesized: synthesizeOnce(WITHOUT_SWEEP),
+      wrapPollHandler: poll.wrap,
+      backstop: false,
+    });
 
     const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
 
     expect(executions[0].status).toBe('FAILED');
-    expect(executions[0].error?.name).toBe('States.Runtime');
+    expect(executions[0].error).toMatchObject({
+      name: 'States.Runtime',
+      message: expect.stringContaining(`${POLLER_STATE_NAMES.wait}: the wait is ${seconds} s`),
+    });
     expect(events).toEqual([]);
     expect(poll.calls.count).toBe(1);
   });
+
+  test.each([
+    ['longer than the documented maximum', STEP_FUNCTIONS_LIMITS.taskTimeoutSeconds + 1],
+    ['zero', 0],
+    ['not whole', 1.5],
+  ])(
+    'GIVEN a parked wait whose TimeoutSecondsPath is %s THEN the execution fails with States.Runtime, before anything is put',
+    async (_, seconds) => {
+      const poll = scriptedPollFunction(() => ({
+        action: 'WAIT',
+        waitSeconds: seconds,
+        watch: watchState(),
+        park: PARK,
+      }));
+      harness = await startHarness({ wrapPollHandler: poll.wrap, backstop: false, sweep: false });
+
+      const { executions, events } = await harness.poller.watch({ taskId: TASK_ID });
+
+      expect(executions[0].status).toBe('FAILED');
+      expect(executions[0].error).toMatchObject({
+        name: 'States.Runtime',
+        message: expect.stringContaining(
+          `${POLLER_STATE_NAMES.parkedWait}: TimeoutSecondsPath $.waitSeconds gives ${seconds}`,
+        ),
+      });
+      expect(events).toEqual([]);
+      expect(poll.calls.count).toBe(1);
+      expect(await harness.watchTable!.items()).toEqual([]);
+    },
+  );
 
   test('GIVEN an execution that ended THEN its name is never used again in the run, while a running one with the same input is returned', async () => {
     harness = await startHarness();

@@ -30,5 +30,7 @@ test(`GIVEN ${IMPORTS} imports started together, ${INJECTED_THROTTLES} of them a
   expect(report.throttledWatches.endedWithTheirOwnEvent).toBe(report.throttledWatches.watches);
   // Each import needs one answer that ends it, and each injected 429 was a poll of its own.
   expect(report.polls).toBeGreaterThanOrEqual(IMPORTS + INJECTED_THROTTLES);
+  // The sweep listed the imports beside the watches, on the same clock and under the same rate limit.
+  expect(report.listings).toBeGreaterThan(0);
   expect(report.longWatch.terminalEvents).toBe(1);
 }, 120_000);

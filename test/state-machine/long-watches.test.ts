@@ -5,9 +5,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { CLOSING_EVENTS } from '../../lambda/poll/history-accounting';
 import type { PollDecision } from '../../lambda/poll/contract';
+import type { PollHandler } from '../../lambda/poll/poll-handler';
 import { PollingStrategy } from '../../lib';
-import { simpleTimeline } from '../../local/import-timeline';
+import { importStateAt, simpleTimeline } from '../../local/import-timeline';
 import { STEP_FUNCTIONS_LIMITS } from '../../local/local-poller';
+import type { HistoryEvent } from '../../local/step-functions-history';
+import { POLLER_STATE_NAMES } from '../../lib/state-names';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const everyMinute = PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 });
@@ -74,6 +77,9 @@ describe('continue-as-new', () => {
           monitoringTimeout: Duration.days(365),
           pollingStrategy: PollingStrategy.fixed({ interval: Duration.days(1), jitter: 0 }),
         }),
+        // A year of sweeps every minute is half a million runs; the waits are parked all the same, and
+        // end by their timeouts, which is what this is about. Wakes are sweep.test.ts's.
+        sweep: false,
       });
       const task = harness.standIn.addTask({ timeline: simpleTimeline(importDays * 86_400) });
 
@@ -96,6 +102,8 @@ describe('continue-as-new', () => {
       synthesized: synthesizeOnce({
         pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
       }),
+      // The waits are parked and end by their timeouts: a wake by the sweep would record the same events.
+      sweep: false,
       wrapPollHandler: (real) => (event) => {
         failNext = !failNext;
         if (!failNext)
@@ -126,17 +134,44 @@ describe('the poll function inside the state machine', () => {
   let harness: Harness;
   afterEach(async () => harness.stop());
 
+  /** The poll function's decisions, recorded as the real handler makes them. */
+  const recordDecisions =
+    (decisions: PollDecision[]) => (real: PollHandler) => async (event: Parameters<PollHandler>[0]) => {
+      const decision = await real(event);
+      decisions.push(decision);
+      return decision;
+    };
+
+  /** Parked waits whose PutItem succeeded: TaskSubmitted events of the park state. */
+  const submittedParkedWaits = (history: readonly HistoryEvent[]): number => {
+    let state: string | undefined;
+    let count = 0;
+    for (const event of history) {
+      if (event.type === 'TaskStateEntered') state = event.stateName;
+      if (event.type === 'TaskSubmitted' && state === POLLER_STATE_NAMES.parkedWait) count += 1;
+    }
+    return count;
+  };
+
+  /** The history events the poll function accounted for by the end of each execution of the chain. */
+  const accountedPerExecution = (decisions: readonly PollDecision[], executions: number): number[] =>
+    Array.from({ length: executions }, (_, generation) => {
+      const lastWait = decisions
+        .filter(
+          (d): d is Extract<PollDecision, { action: 'WAIT' }> =>
+            d.action === 'WAIT' && d.watch.generation === generation,
+        )
+        .at(-1)!;
+      return lastWait.watch.historyEvents + CLOSING_EVENTS;
+    });
+
   // Each state's events count as in a Step Functions history (HISTORY_EVENTS_PER_STATE); this checks that the
   // poll function accounts for exactly the states each execution went through, whatever path it took.
-  test('GIVEN its history accounting THEN it counts the states each execution went through, publishing, retrying and continuing', async () => {
+  test('GIVEN its history accounting and plain Wait states THEN it counts exactly the events each execution recorded, publishing, retrying and continuing', async () => {
     const decisions: PollDecision[] = [];
     harness = await startHarness({
-      props: { emitStatusChanges: true, historyEventBudget: 150 },
-      wrapPollHandler: (real) => async (event) => {
-        const decision = await real(event);
-        decisions.push(decision);
-        return decision;
-      },
+      props: { emitStatusChanges: true, historyEventBudget: 150, sweep: { enabled: false } },
+      wrapPollHandler: recordDecisions(decisions),
     });
     const task = harness.standIn.addTask({ timeline: simpleTimeline(6 * 3600) });
     harness.standIn.injectFaults(task.taskId, { kind: 'error', status: 500, errorType: 'InternalServerException' });
@@ -144,16 +179,38 @@ describe('the poll function inside the state machine', () => {
     const { executions } = await harness.poller.watch({ taskId: task.taskId });
 
     expect(executions.length).toBeGreaterThan(2);
-    const lastWaitOf = (generation: number) =>
-      decisions
-        .filter(
-          (d): d is Extract<PollDecision, { action: 'WAIT' }> =>
-            d.action === 'WAIT' && d.watch.generation === generation,
-        )
-        .at(-1)!;
-    executions.forEach((execution, generation) => {
-      expect(lastWaitOf(generation).watch.historyEvents + CLOSING_EVENTS).toBe(execution.history.length);
+    expect(accountedPerExecution(decisions, executions.length)).toEqual(executions.map((e) => e.history.length));
+  });
+
+  // A parked wait is accounted the larger of its two paths: 7 events, when its PutItem fails and the watch waits in
+  // the fallback Wait state; a PutItem that succeeds records 6 (TaskSubmitted, then TaskSucceeded or TaskTimedOut).
+  test('GIVEN its history accounting and parked waits THEN it counts an upper bound, over by one event for each parked wait whose PutItem succeeded', async () => {
+    const decisions: PollDecision[] = [];
+    harness = await startHarness({
+      props: {
+        emitStatusChanges: true,
+        historyEventBudget: 150,
+        pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(10), jitter: 0 }),
+      },
+      wrapPollHandler: recordDecisions(decisions),
     });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(6 * 3600) });
+    harness.standIn.injectFaults(task.taskId, { kind: 'error', status: 500, errorType: 'InternalServerException' });
+
+    const { executions } = await harness.poller.watch({ taskId: task.taskId });
+
+    expect(executions.length).toBeGreaterThan(2);
+    const accounted = accountedPerExecution(decisions, executions.length);
+    executions.forEach((execution, generation) => {
+      const submittedParks = submittedParkedWaits(execution.history);
+      expect(submittedParks).toBeGreaterThan(0);
+      expect(execution.history.length).toBeLessThanOrEqual(accounted[generation]);
+      expect(accounted[generation] - execution.history.length).toBe(submittedParks);
+    });
+    // The sweep woke some of those waits, and others timed out.
+    const outcomes = executions.flatMap((e) => e.history).map((e) => e.type);
+    expect(outcomes).toContain('TaskTimedOut');
+    expect(harness.stepFunctions.taskTokenCalls.filter((call) => call.result === 'ok').length).toBeGreaterThan(0);
   });
 
   test('GIVEN the Lambda service fails twice THEN the state machine retries the invocation and the watch goes on', async () => {
@@ -186,17 +243,19 @@ describe('the poll function inside the state machine', () => {
         return real(event);
       },
     });
-    const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
+    const timeline = simpleTimeline(3600);
+    const task = harness.standIn.addTask({ timeline });
 
     const { events, executions } = await harness.poller.watch({ taskId: task.taskId });
 
     expect(executions[0].status).toBe('SUCCEEDED');
     expect(events).toHaveLength(1);
+    const secondPoll = harness.standIn.pollsOf(task.taskId)[1];
     expect(events[0].Detail).toMatchObject({
       reason: 'POLLING_ERROR',
       terminal: true,
       taskId: task.taskId,
-      lastStatus: 'INITIALIZING',
+      lastStatus: importStateAt(timeline, (secondPoll.at - task.startedAt) / 1000).status,
       pollCount: 2,
       error: { name: 'TypeError' },
     });

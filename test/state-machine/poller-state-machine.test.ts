@@ -4,7 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
-import { simpleTimeline, timelineSeconds, type ImportTimeline } from '../../local/import-timeline';
+import { importStateAt, simpleTimeline, timelineSeconds, type ImportTimeline } from '../../local/import-timeline';
 import type { PublishedEvent } from '../../local/local-poller';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
@@ -78,23 +78,28 @@ describe('the deployed state machine, run locally', () => {
 
   test('GIVEN a status this code does not know THEN it keeps polling until a terminal status', async () => {
     harness = await startHarness();
-    const task = harness.standIn.addTask({
-      timeline: {
-        phases: [
-          { status: 'INITIALIZING', seconds: 60 },
-          { status: 'DEFRAGMENTING', seconds: 3600 },
-          { status: 'IMPORTING', seconds: 600 },
-        ],
-        outcome: { status: 'SUCCEEDED' },
-      },
-    });
+    const timeline: ImportTimeline = {
+      phases: [
+        { status: 'INITIALIZING', seconds: 60 },
+        { status: 'DEFRAGMENTING', seconds: 3600 },
+        { status: 'IMPORTING', seconds: 600 },
+      ],
+      outcome: { status: 'SUCCEEDED' },
+    };
+    const task = harness.standIn.addTask({ timeline });
 
     const { events } = await harness.poller.watch({ taskId: task.taskId });
 
     expect(terminalEvents(events)).toHaveLength(1);
-    expect(events.at(-1)!.Detail.status).toBe('SUCCEEDED');
-    const seen = harness.standIn.pollsOf(task.taskId).length;
-    expect(seen).toBeGreaterThan(5);
+    expect(events.at(-1)!.Detail).toMatchObject({ status: 'SUCCEEDED', previousStatus: 'IMPORTING' });
+    // A poll answered DEFRAGMENTING, and the watch went on to poll again, through IMPORTING to the end.
+    const seen = harness.standIn
+      .pollsOf(task.taskId)
+      .map((poll) => importStateAt(timeline, (poll.at - task.startedAt) / 1000).status);
+    expect(seen).toContain('DEFRAGMENTING');
+    const after = seen.slice(seen.lastIndexOf('DEFRAGMENTING') + 1);
+    expect(after[0]).toBe('IMPORTING');
+    expect(after.at(-1)).toBe('SUCCEEDED');
   });
 
   test('GIVEN emitStatusChanges THEN one event per status change, the last one terminal', async () => {
@@ -143,7 +148,8 @@ describe('the deployed state machine, run locally', () => {
 
     test('WHEN a task that was being watched disappears THEN the event names the last status seen', async () => {
       harness = await startHarness();
-      const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
+      const timeline = simpleTimeline(3600);
+      const task = harness.standIn.addTask({ timeline });
       harness.standIn.injectFaults(
         task.taskId,
         { kind: 'edit', edit: (answer) => answer },
@@ -154,7 +160,9 @@ describe('the deployed state machine, run locally', () => {
       const { events } = await harness.poller.watch({ taskId: task.taskId });
 
       expect(events).toHaveLength(1);
-      expect(events[0].Detail).toMatchObject({ reason: 'TASK_NOT_FOUND', pollCount: 3, lastStatus: 'INITIALIZING' });
+      const secondPoll = harness.standIn.pollsOf(task.taskId)[1];
+      const secondAnswer = importStateAt(timeline, (secondPoll.at - task.startedAt) / 1000).status;
+      expect(events[0].Detail).toMatchObject({ reason: 'TASK_NOT_FOUND', pollCount: 3, lastStatus: secondAnswer });
     });
   });
 

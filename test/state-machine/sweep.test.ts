@@ -1,0 +1,257 @@
+/**
+ * The sweep beside the watches, as deployed by default: the synthesized state machine parks each
+ * wait in the watch table (a local DynamoDB), and the real sweep handler, run on the same clock
+ * every sweep period, lists the tasks (ListImportTasks against the stand-in), wakes a parked watch
+ * whose task's status changed (SendTaskSuccess to the Step Functions stand-in) and starts watches
+ * for tasks nobody watches, all over real HTTP.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
+import { POLLER_STATE_NAMES } from '../../lib/state-names';
+import { realSleep } from '../../local/clock';
+import { importStateAt, simpleTimeline, timelineSeconds, type ImportTimeline } from '../../local/import-timeline';
+import type { PublishedEvent } from '../../local/local-poller';
+import type { HistoryEvent } from '../../local/step-functions-history';
+import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
+
+/** Seconds between two sweeps by default. */
+const SWEEP_PERIOD = 60;
+
+/** An import that fails 40 minutes in, at 62 %, its phases out of step with the sweeps. */
+const FAILING_MIDWAY: ImportTimeline = {
+  phases: [
+    { status: 'INITIALIZING', seconds: 131 },
+    { status: 'ANALYZING_DATA', seconds: 607 },
+    {
+      status: 'IMPORTING',
+      seconds: 1693,
+      progress: [
+        [0, 0],
+        [1, 62],
+      ],
+    },
+  ],
+  outcome: { status: 'FAILED', statusReason: 'Import failed: 2 files could not be parsed', errorCount: 2 },
+};
+
+/** Epoch ms on the stand-in's clock when each status of `timeline` began, from `startedAt`. */
+function statusChanges(timeline: ImportTimeline, startedAt: number): number[] {
+  const changes: number[] = [];
+  let at = startedAt;
+  for (const phase of timeline.phases.slice(0, -1)) {
+    at += phase.seconds * 1000;
+    changes.push(at);
+  }
+  return [...changes, startedAt + timelineSeconds(timeline) * 1000];
+}
+
+/** How each parked wait of `history` ended: TaskSucceeded (woken), TaskTimedOut or TaskFailed. */
+function parkedWaitOutcomes(history: readonly HistoryEvent[]): string[] {
+  const outcomes: string[] = [];
+  let state: string | undefined;
+  for (const event of history) {
+    if (event.type === 'TaskStateEntered') state = event.stateName;
+    if (
+      state === POLLER_STATE_NAMES.parkedWait &&
+      ['TaskSucceeded', 'TaskTimedOut', 'TaskFailed'].includes(event.type)
+    ) {
+      outcomes.push(event.type);
+    }
+  }
+  return outcomes;
+}
+
+const terminalEventsOf = (harness: Harness, taskId: string): PublishedEvent[] =>
+  harness.poller.events.filter((event) => event.Detail.taskId === taskId && event.Detail.terminal === true);
+
+/** Waits, in real time, until `condition` holds. */
+async function eventually(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 3000; attempt++) {
+    if (await condition()) return;
+    await realSleep(5);
+  }
+  throw new Error(`Never came to pass: ${what}`);
+}
+
+describe('the sweep, with the default props', () => {
+  let harness: Harness;
+  afterEach(async () => harness.stop());
+
+  test('GIVEN an import that fails midway THEN exactly one terminal Status Change FAILED event, within a sweep period of the failure, after one poll per status', async () => {
+    harness = await startHarness();
+    const task = harness.standIn.addTask({ timeline: FAILING_MIDWAY });
+
+    const { executions, events } = await harness.poller.watch({ taskId: task.taskId });
+
+    expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(events).toHaveLength(1);
+    expect(events[0].DetailType).toBe(STATUS_CHANGE_DETAIL_TYPE);
+    expect(events[0].Detail).toMatchObject({
+      status: 'FAILED',
+      previousStatus: 'IMPORTING',
+      progressPercentage: 62,
+      terminal: true,
+      pollCount: 4,
+    });
+    const failedAt = task.startedAt + timelineSeconds(FAILING_MIDWAY) * 1000;
+    const latency = Date.parse(events[0].Time) - failedAt;
+    expect(latency).toBeGreaterThanOrEqual(0);
+    expect(latency).toBeLessThanOrEqual((SWEEP_PERIOD + 5) * 1000);
+    // The first poll, then one after each status change, each within a sweep period of it: no poll in between.
+    const polls = harness.standIn.pollsOf(task.taskId).map((poll) => poll.at);
+    const changes = statusChanges(FAILING_MIDWAY, task.startedAt);
+    expect(polls).toHaveLength(1 + changes.length);
+    expect(polls[0]).toBe(task.startedAt);
+    changes.forEach((changedAt, index) => {
+      expect(polls[index + 1] - changedAt).toBeGreaterThanOrEqual(0);
+      expect(polls[index + 1] - changedAt).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
+    });
+    // Each of those polls was a wake: SendTaskSuccess answered, and each parked wait ended TaskSucceeded.
+    expect(harness.stepFunctions.taskTokenCalls.filter((call) => call.result === 'ok')).toHaveLength(changes.length);
+    expect(parkedWaitOutcomes(executions[0].history)).toEqual(changes.map(() => 'TaskSucceeded'));
+  });
+
+  test('GIVEN two running watches WHEN only one task changes THEN only its watch is woken, and the other is not polled until its own task changes', async () => {
+    harness = await startHarness();
+    const quick: ImportTimeline = {
+      phases: [
+        { status: 'INITIALIZING', seconds: 50 },
+        { status: 'IMPORTING', seconds: 200 },
+      ],
+      outcome: { status: 'SUCCEEDED' },
+    };
+    const steady = simpleTimeline(7200);
+    const changing = harness.standIn.addTask({ timeline: quick });
+    const still = harness.standIn.addTask({ timeline: steady });
+
+    const [changed, unchanged] = await Promise.all([
+      harness.poller.watch({ taskId: changing.taskId }),
+      harness.poller.watch({ taskId: still.taskId }),
+    ]);
+
+    expect(changed.events.map((e) => e.Detail.status)).toEqual(['SUCCEEDED']);
+    expect(unchanged.events.map((e) => e.Detail.status)).toEqual(['SUCCEEDED']);
+    const quickEnd = changing.startedAt + timelineSeconds(quick) * 1000;
+    expect(harness.standIn.pollsOf(changing.taskId)).toHaveLength(3);
+    // The steady task was polled at its start, then only after each change of its own status.
+    const stillPolls = harness.standIn.pollsOf(still.taskId).map((poll) => poll.at);
+    expect(stillPolls.filter((at) => at <= quickEnd + SWEEP_PERIOD * 1000)).toEqual([still.startedAt]);
+    const stillChanges = statusChanges(steady, still.startedAt);
+    expect(stillPolls).toHaveLength(1 + stillChanges.length);
+    stillPolls.slice(1).forEach((at, index) => {
+      expect(importStateAt(steady, (at - still.startedAt) / 1000).status).not.toBe(
+        importStateAt(steady, (stillPolls[index] - still.startedAt) / 1000).status,
+      );
+    });
+  });
+
+  test('GIVEN an import started with no CloudTrail record and no watch request THEN the sweep discovers it, and its watch puts exactly one terminal event', async () => {
+    harness = await startHarness();
+    const timeline = simpleTimeline(1800, { status: 'FAILED', statusReason: 'bad rows', errorCount: 1 });
+    const task = harness.standIn.addTask({ timeline });
+
+    await eventually(() => harness.poller.executions.has(task.taskId), 'a watch of the task started');
+    const { executions, events } = await harness.poller.followChain(harness.poller.executions.get(task.taskId)!);
+
+    expect(JSON.parse(executions[0].input)).toMatchObject({ taskId: task.taskId, trigger: 'sweep' });
+    expect(executions[0].startedAt - task.startedAt).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
+    expect(harness.stepFunctions.calls.map((call) => [call.name, call.result])).toEqual([[task.taskId, 'started']]);
+    expect(events).toHaveLength(1);
+    expect(events[0].Detail).toMatchObject({ taskId: task.taskId, graphId: task.graphId, status: 'FAILED' });
+    // Later sweeps see the task watched, then ended: nothing more is started or put.
+    const runs = harness.sweep!.runs.length;
+    await eventually(() => harness.sweep!.completedRuns.length >= runs + 3, 'three more sweeps');
+    expect(harness.stepFunctions.calls.filter((call) => call.result === 'started')).toHaveLength(1);
+    expect(terminalEventsOf(harness, task.taskId)).toHaveLength(1);
+  });
+
+  test('GIVEN a watch that ended, its parked token left in the table THEN the next sweep finds the token stale, clears it, and nothing happens twice', async () => {
+    harness = await startHarness();
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(900) });
+
+    const { executions } = await harness.poller.watch({ taskId: task.taskId });
+    const endedAt = executions[0].stoppedAt!;
+    const sweptSince = () => harness.sweep!.completedRuns.filter((run) => run.startedAt > endedAt);
+    await eventually(() => sweptSince().length >= 3, 'three sweeps after the watch ended');
+
+    // The token of the wait that the last wake ended, sent again, and refused: the only refusal.
+    const refused = harness.stepFunctions.taskTokenCalls.filter((call) => call.result !== 'ok');
+    expect(refused.map((call) => call.result)).toEqual(['TaskTimedOut']);
+    expect(
+      harness.stepFunctions.taskTokenCalls
+        .filter((call) => call.taskToken === refused[0].taskToken)
+        .map((c) => c.result),
+    ).toEqual(['ok', 'TaskTimedOut']);
+    const summaries = sweptSince().map((run) => run.summary!);
+    expect(summaries.reduce((sum, summary) => sum + summary.staleTokens, 0)).toBe(1);
+    expect(summaries.every((s) => s.woken === 0 && s.discovered === 0 && s.failures === 0)).toBe(true);
+    expect((await harness.watchTable!.items()).find((i) => i.taskId === task.taskId)).toEqual({
+      taskId: task.taskId,
+      status: 'SUCCEEDED',
+      executionName: task.taskId,
+    });
+    expect([...harness.poller.executions.keys()]).toEqual([task.taskId]);
+    expect(terminalEventsOf(harness, task.taskId)).toHaveLength(1);
+  });
+});
+
+describe('without a working sweep, the parked waits still end by their timeouts', () => {
+  let harness: Harness;
+  afterEach(async () => harness.stop());
+
+  const IMPORTS: [string, ImportTimeline][] = [
+    ['SUCCEEDED', simpleTimeline(3 * 3600)],
+    ['FAILED', simpleTimeline(5 * 3600, { status: 'FAILED', statusReason: 'bad rows', errorCount: 1 })],
+    ['CANCELLED', simpleTimeline(40 * 60, { status: 'CANCELLED', statusReason: 'Cancelled by user' })],
+  ];
+
+  /** Watches every import at once; checks each ends with its own one terminal event, at most a backstop wait late. */
+  async function watchEach(): Promise<void> {
+    const tasks = IMPORTS.map(([, timeline]) => harness.standIn.addTask({ timeline }));
+    const outcomes = await Promise.all(tasks.map((task) => harness.poller.watch({ taskId: task.taskId })));
+    outcomes.forEach((outcome, index) => {
+      const task = tasks[index];
+      expect(outcome.events.map((e) => [e.Detail.taskId, e.Detail.status, e.Detail.terminal])).toEqual([
+        [task.taskId, IMPORTS[index][0], true],
+      ]);
+      const late = Date.parse(outcome.events[0].Time) - (task.startedAt + timelineSeconds(task.timeline) * 1000);
+      expect(late).toBeGreaterThanOrEqual(0);
+      expect(late).toBeLessThanOrEqual(2 * 3600 * 1000);
+      // Every wait was parked, and ended by its timeout: TaskTimedOut, then the poll.
+      const history = outcome.executions.flatMap((e) => e.history);
+      const parked = history.filter(
+        (e) => e.stateName === POLLER_STATE_NAMES.parkedWait && e.type === 'TaskStateEntered',
+      );
+      expect(parked.length).toBeGreaterThan(0);
+      expect(history.filter((e) => e.type === 'TaskTimedOut')).toHaveLength(parked.length);
+    });
+    expect(harness.stepFunctions.taskTokenCalls.filter((call) => call.result === 'ok')).toEqual([]);
+  }
+
+  test('GIVEN the local sweep off THEN every watch ends with its one terminal event by its own polls', async () => {
+    harness = await startHarness({ sweep: false });
+
+    await watchEach();
+
+    expect(harness.sweep).toBeUndefined();
+  });
+
+  test('GIVEN a sweep whose ListImportTasks answers 500 every time THEN every sweep fails, and every watch ends with its one terminal event by its own polls', async () => {
+    // Sweeps every twenty minutes: each failed one spends real time in the SDK's retries.
+    harness = await startHarness({ synthesized: synthesizeOnce({ sweep: { interval: Duration.minutes(20) } }) });
+    harness.standIn.injectListFaults(
+      ...Array.from({ length: 1000 }, () => ({
+        kind: 'error' as const,
+        status: 500,
+        errorType: 'InternalServerException',
+      })),
+    );
+
+    await watchEach();
+
+    const runs = harness.sweep!.runs.filter((run) => run.endedAt !== undefined);
+    expect(runs.length).toBeGreaterThan(10);
+    expect(runs.every((run) => run.error?.name === 'InternalServerException')).toBe(true);
+    expect(harness.standIn.listRequests().every((request) => request.status === 500)).toBe(true);
+  });
+});
