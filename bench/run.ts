@@ -576,7 +576,15 @@ async function main(): Promise<void> {
   if (values['write-docs']) {
     const docs = path.join(__dirname, '..', 'docs');
     const page = path.join(docs, 'benchmarks.md');
-    writeFileSync(page, await format(markdown(report), { ...(await resolveConfig(page)), parser: 'markdown' }));
+    writeFileSync(
+      page,
+      await format(markdown(report), {
+        ...(await resolveConfig(page)),
+        parser: 'markdown',
+        proseWrap: 'always',
+        printWidth: 120,
+      }),
+    );
     writeFileSync(
       path.join(docs, 'benchmark-latency-vs-polls.svg'),
       latencyVersusCallsSvg(
