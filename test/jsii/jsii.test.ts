@@ -72,6 +72,7 @@ describe('GIVEN the library built with jsii', () => {
   let work = '';
   let bindings = '';
   let apiReference = '';
+  let tablet: { snippets: Record<string, { didCompile?: boolean; translations: Record<string, { source: string }> }> };
 
   beforeAll(async () => {
     assertLibraryBuilt();
@@ -107,8 +108,23 @@ describe('GIVEN the library built with jsii', () => {
       env: JSII_ENV,
       maxBuffer: 16 * 1024 * 1024,
     });
-    const [, docs] = await Promise.all([pacmak, docgen]);
+    // The README's examples, as the assembly carries them, compiled and translated; --strict fails on one that does not compile.
+    const rosetta = run(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'jsii-rosetta', 'bin', 'jsii-rosetta'),
+        'extract',
+        '--strict',
+        '--compile',
+        '--output',
+        path.join(work, 'tablet.json'),
+        path.join(work, 'package'),
+      ],
+      { cwd: ROOT, env: JSII_ENV },
+    );
+    const [, docs] = await Promise.all([pacmak, docgen, rosetta]);
     apiReference = docs.stdout;
+    tablet = JSON.parse(readFileSync(path.join(work, 'tablet.json'), 'utf8')) as typeof tablet;
   }, 180_000);
 
   afterAll(() => {
@@ -170,6 +186,18 @@ describe('GIVEN the library built with jsii', () => {
       'go/neptuneimportpoller/NeptuneImportTaskPoller.go',
     ]) {
       expect(existsSync(path.join(bindings, source))).toBe(true);
+    }
+  });
+
+  test('THEN jsii-rosetta compiles every TypeScript example of the README and translates it to Python', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const examples = [...readme.matchAll(/```ts\n/g)].length;
+    const snippets = Object.values(tablet.snippets);
+    expect(examples).toBeGreaterThanOrEqual(2);
+    expect(snippets).toHaveLength(examples);
+    for (const snippet of snippets) {
+      expect(snippet.didCompile).toBe(true);
+      expect(snippet.translations.python.source).toMatch(/NeptuneImportTaskPoller\(/);
     }
   });
 
