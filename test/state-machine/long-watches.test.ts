@@ -99,11 +99,12 @@ describe('continue-as-new', () => {
   test('GIVEN the default budget and a Lambda retry on every poll THEN no execution comes within 5 % of the history limit', async () => {
     let failNext = true;
     harness = await startHarness({
+      // Plain Wait states, whose cycles are accounted exactly: the closest an execution comes to its budget.
+      // Parked waits are accounted one event over what they record (the test on accounting below).
       synthesized: synthesizeOnce({
         pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
+        sweep: { enabled: false },
       }),
-      // The waits are parked and end by their timeouts: a wake by the sweep would record the same events.
-      sweep: false,
       wrapPollHandler: (real) => (event) => {
         failNext = !failNext;
         if (!failNext)
