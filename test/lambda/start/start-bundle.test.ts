@@ -3,59 +3,19 @@
  * loaded by Node.js as Lambda loads it, in a process of its own: its metrics on stdout and its
  * dead-letter messages to an SQS stand-in on loopback.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { prebuiltHandlerDir } from '../../../lib/handler-code';
+import { invokeBundle, type BundleInvocation } from '../../support/bundle-invocation';
 
-const CONTEXT =
-  '{ awsRequestId: "req-1", functionName: "f", functionVersion: "1", invokedFunctionArn: "arn", memoryLimitInMB: "256", getRemainingTimeInMillis: () => 1000 }';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:x';
 
-interface Invocation {
-  readonly result?: unknown;
-  readonly error?: { readonly name: string; readonly message: string };
-  /** The embedded-metric-format documents written to stdout. */
-  readonly metrics: ReadonlyArray<Record<string, unknown>>;
-}
-
-async function invokeStartBundle(event: unknown, env: Record<string, string> = {}): Promise<Invocation> {
-  const file = path.join(prebuiltHandlerDir('start'), 'index.mjs');
-  const script = `import(${JSON.stringify(file)}).then((m) => m.handler(${JSON.stringify(event)}, ${CONTEXT})).then(
-    (out) => process.stdout.write('\\nRESULT' + JSON.stringify(out) + '\\n'),
-    (error) => process.stdout.write('\\nERROR' + JSON.stringify({ name: error.name, message: error.message }) + '\\n'),
-  )`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-    env: {
-      PATH: process.env.PATH,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_SERVICE_NAME: 'poller-under-test',
-      STATE_MACHINE_ARN,
-      ...env,
-    },
-    encoding: 'utf8',
-  });
-  const lines = stdout.split('\n');
-  const tagged = (tag: string) => {
-    const line = lines.find((candidate) => candidate.startsWith(tag));
-    return line === undefined ? undefined : JSON.parse(line.slice(tag.length));
-  };
-  return {
-    result: tagged('RESULT'),
-    error: tagged('ERROR'),
-    metrics: lines.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line)),
-  };
-}
+/** The start bundle, with a second left to run, as the function's own timeout would leave it. */
+const invokeStartBundle = (event: unknown, env: Record<string, string> = {}): Promise<BundleInvocation> =>
+  invokeBundle('start', event, { STATE_MACHINE_ARN, ...env }, 1000);
 
 /** Each TriggersNotStartedByReason document: its `Reason`, value, service and where CloudWatch files it. */
-const notStartedReasons = (metrics: Invocation['metrics']) =>
+const notStartedReasons = (metrics: BundleInvocation['metrics']) =>
   metrics
     .filter((doc) => 'TriggersNotStartedByReason' in doc)
     .map((doc) => {
@@ -109,7 +69,7 @@ describe('the deployed start bundle', () => {
     await new Promise<void>((resolve) => sqs.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(sqs.address() as AddressInfo).port}`;
     const queueUrl = `${endpoint}/123456789012/dead-letters`;
-    let invocation: Invocation;
+    let invocation: BundleInvocation;
     try {
       // Act
       invocation = await invokeStartBundle(malformedWatchRequest, {

@@ -5,12 +5,9 @@
  * start bundle asking for a sweep.
  */
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { execFile } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { prebuiltHandlerDir } from '../../../lib/handler-code';
+import { invokeBundle, type BundleInvocation } from '../../support/bundle-invocation';
 import { createDynamoDbClient } from '../../../lambda/sweep/aws-clients';
 import { simpleTimeline } from '../../../local/import-timeline';
 import { NeptuneGraphStandIn } from '../../../local/neptune-graph-standin';
@@ -23,49 +20,12 @@ import {
   type LoopbackServer,
 } from './sweep-standins';
 
-const CONTEXT =
-  '{ awsRequestId: "req-1", functionName: "f", functionVersion: "1", invokedFunctionArn: "arn", memoryLimitInMB: "256", getRemainingTimeInMillis: () => 60000 }';
 const TABLE = 'watch-table';
 const GRAPH = 'g-aaaaaaaaaa';
 
-interface Invocation {
-  readonly result?: unknown;
-  readonly error?: { readonly name: string; readonly message: string };
-  /** The embedded-metric-format documents written to stdout. */
-  readonly metrics: ReadonlyArray<Record<string, unknown>>;
-}
-
-async function invokeBundle(name: 'sweep' | 'start', event: unknown, env: Record<string, string>): Promise<Invocation> {
-  const file = path.join(prebuiltHandlerDir(name), 'index.mjs');
-  const script = `import(${JSON.stringify(file)}).then((m) => m.handler(${JSON.stringify(event)}, ${CONTEXT})).then(
-    (out) => process.stdout.write('\\nRESULT' + JSON.stringify(out) + '\\n'),
-    (error) => process.stdout.write('\\nERROR' + JSON.stringify({ name: error.name, message: error.message }) + '\\n'),
-  )`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-    env: {
-      PATH: process.env.PATH,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_SERVICE_NAME: 'poller-under-test',
-      STATE_MACHINE_ARN,
-      ...env,
-    },
-    encoding: 'utf8',
-  });
-  const lines = stdout.split('\n');
-  const tagged = (tag: string) => {
-    const line = lines.find((candidate) => candidate.startsWith(tag));
-    return line === undefined ? undefined : JSON.parse(line.slice(tag.length));
-  };
-  return {
-    result: tagged('RESULT'),
-    error: tagged('ERROR'),
-    metrics: lines.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line)),
-  };
-}
+/** A bundle, told the state machine's ARN as the construct tells it. */
+const invoke = (name: 'sweep' | 'start', event: unknown, env: Record<string, string>): Promise<BundleInvocation> =>
+  invokeBundle(name, event, { STATE_MACHINE_ARN, ...env });
 
 describe('the deployed sweep bundle', () => {
   let dynalite: LoopbackServer;
@@ -106,7 +66,7 @@ describe('the deployed sweep bundle', () => {
     );
     stepFunctions.waitingTokens.add('token-1');
 
-    const { result, error, metrics } = await invokeBundle(
+    const { result, error, metrics } = await invoke(
       'sweep',
       { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
       env,
@@ -141,7 +101,7 @@ describe('the deployed sweep bundle', () => {
   });
 
   test('GIVEN a setting the construct does not write THEN every invocation fails with InvalidSweepSettingsError', async () => {
-    const { error } = await invokeBundle('sweep', {}, { ...env, DISCOVERY: 'sometimes' });
+    const { error } = await invoke('sweep', {}, { ...env, DISCOVERY: 'sometimes' });
 
     expect(error).toEqual({ name: 'InvalidSweepSettingsError', message: expect.stringContaining('"sometimes"') });
     expect(neptune.listRequests()).toEqual([]);
@@ -165,9 +125,9 @@ describe('the deployed start bundle with a sweep function', () => {
       });
     });
     await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
-    let invocation: Invocation;
+    let invocation: BundleInvocation;
     try {
-      invocation = await invokeBundle(
+      invocation = await invoke(
         'start',
         {
           id: 'ct-1',
