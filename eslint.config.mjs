@@ -1,20 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { includeIgnoreFile } from '@eslint/compat';
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
+  // Build output and the tests' scratch directories (dist-jsii/ among them) are never linted, even while tests write them.
+  includeIgnoreFile(fileURLToPath(new URL('.gitignore', import.meta.url)), 'Files git ignores'),
   {
-    ignores: [
-      'node_modules/',
-      'cdk.out/',
-      'assets/',
-      'dist/',
-      'coverage/',
-      'test/**/*.snap',
-      '**/*.d.ts',
-      '**/*.js',
-      'eslint.config.mjs',
-    ],
+    ignores: ['test/**/*.snap', '**/*.d.ts', '**/*.js', 'eslint.config.mjs'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
