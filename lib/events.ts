@@ -161,4 +161,10 @@ export interface ImportTaskWatchRequestDetail {
   readonly taskId: string;
   /** The graph of the task; required when the poller is limited to some graphs. */
   readonly graphId?: string;
+  /**
+   * Watch the task even though an earlier watch already announced its terminal status, and
+   * announce it again. Without it, such a request is declined, so that no task is announced twice
+   * by accident.
+   */
+  readonly rewatch?: boolean;
 }

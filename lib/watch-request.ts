@@ -16,6 +16,12 @@ export interface WatchRequestOptions {
   /** The task's graph; required when the poller is limited to some graphs. */
   readonly graphId?: string;
   /**
+   * Watch the task even though an earlier watch already announced its terminal status, and
+   * announce it again (a consumer lost the first event, say).
+   * @default false - a task already announced is not watched again
+   */
+  readonly rewatch?: boolean;
+  /**
    * `source` of the request; any producer's own name.
    * @default 'neptune-import-poller.watch-request'
    */
@@ -57,6 +63,7 @@ export function watchRequestEntry(options: WatchRequestOptions): WatchRequestEnt
   const detail: ImportTaskWatchRequestDetail = {
     taskId: options.taskId,
     ...(options.graphId === undefined ? {} : { graphId: options.graphId }),
+    ...(options.rewatch === true ? { rewatch: true } : {}),
   };
   return {
     Source: options.source ?? DEFAULT_WATCH_REQUEST_SOURCE,

@@ -17,11 +17,13 @@ export const HISTORY_EVENTS_PER_STATE = {
   wait: 2,
   /**
    * A wait in the `.waitForTaskToken` park task: TaskStateEntered, TaskScheduled, TaskStarted,
-   * TaskSubmitted, TaskSucceeded (woken) or TaskTimedOut, TaskStateExited. When the put itself
-   * fails, TaskStateEntered, TaskScheduled, TaskStarted, TaskFailed, TaskStateExited and the
-   * fallback Wait state's two: seven, the larger, are counted.
+   * TaskSubmitted, TaskSucceeded (woken) or TaskTimedOut, TaskStateExited: six. When the put itself
+   * fails: TaskStateEntered, TaskScheduled, TaskStarted, TaskFailed, TaskStateExited and the
+   * fallback Wait state's two: seven. When a SendTaskFailure ends it after the put: TaskStateEntered,
+   * TaskScheduled, TaskStarted, TaskSubmitted, TaskFailed, TaskStateExited and the Wait state's two:
+   * eight, the largest, are counted.
    */
-  parkedWait: 7,
+  parkedWait: 8,
   /** SucceedStateEntered, SucceedStateExited (a Pass or Fail state makes two as well). */
   succeed: 2,
   /** A task attempt that failed and is retried: the failure, and the next attempt's scheduled and started. */

@@ -145,6 +145,16 @@ describe('watchRequestEntry', () => {
     expect(matchesEventPattern(rulePatternOf(watchRequestPattern(['g-0123456789'])), event)).toBe(true);
   });
 
+  test('asks to watch an announced task again only when rewatch is true', () => {
+    expect(JSON.parse(watchRequestEntry({ taskId: 't-0123456789', rewatch: true }).Detail)).toEqual({
+      taskId: 't-0123456789',
+      rewatch: true,
+    });
+    expect(JSON.parse(watchRequestEntry({ taskId: 't-0123456789', rewatch: false }).Detail)).toEqual({
+      taskId: 't-0123456789',
+    });
+  });
+
   test.each([
     [{ taskId: 'T-0123456789' }, /taskId must be t- and ten lower-case letters or digits; got "T-0123456789"/],
     [{ taskId: 't-0123456789', graphId: 'graph' }, /graphId .* got "graph"/],

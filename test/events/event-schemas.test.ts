@@ -73,8 +73,12 @@ describe('the shipped schemas', () => {
   });
 
   test('the watch-request helper builds details that conform', () => {
-    const entry = watchRequestEntry({ taskId: 't-0123456789', graphId: 'g-0123456789' });
+    const entry = watchRequestEntry({ taskId: 't-0123456789', graphId: 'g-0123456789', rewatch: true });
+    expect(JSON.parse(entry.Detail)).toHaveProperty('rewatch', true);
     expect(eventSchemaViolations(WATCH_REQUEST_DETAIL_TYPE, JSON.parse(entry.Detail))).toEqual([]);
+    expect(eventSchemaViolations(WATCH_REQUEST_DETAIL_TYPE, { taskId: 't-0123456789', rewatch: 'yes' })).toEqual([
+      '/rewatch must be boolean',
+    ]);
   });
 });
 

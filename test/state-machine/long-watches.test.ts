@@ -183,9 +183,10 @@ describe('the poll function inside the state machine', () => {
     expect(accountedPerExecution(decisions, executions.length)).toEqual(executions.map((e) => e.history.length));
   });
 
-  // A parked wait is accounted the larger of its two paths: 7 events, when its PutItem fails and the watch waits in
-  // the fallback Wait state; a PutItem that succeeds records 6 (TaskSubmitted, then TaskSucceeded or TaskTimedOut).
-  test('GIVEN its history accounting and parked waits THEN it counts an upper bound, over by one event for each parked wait whose PutItem succeeded', async () => {
+  // A parked wait is accounted the largest of its paths: 8 events, when a SendTaskFailure ends it and the watch then
+  // waits in the fallback Wait state; a parked wait that is woken or times out records 6 (TaskSubmitted, then
+  // TaskSucceeded or TaskTimedOut).
+  test('GIVEN its history accounting and parked waits THEN it counts an upper bound, over by two events for each parked wait woken or timed out', async () => {
     const decisions: PollDecision[] = [];
     harness = await startHarness({
       props: {
@@ -206,7 +207,7 @@ describe('the poll function inside the state machine', () => {
       const submittedParks = submittedParkedWaits(execution.history);
       expect(submittedParks).toBeGreaterThan(0);
       expect(execution.history.length).toBeLessThanOrEqual(accounted[generation]);
-      expect(accounted[generation] - execution.history.length).toBe(submittedParks);
+      expect(accounted[generation] - execution.history.length).toBe(2 * submittedParks);
     });
     // The sweep woke some of those waits, and others timed out.
     const outcomes = executions.flatMap((e) => e.history).map((e) => e.type);

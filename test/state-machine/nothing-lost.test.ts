@@ -7,18 +7,19 @@ import { Duration } from 'aws-cdk-lib';
 import type { PollHandler } from '../../lambda/poll/poll-handler';
 import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
 import { PollingStrategy } from '../../lib/polling-strategy';
+import { watchRequestEntry, type WatchRequestOptions } from '../../lib/watch-request';
+import { eventFromEntry } from '../../local/event-pattern';
 import { simpleTimeline } from '../../local/import-timeline';
 import { executionStatusChangeEvent } from '../../local/local-environment';
 import type { PublishedEvent } from '../../local/local-poller';
 import { STEP_FUNCTIONS_LIMITS } from '../../local/local-poller';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
-const watchRequest = (taskId: string, extra: Record<string, unknown> = {}) => ({
-  id: 'wr',
-  source: 'com.example',
-  'detail-type': 'Neptune Analytics Import Task Watch Requested',
-  detail: { taskId, ...extra },
-});
+/** The event a producer's watch request becomes, built with the library's own helper. */
+const watchRequest = (taskId: string, options: Pick<WatchRequestOptions, 'rewatch'> = {}) => {
+  const entry = watchRequestEntry({ taskId, source: 'com.example', ...options });
+  return eventFromEntry({ ...entry, Detail: JSON.parse(entry.Detail) });
+};
 
 /** Terminal events about `taskId`, across every execution of the run. */
 function terminalEventsOf(harness: Harness, taskId: string): PublishedEvent[] {
