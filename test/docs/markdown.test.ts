@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { linesOutsideCode, relativeLinks } from '../support/markdown-links';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAX_PROSE_WIDTH = 120;
@@ -21,31 +22,6 @@ function markdownFiles(): string[] {
 
 function read(file: string): string {
   return readFileSync(path.join(ROOT, file), 'utf8');
-}
-
-interface Line {
-  readonly number: number;
-  readonly text: string;
-}
-
-/** The lines outside fenced code blocks, numbered from 1. */
-function linesOutsideCode(markdown: string): Line[] {
-  const lines: Line[] = [];
-  let fence: string | undefined;
-  markdown.split('\n').forEach((text, index) => {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
-    if (fence === undefined && marker !== undefined) {
-      fence = marker;
-    } else if (fence !== undefined) {
-      // A fence closes with the same character, at least as many times, and nothing after it.
-      if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && text.trim() === marker) {
-        fence = undefined;
-      }
-    } else {
-      lines.push({ number: index + 1, text });
-    }
-  });
-  return lines;
 }
 
 const isTableRow = (text: string): boolean => text.trimStart().startsWith('|');
@@ -97,19 +73,13 @@ function anchors(markdown: string): Set<string> {
 /** Relative links of `file` (a path from the root) whose file or heading does not exist, as `line: target`. */
 function brokenLinks(file: string, markdown: string): string[] {
   const broken: string[] = [];
-  for (const { number, text } of linesOutsideCode(markdown)) {
-    const withoutCode = text.replace(/`[^`]*`/g, '');
-    for (const [, target] of withoutCode.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
-      if (/^[a-z][a-z\d+.-]*:/i.test(target)) continue;
-      const [targetPath, anchor] = target.split('#', 2);
-      const resolved = targetPath === '' ? file : path.posix.join(path.posix.dirname(file), targetPath);
-      if (!existsSync(path.join(ROOT, resolved))) {
-        broken.push(`${number}: ${target} (no file ${resolved})`);
-      } else if (anchor !== undefined && resolved.endsWith('.md')) {
-        const targetText = resolved === file ? markdown : read(resolved);
-        if (!anchors(targetText).has(anchor))
-          broken.push(`${number}: ${target} (no heading #${anchor} in ${resolved})`);
-      }
+  for (const link of relativeLinks(file, markdown)) {
+    if (!existsSync(path.join(ROOT, link.file))) {
+      broken.push(`${link.line}: ${link.target} (no file ${link.file})`);
+    } else if (link.anchor !== undefined && link.file.endsWith('.md')) {
+      const targetText = link.file === file ? markdown : read(link.file);
+      if (!anchors(targetText).has(link.anchor))
+        broken.push(`${link.line}: ${link.target} (no heading #${link.anchor} in ${link.file})`);
     }
   }
   return broken;

@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { assertLibraryBuilt, ROOT } from '../jsii/built-library';
+import { relativeLinks } from '../support/markdown-links';
 
 const PEERS = ['aws-cdk-lib', 'constructs'];
 /**
@@ -93,6 +94,8 @@ const ALLOWED_FILES = [
   /^package\.json$/,
   /^\.jsii$/,
   /^README\.md$/,
+  /^API\.md$/,
+  /^docs\/[\w-]+\.(md|svg)$/,
   /^LICENSE$/,
   /^CHANGELOG\.md$/,
   /^dist\/[\w-]+\.(js|d\.ts)$/,
@@ -499,7 +502,7 @@ describe('the npm package in a fresh CDK app', () => {
     };
   }
 
-  test('the package holds the compiled library, its types, its jsii assembly, the prebuilt handlers, the schemas, README, LICENSE and CHANGELOG, and nothing else', () => {
+  test('the package holds the compiled library, its types, its jsii assembly, the prebuilt handlers, the schemas, the README, API.md, docs/, LICENSE and CHANGELOG, and nothing else', () => {
     expect(packedFiles.filter((file) => !ALLOWED_FILES.some((allowed) => allowed.test(file)))).toEqual([]);
     for (const required of [
       '.jsii',
@@ -512,11 +515,25 @@ describe('the npm package in a fresh CDK app', () => {
       'assets/lambda/sweep/index.mjs',
       'schemas/import-task-status-change.json',
       'README.md',
+      'API.md',
+      'docs/configuration.md',
+      'docs/benchmark-latency-vs-polls.svg',
       'LICENSE',
       'CHANGELOG.md',
     ]) {
       expect(packedFiles).toContain(required);
     }
+  });
+
+  test('every relative link of the Markdown in the package points to a file in the package, as npmjs.com shows it', () => {
+    const pages = packedFiles.filter((file) => file.endsWith('.md'));
+    expect(pages.length).toBeGreaterThanOrEqual(10);
+    const outside = pages.flatMap((page) =>
+      relativeLinks(page, readFileSync(path.join(ROOT, page), 'utf8'))
+        .filter((link) => !packedFiles.includes(link.file))
+        .map((link) => `${page}:${link.line}: ${link.target}`),
+    );
+    expect(outside).toEqual([]);
   });
 
   test("the package leaves out what is this repository's own: the barrel of lib/ and the deployable stack", () => {
