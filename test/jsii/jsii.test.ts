@@ -7,7 +7,8 @@
  * build and packs it without building again (`npm pack --ignore-scripts`).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ASSEMBLY, ROOT, assertLibraryBuilt } from './built-library';
@@ -77,9 +78,10 @@ describe('GIVEN the library built with jsii', () => {
   beforeAll(async () => {
     assertLibraryBuilt();
     assembly = JSON.parse(readFileSync(ASSEMBLY, 'utf8')) as Assembly;
-    // Under the repository, so that jsii-pacmak finds aws-cdk-lib's and constructs' assemblies in its node_modules.
-    mkdirSync(path.join(ROOT, 'dist-jsii'), { recursive: true });
-    work = mkdtempSync(path.join(ROOT, 'dist-jsii', 'check-'));
+    // Outside the repository, so that nothing the linter or jsii-docgen reads appears under it; the link lets
+    // jsii-pacmak and jsii-rosetta find aws-cdk-lib's and constructs' assemblies from the unpacked package.
+    work = mkdtempSync(path.join(tmpdir(), 'poller-jsii-'));
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
     const [{ filename }] = JSON.parse(
       execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--silent', '--pack-destination', work], {
         cwd: ROOT,

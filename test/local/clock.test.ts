@@ -88,7 +88,8 @@ describe('local clocks', () => {
       sleeper.retire();
 
       expect(clock.now() - before).toBeGreaterThanOrEqual(2000);
-      expect(Date.now() - realBefore).toBeLessThan(1000);
+      // 20 ms for real; less than the whole 2 s wait however busy the machine.
+      expect(Date.now() - realBefore).toBeLessThan(2000);
     });
 
     test('ScaledClock: a sleep is the scaled wait, in real time', async () => {

@@ -118,7 +118,7 @@ describe('the local runner enforces Step Functions limits', () => {
     expect(execution.history.length).toBeGreaterThanOrEqual(STEP_FUNCTIONS_LIMITS.historyEvents);
     expect(execution.history.length).toBeLessThanOrEqual(STEP_FUNCTIONS_LIMITS.historyEvents + 4);
     expect(execution.history.at(-1)?.type).toBe('ExecutionFailed');
-  }, 60_000);
+  }, 180_000);
 
   test.each([
     ['parked waits', {}, { park: PARK }, 'TaskSubmitted'],
