@@ -1,67 +1,98 @@
 /**
- * The bundles that deploy (assets/lambda/<name>/index.mjs), loaded by Node.js as Lambda loads
- * them, in a process of their own.
+ * The poll and start bundles that deploy (assets/lambda/<name>/index.mjs), loaded by Node.js as
+ * Lambda loads them, in a process of their own; the poll bundle asks a loopback Neptune Analytics
+ * stand-in over HTTP, as it asks the service.
  */
 import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
-import { prebuiltHandlerDir } from '../../lib/handler-code';
+import { simpleTimeline } from '../../local/import-timeline';
+import { NeptuneGraphStandIn } from '../../local/neptune-graph-standin';
+import { BUNDLE_NODE, invokeBundle } from '../support/bundle-invocation';
 
-const CONTEXT =
-  '{ awsRequestId: "req-1", functionName: "f", functionVersion: "1", invokedFunctionArn: "arn", memoryLimitInMB: "256", getRemainingTimeInMillis: () => 1000 }';
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:x';
 
-function invokeBundle(name: 'poll' | 'start', event: unknown, env: Record<string, string> = {}): unknown {
-  const file = path.join(prebuiltHandlerDir(name), 'index.mjs');
-  const script = `import(${JSON.stringify(file)}).then(async (m) => { const out = await m.handler(${JSON.stringify(event)}, ${CONTEXT}); process.stdout.write('RESULT' + JSON.stringify(out)); })`;
-  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: {
-      PATH: process.env.PATH,
-      AWS_REGION: 'us-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      ...env,
-    },
-    encoding: 'utf8',
-    // A handler that throws prints its minified source on stderr; the thrown error carries it instead.
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The poller configuration the construct gives the poll function, version 2. */
+const CONFIG = {
+  version: 2,
+  timeoutSeconds: 3600,
+  polling: { kind: 'fixed', intervalSeconds: 60, jitter: 0 },
+  errorRetry: { maxAttempts: 3, initialIntervalSeconds: 2, maxIntervalSeconds: 60, backoffRate: 2 },
+  emitStatusChanges: false,
+  historyEventBudget: 20000,
+};
+
+describe('the deployed poll bundle', () => {
+  let neptune: NeptuneGraphStandIn;
+  let endpoint: string;
+
+  beforeAll(async () => {
+    neptune = new NeptuneGraphStandIn();
+    endpoint = await neptune.start();
   });
-  return JSON.parse(stdout.slice(stdout.indexOf('RESULT') + 'RESULT'.length));
-}
+  afterAll(async () => neptune.stop());
 
-describe('the deployed bundles', () => {
-  test('the poll bundle refuses a malformed task id without a request', () => {
-    const config = {
-      timeoutSeconds: 3600,
-      polling: { kind: 'fixed', intervalSeconds: 60, jitter: 0 },
-      errorRetry: { maxAttempts: 3, initialIntervalSeconds: 2, maxIntervalSeconds: 60, backoffRate: 2 },
-      emitStatusChanges: false,
-      historyEventBudget: 20000,
-    };
-    expect(invokeBundle('poll', { config, input: { taskId: 'nope' } })).toMatchObject({
+  test('GIVEN a task that has ended THEN one GetImportTask over HTTP, and the terminal Status Change event to put', async () => {
+    const task = neptune.addTask({ timeline: simpleTimeline(60), startedAt: Date.now() - 3_600_000 });
+
+    const { result, error } = await invokeBundle(
+      'poll',
+      { config: CONFIG, input: { taskId: task.taskId } },
+      { AWS_ENDPOINT_URL_NEPTUNE_GRAPH: endpoint },
+    );
+
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({
+      action: 'FINISH',
+      event: {
+        detailType: 'Neptune Analytics Import Task Status Change',
+        detail: { taskId: task.taskId, graphId: task.graphId, status: 'SUCCEEDED', terminal: true, pollCount: 1 },
+      },
+    });
+    expect(neptune.pollsOf(task.taskId).map((request) => request.status)).toEqual([200]);
+  });
+
+  test('GIVEN a malformed task id THEN a Monitoring Failed event, without a request', async () => {
+    const before = neptune.requests.length;
+
+    const { result } = await invokeBundle('poll', { config: CONFIG, input: { taskId: 'nope' } }, {});
+
+    expect(result).toMatchObject({
       action: 'FINISH',
       event: {
         detailType: 'Neptune Analytics Import Task Monitoring Failed',
         detail: { reason: 'INVALID_REQUEST', taskId: 'nope' },
       },
     });
+    expect(neptune.requests.length).toBe(before);
+  });
+});
+
+describe('the deployed start bundle', () => {
+  test('GIVEN an API call that starts no import THEN it is ignored', async () => {
+    const { result } = await invokeBundle(
+      'start',
+      { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'GetImportTask' } },
+      { STATE_MACHINE_ARN },
+    );
+    expect(result).toEqual({ outcome: 'ignored', reason: 'API call "GetImportTask" does not start an import task' });
   });
 
-  test('the start bundle ignores an API call that starts no import', () => {
-    expect(
-      invokeBundle(
-        'start',
-        { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'GetImportTask' } },
-        { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:x' },
-      ),
-    ).toEqual({ outcome: 'ignored', reason: 'API call "GetImportTask" does not start an import task' });
+  test('GIVEN a watch request that names no task THEN it throws, for Lambda to retry and keep', async () => {
+    const { result, error } = await invokeBundle(
+      'start',
+      { 'detail-type': 'Neptune Analytics Import Task Watch Requested', detail: {} },
+      { STATE_MACHINE_ARN },
+    );
+    expect(result).toBeUndefined();
+    expect(error).toEqual({
+      name: 'MalformedTriggerError',
+      message: expect.stringMatching(/^The watch-request event carries no detail\.taskId/),
+    });
   });
+});
 
-  test('the start bundle throws a watch request that names no task, for Lambda to retry and keep', () => {
-    expect(() =>
-      invokeBundle(
-        'start',
-        { 'detail-type': 'Neptune Analytics Import Task Watch Requested', detail: {} },
-        { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:x' },
-      ),
-    ).toThrow(/\[MalformedTriggerError\]: The watch-request event carries no detail\.taskId/);
-  });
+test('the bundles run on the Node.js that BUNDLE_NODE names (LAMBDA_RUNTIME_NODE, or this one)', () => {
+  const version = execFileSync(BUNDLE_NODE, ['--version'], { encoding: 'utf8' }).trim();
+  expect(version).toMatch(/^v\d+\./);
+  if (process.env.LAMBDA_RUNTIME_NODE === undefined) expect(version).toBe(process.version);
+  else expect(version).toMatch(/^v24\./);
 });

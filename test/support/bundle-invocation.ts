@@ -17,6 +17,12 @@ export interface BundleInvocation {
 }
 
 /**
+ * The Node.js that runs the bundles: this one, or the one `LAMBDA_RUNTIME_NODE` names, so that
+ * `npm run test:lambda-runtime` runs the same tests on Node.js 24, the functions' Lambda runtime.
+ */
+export const BUNDLE_NODE = process.env.LAMBDA_RUNTIME_NODE ?? process.execPath;
+
+/**
  * Invokes the `name` bundle's handler with `event` and a Lambda context whose
  * `getRemainingTimeInMillis` answers `remainingTimeMs`; `env` adds to a minimal environment.
  */
@@ -32,7 +38,7 @@ export async function invokeBundle(
     (out) => process.stdout.write('\\nRESULT' + JSON.stringify(out) + '\\n'),
     (error) => process.stdout.write('\\nERROR' + JSON.stringify({ name: error.name, message: error.message }) + '\\n'),
   )`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+  const { stdout } = await promisify(execFile)(BUNDLE_NODE, ['--input-type=module', '-e', script], {
     env: {
       PATH: process.env.PATH,
       AWS_REGION: 'us-east-1',
