@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // Build output and the tests' scratch directories (dist-jsii/ among them) are never linted, even while tests write them.
+  // Whatever git ignores (build output, the packages `npm run package` writes to dist-jsii/) is never linted.
   includeIgnoreFile(fileURLToPath(new URL('.gitignore', import.meta.url)), 'Files git ignores'),
   {
     ignores: ['test/**/*.snap', '**/*.d.ts', '**/*.js', 'eslint.config.mjs'],

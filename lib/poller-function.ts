@@ -35,6 +35,9 @@ export interface PollerFunctionOptions {
   readonly timeout?: Duration;
 }
 
+/** The Lambda runtime of the poller's functions (`npm run test:lambda-runtime` runs their bundles' tests on it). */
+export const POLLER_FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
 /**
  * One of the poller's functions: a prebuilt handler on Node.js 24 (arm64), with its own role
  * that may write only its own log group, JSON logs, and active X-Ray tracing.
@@ -47,7 +50,7 @@ export function createPollerFunction(scope: Construct, id: string, options: Poll
   options.logGroup.grantWrite(role);
   const fn = new lambda.Function(scope, id, {
     description: options.description,
-    runtime: lambda.Runtime.NODEJS_24_X,
+    runtime: POLLER_FUNCTION_RUNTIME,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
     code: prebuiltHandlerCode(options.handler),

@@ -122,6 +122,14 @@ function fromWatchRequest(detail: unknown): WatchRequest {
           : `The watch-request event's detail.taskId is not a task id: ${describeInvalidTaskId(taskId)}; no watch started`,
     };
   }
+  const rewatch = isRecord(detail) ? detail.rewatch : undefined;
+  if (rewatch !== undefined && typeof rewatch !== 'boolean') {
+    // A flag meant to say "announce it again" that is quietly read as false would decline the request unseen.
+    return {
+      kind: 'malformed',
+      reason: `The watch-request event's detail.rewatch must be true or false, not ${JSON.stringify(rewatch)?.slice(0, 40) ?? typeof rewatch}; no watch started`,
+    };
+  }
   const graphId = isRecord(detail) ? detail.graphId : undefined;
   return {
     kind: 'watch',
@@ -129,7 +137,7 @@ function fromWatchRequest(detail: unknown): WatchRequest {
     graphId: isGraphId(graphId) ? graphId : null,
     trigger: 'watch-request',
     taskIdPath: 'detail.taskId',
-    rewatch: isRecord(detail) && detail.rewatch === true,
+    rewatch: rewatch === true,
   };
 }
 

@@ -4,21 +4,16 @@
  * stand-in over HTTP, as it asks the service.
  */
 import { execFileSync } from 'node:child_process';
+import { POLLER_FUNCTION_RUNTIME } from '../../lib/poller-function';
+import { pollerConfigOf } from '../../lib/poller-props';
 import { simpleTimeline } from '../../local/import-timeline';
 import { NeptuneGraphStandIn } from '../../local/neptune-graph-standin';
 import { BUNDLE_NODE, invokeBundle } from '../support/bundle-invocation';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:x';
 
-/** The poller configuration the construct gives the poll function, version 2. */
-const CONFIG = {
-  version: 2,
-  timeoutSeconds: 3600,
-  polling: { kind: 'fixed', intervalSeconds: 60, jitter: 0 },
-  errorRetry: { maxAttempts: 3, initialIntervalSeconds: 2, maxIntervalSeconds: 60, backoffRate: 2 },
-  emitStatusChanges: false,
-  historyEventBudget: 20000,
-};
+/** The poller configuration the construct gives the poll function by default, without the sweep. */
+const CONFIG = pollerConfigOf({ sweep: { enabled: false } });
 
 describe('the deployed poll bundle', () => {
   let neptune: NeptuneGraphStandIn;
@@ -53,7 +48,11 @@ describe('the deployed poll bundle', () => {
   test('GIVEN a malformed task id THEN a Monitoring Failed event, without a request', async () => {
     const before = neptune.requests.length;
 
-    const { result } = await invokeBundle('poll', { config: CONFIG, input: { taskId: 'nope' } }, {});
+    const { result } = await invokeBundle(
+      'poll',
+      { config: CONFIG, input: { taskId: 'nope' } },
+      { AWS_ENDPOINT_URL_NEPTUNE_GRAPH: endpoint },
+    );
 
     expect(result).toMatchObject({
       action: 'FINISH',
@@ -90,9 +89,13 @@ describe('the deployed start bundle', () => {
   });
 });
 
-test('the bundles run on the Node.js that BUNDLE_NODE names (LAMBDA_RUNTIME_NODE, or this one)', () => {
+test("the bundles run on the Node.js LAMBDA_RUNTIME_NODE names, which is the functions' Lambda runtime, or on this one", () => {
   const version = execFileSync(BUNDLE_NODE, ['--version'], { encoding: 'utf8' }).trim();
-  expect(version).toMatch(/^v\d+\./);
-  if (process.env.LAMBDA_RUNTIME_NODE === undefined) expect(version).toBe(process.version);
-  else expect(version).toMatch(/^v24\./);
+  if (process.env.LAMBDA_RUNTIME_NODE === undefined) {
+    expect(version).toBe(process.version);
+  } else {
+    // nodejs24.x: the runtime lib/poller-function.ts deploys.
+    const major = /^nodejs(\d+)\.x$/.exec(POLLER_FUNCTION_RUNTIME.name)![1];
+    expect(version).toMatch(new RegExp(`^v${major}\\.`));
+  }
 });

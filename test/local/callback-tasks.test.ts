@@ -157,8 +157,8 @@ describe('parked waits (.waitForTaskToken), run locally', () => {
       'TaskStateExited',
       'WaitStateEntered',
     ]);
-    // The wait SendTaskFailure ended recorded 8 events, every one of them accounted; the later, woken-by-timeout
-    // parked waits left one spare each.
+    // The wait SendTaskFailure ended recorded 8 events, every one of them accounted; the later parked waits, which
+    // timed out, recorded 6 and left two spare each.
     const waits = parkedWaits(executions[0].history);
     const lastWait = decisions.filter((d) => d.action === 'WAIT').at(-1)!;
     expect(executions[0].history.length).toBe(lastWait.watch.historyEvents + CLOSING_EVENTS - (waits.length - 1) * 2);

@@ -1,7 +1,7 @@
 /**
- * `npm test` runs the linter beside Jest, and some suites write scratch files under the repository while it runs
- * (the jsii suite unpacks the package and its bundles under dist-jsii/). The linter must skip every path git
- * ignores, or it fails on whatever a suite happens to have written at that moment.
+ * `npm test` runs the linter beside Jest. Whatever git ignores (build output; dist-jsii/, where `npm run package`
+ * writes the packages of every language, bundled handlers included, and where the jsii suite once unpacked the
+ * package while the linter ran) must be skipped, or the linter fails on whatever happens to be there.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ function gitignoredDirectories(): string[] {
 }
 
 describe('GIVEN the linter that npm test runs beside Jest', () => {
-  test('WHEN the jsii suite has unpacked the package under dist-jsii/ THEN the linter skips every file there', () => {
+  test('WHEN dist-jsii/ holds an unpacked package and its bundles THEN the linter skips every file there', () => {
     const scratch = [
       'dist-jsii/check-AbC123/package/assets/lambda/poll/index.mjs',
       'dist-jsii/check-AbC123/package/lib/main.ts',

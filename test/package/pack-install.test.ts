@@ -525,7 +525,7 @@ describe('the npm package in a fresh CDK app', () => {
     }
   });
 
-  test('every relative link of the Markdown in the package points to a file in the package, as npmjs.com shows it', () => {
+  test('every relative link of the Markdown in the package points to a file in the package, for readers of an installed copy', () => {
     const pages = packedFiles.filter((file) => file.endsWith('.md'));
     expect(pages.length).toBeGreaterThanOrEqual(10);
     const outside = pages.flatMap((page) =>

@@ -100,7 +100,7 @@ describe('continue-as-new', () => {
     let failNext = true;
     harness = await startHarness({
       // Plain Wait states, whose cycles are accounted exactly: the closest an execution comes to its budget.
-      // Parked waits are accounted one event over what they record (the test on accounting below).
+      // Parked waits are accounted up to two events over what they record (the test on accounting below).
       synthesized: synthesizeOnce({
         pollingStrategy: PollingStrategy.fixed({ interval: Duration.seconds(30), jitter: 0 }),
         sweep: { enabled: false },

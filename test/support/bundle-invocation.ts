@@ -20,7 +20,15 @@ export interface BundleInvocation {
  * The Node.js that runs the bundles: this one, or the one `LAMBDA_RUNTIME_NODE` names, so that
  * `npm run test:lambda-runtime` runs the same tests on Node.js 24, the functions' Lambda runtime.
  */
-export const BUNDLE_NODE = process.env.LAMBDA_RUNTIME_NODE ?? process.execPath;
+export const BUNDLE_NODE = bundleNode(process.env.LAMBDA_RUNTIME_NODE);
+
+function bundleNode(named: string | undefined): string {
+  if (named === undefined) return process.execPath;
+  if (named.trim() === '') {
+    throw new Error('LAMBDA_RUNTIME_NODE is empty: `npx -p node@24` found no Node.js (is the npm registry reachable?)');
+  }
+  return named;
+}
 
 /**
  * Invokes the `name` bundle's handler with `event` and a Lambda context whose

@@ -219,7 +219,13 @@ describe('watchRequestFromEvent', () => {
 
     test('a watch request asks to watch an announced task again only with rewatch: true', () => {
       expect(watchRequestFromEvent(watchRequest({ taskId: TASK, rewatch: true }))).toMatchObject({ rewatch: true });
-      expect(watchRequestFromEvent(watchRequest({ taskId: TASK, rewatch: 'yes' }))).toMatchObject({ rewatch: false });
+      expect(watchRequestFromEvent(watchRequest({ taskId: TASK, rewatch: false }))).toMatchObject({ rewatch: false });
+      expect(watchRequestFromEvent(watchRequest({ taskId: TASK }))).toMatchObject({ rewatch: false });
+      // A flag that is not a boolean is refused, rather than read as false and the request declined unseen.
+      expect(watchRequestFromEvent(watchRequest({ taskId: TASK, rewatch: 'true' }))).toEqual({
+        kind: 'malformed',
+        reason: 'The watch-request event\'s detail.rewatch must be true or false, not "true"; no watch started',
+      });
     });
 
     test('a watch request with a malformed id is malformed, showing the value', () => {
