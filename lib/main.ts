@@ -20,7 +20,7 @@ export {
   type ProgressAwarePollingOptions,
 } from './polling-strategy';
 export { PollerLogLevel } from './poller-function';
-export { PollerAlarms, type PollerAlarmsProps } from './poller-alarms';
+export { PollerAlarms, type PollerAlarmThresholds, type PollerAlarmsProps } from './poller-alarms';
 export { PollerDashboard, type PollerDashboardProps } from './poller-dashboard';
 export { PollerEventSchemas, type PollerEventSchemasProps } from './poller-event-schemas';
 export {

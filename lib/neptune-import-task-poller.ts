@@ -300,6 +300,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
           ? {}
           : { sweepFunction: this.sweepFunction, sweepsTruncated: this.metric(POLLER_METRICS.sweepsTruncated) }),
         ...(props.alarmActions === undefined ? {} : { actions: props.alarmActions }),
+        ...(props.alarmThresholds === undefined ? {} : { thresholds: props.alarmThresholds }),
       });
     }
     if (props.createDashboard ?? false) {

@@ -1,15 +1,114 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { MONITORING_FAILURE_REASONS } from './events';
+import { PollerPropsValidationError } from './validation';
 
 /** The monitoring failure reasons in words: "task not found, …, or poller failed". */
 function describeReasons(): string {
   const words = MONITORING_FAILURE_REASONS.map((reason) => reason.toLowerCase().replace(/_/g, ' '));
   return `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
+
+/**
+ * How many occurrences in five minutes make each alarm fire. Every alarm keeps its default unless
+ * named here; raise one that is too noisy for your fleet rather than turning the alarms off.
+ */
+export interface PollerAlarmThresholds {
+  /**
+   * Failed executions.
+   * @default 1
+   */
+  readonly executionsFailed?: number;
+  /**
+   * Executions that ran into the state machine's time limit.
+   * @default 1
+   */
+  readonly executionsTimedOut?: number;
+  /**
+   * Executions someone stopped.
+   * @default 1
+   */
+  readonly executionsAborted?: number;
+  /**
+   * Executions Step Functions throttled.
+   * @default 1
+   */
+  readonly executionsThrottled?: number;
+  /**
+   * Invocations of the poll function that threw.
+   * @default 1
+   */
+  readonly pollFunctionErrors?: number;
+  /**
+   * Invocations of the start function that threw.
+   * @default 1
+   */
+  readonly startFunctionErrors?: number;
+  /**
+   * Watches that ended with a Monitoring Failed event.
+   * @default 1
+   */
+  readonly monitoringFailures?: number;
+  /**
+   * Triggers waiting in the dead-letter queue (the most visible in five minutes).
+   * @default 1
+   */
+  readonly deadLetterQueueDepth?: number;
+  /**
+   * Triggers that claimed a task but named none readable.
+   * @default 1
+   */
+  readonly malformedTriggers?: number;
+  /**
+   * Failed sweeps; one is made good by the next sweep, a minute later.
+   * @default 2
+   */
+  readonly sweepFailures?: number;
+  /**
+   * Sweeps cut short by their page limit.
+   * @default 1
+   */
+  readonly sweepsTruncated?: number;
+}
+
+/** The thresholds every alarm has unless {@link PollerAlarmThresholds} says otherwise. */
+const DEFAULT_THRESHOLDS: Required<PollerAlarmThresholds> = {
+  executionsFailed: 1,
+  executionsTimedOut: 1,
+  executionsAborted: 1,
+  executionsThrottled: 1,
+  pollFunctionErrors: 1,
+  startFunctionErrors: 1,
+  monitoringFailures: 1,
+  deadLetterQueueDepth: 1,
+  malformedTriggers: 1,
+  sweepFailures: 2,
+  sweepsTruncated: 1,
+};
+
+/**
+ * Checks `thresholds` (named `name` in the message): each a whole number of at least 1, and only
+ * the alarms there are.
+ */
+export function validateAlarmThresholds(thresholds: PollerAlarmThresholds | undefined, name: string): void {
+  if (thresholds === undefined) return;
+  for (const [alarm, value] of Object.entries(thresholds) as [string, unknown][]) {
+    if (!(alarm in DEFAULT_THRESHOLDS)) {
+      throw new PollerPropsValidationError(
+        `${name}.${alarm} is not an alarm of the poller; the alarms are ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}.`,
+      );
+    }
+    if (value === undefined || Token.isUnresolved(value)) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new PollerPropsValidationError(
+        `${name}.${alarm} must be a whole number of at least 1 (occurrences in five minutes); got ${String(value)}.`,
+      );
+    }
+  }
 }
 
 /** What {@link PollerAlarms} watches. */
@@ -45,13 +144,19 @@ export interface PollerAlarmsProps {
    * @default - no actions: the alarms show in the CloudWatch console only
    */
   readonly actions?: cloudwatch.IAlarmAction[];
+  /**
+   * How many occurrences in five minutes make each alarm fire.
+   * @default - 2 failed sweeps, 1 of everything else
+   */
+  readonly thresholds?: PollerAlarmThresholds;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * The failures of a poller that a person must see, each an alarm that fires on the first
- * occurrence in five minutes and treats missing data as fine.
+ * occurrence in five minutes (two failed sweeps; `thresholds` changes any of them) and treats
+ * missing data as fine.
  */
 export class PollerAlarms extends Construct {
   /** Executions that failed: an event could not be put, or the poller broke. */
@@ -84,12 +189,14 @@ export class PollerAlarms extends Construct {
    */
   constructor(scope: Construct, id: string, props: PollerAlarmsProps) {
     super(scope, id);
+    validateAlarmThresholds(props.thresholds, 'thresholds');
+    const thresholds = { ...DEFAULT_THRESHOLDS, ...definedOnly(props.thresholds ?? {}) };
     const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
     const alarm = (
       alarmId: string,
       metric: cloudwatch.IMetric,
       description: string,
-      threshold = 1,
+      threshold: number,
     ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         metric,
@@ -110,36 +217,43 @@ export class PollerAlarms extends Construct {
       'ExecutionsFailed',
       props.stateMachine.metricFailed(sum),
       'A watch execution failed: its terminal event may not have been put. Open the failed execution in the Step Functions console.',
+      thresholds.executionsFailed,
     );
     this.executionsTimedOut = alarm(
       'ExecutionsTimedOut',
       props.stateMachine.metricTimedOut(sum),
       'A watch execution ran into the state machine time limit without ending its watch.',
+      thresholds.executionsTimedOut,
     );
     this.executionsAborted = alarm(
       'ExecutionsAborted',
       props.stateMachine.metricAborted(sum),
       'A watch execution was stopped; its task will get no terminal event.',
+      thresholds.executionsAborted,
     );
     this.executionsThrottled = alarm(
       'ExecutionsThrottled',
       props.stateMachine.metricThrottled(sum),
       'Step Functions throttled the poller; watches may start late.',
+      thresholds.executionsThrottled,
     );
     this.pollFunctionErrors = alarm(
       'PollFunctionErrors',
       props.pollFunction.metricErrors(sum),
       'The poll function threw; see its log group for the error.',
+      thresholds.pollFunctionErrors,
     );
     this.startFunctionErrors = alarm(
       'StartFunctionErrors',
       props.startFunction.metricErrors(sum),
       'The start function could not start a watch; the trigger is retried, then kept in the dead-letter queue.',
+      thresholds.startFunctionErrors,
     );
     this.monitoringFailures = alarm(
       'MonitoringFailures',
       props.monitoringFailures,
       `A watch ended with a Monitoring Failed event: ${describeReasons()}.`,
+      thresholds.monitoringFailures,
     );
     this.deadLetterQueueDepth = alarm(
       'DeadLetterQueueDepth',
@@ -148,12 +262,14 @@ export class PollerAlarms extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       'Triggers that could not start a watch are waiting in the dead-letter queue; start their watches and delete them.',
+      thresholds.deadLetterQueueDepth,
     );
     if (props.malformedTriggers !== undefined) {
       this.malformedTriggers = alarm(
         'MalformedTriggers',
         props.malformedTriggers,
         'A trigger claimed an import task but no task id could be read from it, so no watch started. It is kept in the dead-letter queue with the message attribute Reason MALFORMED and an ErrorMessage saying why: find the task, put a watch request for it, then delete the message.',
+        thresholds.malformedTriggers,
       );
     }
     if (props.sweepFunction !== undefined) {
@@ -162,7 +278,7 @@ export class PollerAlarms extends Construct {
         'SweepFailures',
         props.sweepFunction.metricErrors(sum),
         'Sweeps of the import tasks are failing (see the sweep function log group): failures midway are seen only at the watches own polls, and unwatched imports are not discovered.',
-        2,
+        thresholds.sweepFailures,
       );
     }
     if (props.sweepsTruncated !== undefined) {
@@ -170,6 +286,7 @@ export class PollerAlarms extends Construct {
         'SweepsTruncated',
         props.sweepsTruncated,
         'A sweep read its page limit before the end of the listing: tasks listed beyond it are neither woken nor discovered. Raise sweep.maxPages.',
+        thresholds.sweepsTruncated,
       );
     }
   }
@@ -190,4 +307,9 @@ export class PollerAlarms extends Construct {
       ...(this.sweepsTruncated === undefined ? [] : [this.sweepsTruncated]),
     ];
   }
+}
+
+/** `values` without the members that are undefined, so that they do not override defaults. */
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { isGraphId } from './identifiers';
 import { resolveSweepOptions, type ImportTaskSweepOptions } from './import-task-sweep';
 import { CONTRACT_VERSION } from './poll-contract';
+import { validateAlarmThresholds, type PollerAlarmThresholds } from './poller-alarms';
 import type { PollerConfig } from './poller-config';
 import type { PollerLogLevel } from './poller-function';
 import { PollingStrategy } from './polling-strategy';
@@ -115,6 +116,11 @@ export interface NeptuneImportTaskPollerProps {
    * @default - none: the alarms show in the CloudWatch console only
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * How many occurrences in five minutes make each alarm fire, for the alarms named; the others keep their default.
+   * @default - 2 failed sweeps, 1 of everything else
+   */
+  readonly alarmThresholds?: PollerAlarmThresholds;
   /**
    * Create a CloudWatch dashboard of the poller.
    * @default false
@@ -255,6 +261,12 @@ export function validatePollerProps(props: NeptuneImportTaskPollerProps): void {
     );
   }
   validatePollErrorRetry(props.pollErrorRetry);
+  if (props.alarmThresholds !== undefined && props.createAlarms === false) {
+    throw new PollerPropsValidationError(
+      'alarmThresholds is given but createAlarms is false, so there are no alarms to apply it to; leave one of them out.',
+    );
+  }
+  validateAlarmThresholds(props.alarmThresholds, 'alarmThresholds');
 }
 
 function validatePollErrorRetry(retry: PollErrorRetryOptions | undefined): void {

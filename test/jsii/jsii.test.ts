@@ -47,6 +47,7 @@ const JSII_API = {
     'NeptuneImportTaskPollerAttributes',
     'NeptuneImportTaskPollerProps',
     'PollErrorRetryOptions',
+    'PollerAlarmThresholds',
     'PollerAlarmsProps',
     'PollerDashboardProps',
     'PollerEventPatternOptions',

@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MONITORING_FAILURE_REASONS } from '../../lib/events';
 import {
   NeptuneImportTaskPoller,
+  PollerAlarms,
   PollerDashboard,
   PollerPropsValidationError,
   type NeptuneImportTaskPollerProps,
@@ -163,6 +164,72 @@ test('GIVEN alarm actions THEN every alarm notifies on alarm and on recovery', (
   template.allResourcesProperties('AWS::CloudWatch::Alarm', {
     AlarmActions: [{ Ref: topic }],
     OKActions: [{ Ref: topic }],
+  });
+});
+
+describe('GIVEN alarmThresholds', () => {
+  const thresholdsOf = (poller: NeptuneImportTaskPoller, template: Template, stack: Stack) =>
+    Object.fromEntries(
+      poller.alarms!.all.map((alarm) => [
+        alarm.node.id,
+        template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties.Threshold,
+      ]),
+    );
+
+  test('WHEN two alarms are named THEN those two take the new thresholds and the other nine keep theirs', () => {
+    const { stack, poller, template } = synth(() => ({
+      alarmThresholds: { executionsThrottled: 5, sweepFailures: 3 },
+    }));
+    expect(thresholdsOf(poller, template, stack)).toEqual({
+      ExecutionsFailed: 1,
+      ExecutionsTimedOut: 1,
+      ExecutionsAborted: 1,
+      ExecutionsThrottled: 5,
+      PollFunctionErrors: 1,
+      StartFunctionErrors: 1,
+      MonitoringFailures: 1,
+      DeadLetterQueueDepth: 1,
+      MalformedTriggers: 1,
+      SweepFailures: 3,
+      SweepsTruncated: 1,
+    });
+  });
+
+  test('WHEN a PollerAlarms of its own is given thresholds THEN it applies them too', () => {
+    const stack = new Stack(new App(), 'OwnAlarmsStack');
+    const poller = new NeptuneImportTaskPoller(stack, 'Poller', { createAlarms: false });
+    const alarms = new PollerAlarms(stack, 'OwnAlarms', {
+      stateMachine: poller.stateMachine,
+      pollFunction: poller.pollFunction,
+      startFunction: poller.startFunction,
+      deadLetterQueue: poller.deadLetterQueue,
+      monitoringFailures: poller.metricMonitoringFailures(),
+      thresholds: { monitoringFailures: 10, deadLetterQueueDepth: undefined },
+    });
+    const template = Template.fromStack(stack);
+    const threshold = (alarm: cloudwatch.Alarm) =>
+      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties.Threshold;
+    expect(threshold(alarms.monitoringFailures)).toBe(10);
+    expect(threshold(alarms.deadLetterQueueDepth)).toBe(1);
+  });
+
+  test.each([
+    [{ monitoringFailures: 0 }, 'alarmThresholds.monitoringFailures must be a whole number of at least 1'],
+    [{ executionsFailed: 1.5 }, 'alarmThresholds.executionsFailed must be a whole number of at least 1'],
+    [{ pollErrors: 2 }, 'alarmThresholds.pollErrors is not an alarm of the poller; the alarms are executionsFailed,'],
+  ])('WHEN %j THEN the construct refuses it, saying which and why', (alarmThresholds, message) => {
+    expect(() => synth(() => ({ alarmThresholds }) as NeptuneImportTaskPollerProps)).toThrow(
+      new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
+    expect(() => synth(() => ({ alarmThresholds }) as NeptuneImportTaskPollerProps)).toThrow(
+      PollerPropsValidationError,
+    );
+  });
+
+  test('WHEN createAlarms is false THEN thresholds are refused, since no alarm would use them', () => {
+    expect(() => synth(() => ({ createAlarms: false, alarmThresholds: { monitoringFailures: 2 } }))).toThrow(
+      /alarmThresholds is given but createAlarms is false/,
+    );
   });
 });
 
