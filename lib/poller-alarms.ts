@@ -105,7 +105,7 @@ export function validateAlarmThresholds(thresholds: PollerAlarmThresholds | unde
     if (value === undefined || Token.isUnresolved(value)) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw new PollerPropsValidationError(
-        `${name}.${alarm} must be a whole number of at least 1 (occurrences in five minutes); got ${String(value)}.`,
+        `${name}.${alarm} must be a whole number of at least 1 (occurrences in five minutes); got ${JSON.stringify(value)}.`,
       );
     }
   }
