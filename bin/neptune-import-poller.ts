@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { NeptuneImportPollerStack } from '../lib';
+import { NeptuneImportPollerStack } from './neptune-import-poller-stack';
 
 const app = new App();
 new NeptuneImportPollerStack(app, 'NeptuneImportPoller', {

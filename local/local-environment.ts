@@ -23,7 +23,7 @@ import { createStartHandler, type StartOutcome, type SweepRequester } from '../l
 import { createDynamoDbClient, createSweepNeptuneGraphClient, sweepIoFromClients } from '../lambda/sweep/aws-clients';
 import { createSweepHandler, type SweepHandler } from '../lambda/sweep/sweep-handler';
 import { sweepEnvironmentFrom } from '../lambda/sweep/sweep-settings';
-import type { NeptuneImportTaskPollerProps } from '../lib';
+import type { NeptuneImportTaskPollerProps } from '../lib/poller-props';
 import { WATCH_TABLE_ATTRIBUTES } from '../lib/sweep-contract';
 import { realSleep, SteppingClock, type LocalClock } from './clock';
 import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';

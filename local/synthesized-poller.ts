@@ -6,7 +6,8 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
-import { NeptuneImportPollerStack, type NeptuneImportTaskPollerProps } from '../lib';
+import { NeptuneImportPollerStack } from '../bin/neptune-import-poller-stack';
+import type { NeptuneImportTaskPollerProps } from '../lib/poller-props';
 import type { PollerConfig } from '../lib/poller-config';
 import { POLLER_STATE_NAMES } from '../lib/state-names';
 

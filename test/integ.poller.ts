@@ -10,7 +10,7 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { NeptuneImportTaskPoller } from '../lib';
+import { NeptuneImportTaskPoller } from '../lib/main';
 
 const app = new App();
 const stack = new Stack(app, 'NeptuneImportPollerInteg');

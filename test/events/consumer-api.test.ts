@@ -10,12 +10,11 @@ import {
   importEndedPattern,
   importFailedPattern,
   importSucceededPattern,
-  InvalidWatchRequestError,
   monitoringFailedPattern,
-  NeptuneImportTaskPoller,
-  watchRequestEntry,
-  watchRequestPattern,
-} from '../../lib';
+} from '../../lib/event-patterns';
+import { NeptuneImportTaskPoller } from '../../lib/main';
+import { watchRequestPattern } from '../../lib/trigger-patterns';
+import { InvalidWatchRequestError, watchRequestEntry } from '../../lib/watch-request';
 import { eventFromEntry, matchesEventPattern, rulePatternOf } from '../../local/event-pattern';
 import { simpleTimeline } from '../../local/import-timeline';
 import type { PublishedEvent } from '../../local/local-poller';

@@ -1,13 +1,8 @@
 /** The shipped JSON Schemas of the event details, and the guard that checks every event of a local run against them. */
 import Ajv from 'ajv-draft-04';
-import {
-  eventEnvelopeSchema,
-  EVENT_SCHEMA_FILES,
-  MONITORING_FAILED_DETAIL_TYPE,
-  STATUS_CHANGE_DETAIL_TYPE,
-  WATCH_REQUEST_DETAIL_TYPE,
-  watchRequestEntry,
-} from '../../lib';
+import { eventEnvelopeSchema, EVENT_SCHEMA_FILES } from '../../lib/event-schemas';
+import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE, WATCH_REQUEST_DETAIL_TYPE } from '../../lib/events';
+import { watchRequestEntry } from '../../lib/watch-request';
 import { eventFromEntry } from '../../local/event-pattern';
 import { eventSchemaViolations } from '../../local/event-schema-validation';
 import { simpleTimeline } from '../../local/import-timeline';

@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 import { NeptuneImportTaskPoller } from '../../lib/main';
-import { NeptuneImportPollerStack } from '../../lib/neptune-import-poller-stack';
+import { NeptuneImportPollerStack } from '../../bin/neptune-import-poller-stack';
 
 const ACKNOWLEDGED = 'aws:cdk:acknowledged-rules';
 

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { NeptuneImportTaskPoller, PollerPropsValidationError } from '../../lib';
+import { NeptuneImportTaskPoller, PollerPropsValidationError } from '../../lib/main';
 
 type Json = Record<string, unknown>;
 

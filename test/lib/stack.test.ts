@@ -2,7 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PollerPropsValidationError } from '../../lib/main';
-import { NeptuneImportPollerStack } from '../../lib/neptune-import-poller-stack';
+import { NeptuneImportPollerStack } from '../../bin/neptune-import-poller-stack';
 
 function stackWith(context: Record<string, string>) {
   const stack = new NeptuneImportPollerStack(new App({ context }), 'Ctx');

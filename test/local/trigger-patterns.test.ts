@@ -1,5 +1,5 @@
 /** The trigger rules' patterns, synthesized, matched against the events they must and must not take. */
-import { apiCallPattern, watchRequestPattern } from '../../lib';
+import { apiCallPattern, watchRequestPattern } from '../../lib/trigger-patterns';
 import { matchesEventPattern, rulePatternOf } from '../../local/event-pattern';
 import { synthesizeOnce } from '../support/harness';
 

@@ -538,8 +538,9 @@ describe('the npm package in a fresh CDK app', () => {
     expect(outside).toEqual([]);
   });
 
-  test("the package leaves out what is this repository's own: the barrel of lib/ and the deployable stack", () => {
-    expect(packedFiles.filter((file) => /^dist\/(index|neptune-import-poller-stack)\./.test(file))).toEqual([]);
+  test("the package leaves out this repository's app: its deployable stack lives in bin/, beside the app", () => {
+    expect(packedFiles.filter((file) => /^(bin\/|dist\/(index|neptune-import-poller-stack)\.)/.test(file))).toEqual([]);
+    expect(existsSync(path.join(ROOT, 'bin', 'neptune-import-poller-stack.ts'))).toBe(true);
   });
 
   test('the manifest has its entries in an exports map, says where the project lives, and runs nothing on install', () => {

@@ -6,7 +6,7 @@ import { Duration } from 'aws-cdk-lib';
 import { CLOSING_EVENTS } from '../../lambda/poll/history-accounting';
 import type { PollDecision } from '../../lambda/poll/contract';
 import type { PollHandler } from '../../lambda/poll/poll-handler';
-import { PollingStrategy } from '../../lib';
+import { PollingStrategy } from '../../lib/polling-strategy';
 import { importStateAt, simpleTimeline } from '../../local/import-timeline';
 import { STEP_FUNCTIONS_LIMITS } from '../../local/local-poller';
 import type { HistoryEvent } from '../../local/step-functions-history';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { NeptuneImportTaskPollerProps } from '../../lib';
+import type { NeptuneImportTaskPollerProps } from '../../lib/poller-props';
 import {
   standInNeptuneClient,
   startStandInRun,
@@ -44,6 +44,7 @@ const synthesisInputs = ((): string => {
     ...filesUnder('lib'),
     ...filesUnder('lambda'),
     ...filesUnder(path.join('assets', 'lambda')),
+    path.join('bin', 'neptune-import-poller-stack.ts'),
     path.join('local', 'synthesized-poller.ts'),
     'package-lock.json',
   ];

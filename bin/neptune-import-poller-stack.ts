@@ -1,9 +1,9 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { NeptuneImportTaskPoller } from './neptune-import-task-poller';
-import type { NeptuneImportTaskPollerProps } from './poller-props';
-import { PollerPropsValidationError } from './validation';
+import { NeptuneImportTaskPoller } from '../lib/neptune-import-task-poller';
+import type { NeptuneImportTaskPollerProps } from '../lib/poller-props';
+import { PollerPropsValidationError } from '../lib/validation';
 
 /** Props of {@link NeptuneImportPollerStack}. */
 export interface NeptuneImportPollerStackProps extends StackProps {
