@@ -18,7 +18,7 @@ import { realSleep, SteppingClock } from '../../local/clock';
 import { simpleTimeline } from '../../local/import-timeline';
 import { LocalPoller, STEP_FUNCTIONS_LIMITS } from '../../local/local-poller';
 import type { HistoryEvent } from '../../local/step-functions-history';
-import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
+import { recordDecisions, startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 /** The events of each parked wait of `history`, from its TaskStateEntered to its TaskStateExited, and what came next. */
 function parkedWaits(history: readonly HistoryEvent[]): string[][] {
@@ -130,11 +130,7 @@ describe('parked waits (.waitForTaskToken), run locally', () => {
     const decisions: PollDecision[] = [];
     harness = await startHarness({
       sweep: false,
-      wrapPollHandler: (real) => async (event) => {
-        const decision = await real(event);
-        decisions.push(decision);
-        return decision;
-      },
+      wrapPollHandler: recordDecisions(decisions),
     });
     const hold = harness.clock.actor();
     const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
@@ -168,11 +164,7 @@ describe('parked waits (.waitForTaskToken), run locally', () => {
     const decisions: PollDecision[] = [];
     harness = await startHarness({
       sweep: false,
-      wrapPollHandler: (real) => async (event) => {
-        const decision = await real(event);
-        decisions.push(decision);
-        return decision;
-      },
+      wrapPollHandler: recordDecisions(decisions),
     });
     await harness.watchTable!.client.send(new DeleteTableCommand({ TableName: harness.watchTable!.tableName }));
     const task = harness.standIn.addTask({ timeline: simpleTimeline(4 * 3600) });

@@ -5,13 +5,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { CLOSING_EVENTS } from '../../lambda/poll/history-accounting';
 import type { PollDecision } from '../../lambda/poll/contract';
-import type { PollHandler } from '../../lambda/poll/poll-handler';
 import { PollingStrategy } from '../../lib/polling-strategy';
 import { importStateAt, simpleTimeline } from '../../local/import-timeline';
 import { STEP_FUNCTIONS_LIMITS } from '../../local/local-poller';
 import type { HistoryEvent } from '../../local/step-functions-history';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
-import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
+import { recordDecisions, startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const everyMinute = PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 });
 
@@ -134,14 +133,6 @@ describe('continue-as-new', () => {
 describe('the poll function inside the state machine', () => {
   let harness: Harness;
   afterEach(async () => harness.stop());
-
-  /** The poll function's decisions, recorded as the real handler makes them. */
-  const recordDecisions =
-    (decisions: PollDecision[]) => (real: PollHandler) => async (event: Parameters<PollHandler>[0]) => {
-      const decision = await real(event);
-      decisions.push(decision);
-      return decision;
-    };
 
   /** Parked waits whose PutItem succeeded: TaskSubmitted events of the park state. */
   const submittedParkedWaits = (history: readonly HistoryEvent[]): number => {

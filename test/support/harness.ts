@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { PollDecision } from '../../lambda/poll/contract';
+import type { PollHandler } from '../../lambda/poll/poll-handler';
 import type { NeptuneImportTaskPollerProps } from '../../lib/poller-props';
 import {
   standInNeptuneClient,
@@ -12,6 +14,19 @@ import {
   type StandInRunOptions,
 } from '../../local/local-environment';
 import { synthesizePoller, type SynthesizedPoller } from '../../local/synthesized-poller';
+
+/**
+ * A `wrapPollHandler` that records the poll function's decisions into `decisions`, as the real
+ * handler makes them.
+ */
+export const recordDecisions =
+  (decisions: PollDecision[]) =>
+  (real: PollHandler): PollHandler =>
+  async (event) => {
+    const decision = await real(event);
+    decisions.push(decision);
+    return decision;
+  };
 
 /** A logger that prints nothing, for handlers under test. */
 export const silentLogger = (): Logger => new Logger({ logLevel: 'SILENT' });
