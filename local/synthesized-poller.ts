@@ -98,7 +98,9 @@ function resolveIntrinsics(value: Json, resources: Record<string, { Type?: strin
 
 /** Synthesizes the poller's stack with `props` and extracts what a local run needs. */
 export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): SynthesizedPoller {
-  const app = new App();
+  // The template is the same with or without CloudFormation's schema validation, which `cdk synth` runs (as errors,
+  // cdk.json) and test/lib/cloudformation-validation.test.ts runs on the same stack; here it would add 3 s to every run.
+  const app = new App({ builtinCloudFormationValidation: false });
   const stack = new NeptuneImportPollerStack(app, 'NeptuneImportPoller', { poller: props });
   const template = Template.fromStack(stack).toJSON() as {
     Resources: Record<string, { Type?: string; Properties?: Record<string, Json> }>;
