@@ -7,6 +7,7 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   // The suites run beside the linter on two cores; a busy machine makes them slower, and that must not fail them.
   testTimeout: 120000,
-  // Most suites wait on loopback HTTP and child processes as much as on the CPU: two workers on two cores.
-  maxWorkers: 2,
+  // Most suites wait on loopback HTTP and child processes as much as on the CPU: three workers on two cores
+  // finished the suite in 135 s where two took 152 s (Jest alone, fresh clone, no caches).
+  maxWorkers: 3,
 };
