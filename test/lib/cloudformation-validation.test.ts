@@ -32,7 +32,10 @@ function appOfThisRepository(name: string): App {
   return new App({ outdir: path.join(outdir, name), context: CDK_JSON.context });
 }
 
-/** The violations of the validation report the synthesis wrote. */
+/**
+ * The violations of the validation report the synthesis wrote. The report is written only when the validation
+ * ran (not with CDK_VALIDATION=false, say), so reading it fails otherwise.
+ */
 function violations(app: App): unknown[] {
   const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as {
     pluginReports: { violations: unknown[] }[];
