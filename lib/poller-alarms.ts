@@ -96,8 +96,13 @@ const DEFAULT_THRESHOLDS: Required<PollerAlarmThresholds> = {
  */
 export function validateAlarmThresholds(thresholds: PollerAlarmThresholds | undefined, name: string): void {
   if (thresholds === undefined) return;
+  if (thresholds === null || typeof thresholds !== 'object') {
+    throw new PollerPropsValidationError(
+      `${name} must be an object of thresholds by alarm, such as { executionsThrottled: 5 }; got ${String(thresholds)}.`,
+    );
+  }
   for (const [alarm, value] of Object.entries(thresholds) as [string, unknown][]) {
-    if (!(alarm in DEFAULT_THRESHOLDS)) {
+    if (!Object.prototype.hasOwnProperty.call(DEFAULT_THRESHOLDS, alarm)) {
       throw new PollerPropsValidationError(
         `${name}.${alarm} is not an alarm of the poller; the alarms are ${Object.keys(DEFAULT_THRESHOLDS).join(', ')}.`,
       );
@@ -105,7 +110,7 @@ export function validateAlarmThresholds(thresholds: PollerAlarmThresholds | unde
     if (value === undefined || Token.isUnresolved(value)) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw new PollerPropsValidationError(
-        `${name}.${alarm} must be a whole number of at least 1 (occurrences in five minutes); got ${JSON.stringify(value)}.`,
+        `${name}.${alarm} must be a whole number of at least 1 (occurrences in five minutes); got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}.`,
       );
     }
   }

@@ -1,5 +1,5 @@
 /** What keeps a poller's failures visible and its triggers from being lost: alarms, dead-letter queue, metrics, dashboard. */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -12,6 +12,7 @@ import {
   PollerDashboard,
   PollerPropsValidationError,
   type NeptuneImportTaskPollerProps,
+  type PollerAlarmsProps,
 } from '../../lib/main';
 import { POLLER_METRICS } from '../../lib/poller-metrics';
 
@@ -217,6 +218,15 @@ describe('GIVEN alarmThresholds', () => {
     [{ monitoringFailures: 0 }, 'alarmThresholds.monitoringFailures must be a whole number of at least 1'],
     [{ executionsFailed: 1.5 }, 'alarmThresholds.executionsFailed must be a whole number of at least 1'],
     [{ pollErrors: 2 }, 'alarmThresholds.pollErrors is not an alarm of the poller; the alarms are executionsFailed,'],
+    [{ constructor: 2 }, 'alarmThresholds.constructor is not an alarm of the poller'],
+    [
+      { sweepFailures: Number.NaN },
+      'alarmThresholds.sweepFailures must be a whole number of at least 1 (occurrences in five minutes); got NaN.',
+    ],
+    [
+      { monitoringFailures: '2' },
+      'alarmThresholds.monitoringFailures must be a whole number of at least 1 (occurrences in five minutes); got "2".',
+    ],
   ])('WHEN %j THEN the construct refuses it, saying which and why', (alarmThresholds, message) => {
     expect(() => synth(() => ({ alarmThresholds }) as NeptuneImportTaskPollerProps)).toThrow(
       new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
@@ -224,6 +234,35 @@ describe('GIVEN alarmThresholds', () => {
     expect(() => synth(() => ({ alarmThresholds }) as NeptuneImportTaskPollerProps)).toThrow(
       PollerPropsValidationError,
     );
+  });
+
+  test('WHEN a PollerAlarms of its own is given a bad threshold, or thresholds that are not an object, THEN it refuses them', () => {
+    const stack = new Stack(new App(), 'BadAlarmsStack');
+    const poller = new NeptuneImportTaskPoller(stack, 'Poller', { createAlarms: false });
+    const alarms = (thresholds: unknown) => () =>
+      new PollerAlarms(stack, `Alarms${String(Math.random()).slice(2)}`, {
+        stateMachine: poller.stateMachine,
+        pollFunction: poller.pollFunction,
+        startFunction: poller.startFunction,
+        deadLetterQueue: poller.deadLetterQueue,
+        monitoringFailures: poller.metricMonitoringFailures(),
+        thresholds: thresholds as PollerAlarmsProps['thresholds'],
+      });
+    expect(alarms({ executionsFailed: 0 })).toThrow(
+      /^thresholds\.executionsFailed must be a whole number of at least 1/,
+    );
+    expect(alarms(null)).toThrow(/^thresholds must be an object of thresholds by alarm/);
+    expect(alarms(null)).toThrow(PollerPropsValidationError);
+  });
+
+  test('WHEN a threshold is a token THEN it is taken as given, unchecked', () => {
+    const { stack, poller, template } = synth((s) => ({
+      alarmThresholds: { monitoringFailures: Token.asNumber(new CfnParameter(s, 'Threshold', { type: 'Number' })) },
+    }));
+    expect(
+      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, poller.alarms!.monitoringFailures)].Properties
+        .Threshold,
+    ).toEqual({ Ref: 'Threshold' });
   });
 
   test('WHEN createAlarms is false THEN thresholds are refused, since no alarm would use them', () => {
