@@ -195,7 +195,8 @@ export class PollerAlarms extends Construct {
   constructor(scope: Construct, id: string, props: PollerAlarmsProps) {
     super(scope, id);
     validateAlarmThresholds(props.thresholds, 'thresholds');
-    const thresholds = { ...DEFAULT_THRESHOLDS, ...definedOnly(props.thresholds ?? {}) };
+    const thresholdOf = (alarm: keyof PollerAlarmThresholds): number =>
+      props.thresholds?.[alarm] ?? DEFAULT_THRESHOLDS[alarm];
     const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
     const alarm = (
       alarmId: string,
@@ -222,43 +223,43 @@ export class PollerAlarms extends Construct {
       'ExecutionsFailed',
       props.stateMachine.metricFailed(sum),
       'A watch execution failed: its terminal event may not have been put. Open the failed execution in the Step Functions console.',
-      thresholds.executionsFailed,
+      thresholdOf('executionsFailed'),
     );
     this.executionsTimedOut = alarm(
       'ExecutionsTimedOut',
       props.stateMachine.metricTimedOut(sum),
       'A watch execution ran into the state machine time limit without ending its watch.',
-      thresholds.executionsTimedOut,
+      thresholdOf('executionsTimedOut'),
     );
     this.executionsAborted = alarm(
       'ExecutionsAborted',
       props.stateMachine.metricAborted(sum),
       'A watch execution was stopped; its task will get no terminal event.',
-      thresholds.executionsAborted,
+      thresholdOf('executionsAborted'),
     );
     this.executionsThrottled = alarm(
       'ExecutionsThrottled',
       props.stateMachine.metricThrottled(sum),
       'Step Functions throttled the poller; watches may start late.',
-      thresholds.executionsThrottled,
+      thresholdOf('executionsThrottled'),
     );
     this.pollFunctionErrors = alarm(
       'PollFunctionErrors',
       props.pollFunction.metricErrors(sum),
       'The poll function threw; see its log group for the error.',
-      thresholds.pollFunctionErrors,
+      thresholdOf('pollFunctionErrors'),
     );
     this.startFunctionErrors = alarm(
       'StartFunctionErrors',
       props.startFunction.metricErrors(sum),
       'The start function could not start a watch; the trigger is retried, then kept in the dead-letter queue.',
-      thresholds.startFunctionErrors,
+      thresholdOf('startFunctionErrors'),
     );
     this.monitoringFailures = alarm(
       'MonitoringFailures',
       props.monitoringFailures,
       `A watch ended with a Monitoring Failed event: ${describeReasons()}.`,
-      thresholds.monitoringFailures,
+      thresholdOf('monitoringFailures'),
     );
     this.deadLetterQueueDepth = alarm(
       'DeadLetterQueueDepth',
@@ -267,14 +268,14 @@ export class PollerAlarms extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       'Triggers that could not start a watch are waiting in the dead-letter queue; start their watches and delete them.',
-      thresholds.deadLetterQueueDepth,
+      thresholdOf('deadLetterQueueDepth'),
     );
     if (props.malformedTriggers !== undefined) {
       this.malformedTriggers = alarm(
         'MalformedTriggers',
         props.malformedTriggers,
         'A trigger claimed an import task but no task id could be read from it, so no watch started. It is kept in the dead-letter queue with the message attribute Reason MALFORMED and an ErrorMessage saying why: find the task, put a watch request for it, then delete the message.',
-        thresholds.malformedTriggers,
+        thresholdOf('malformedTriggers'),
       );
     }
     if (props.sweepFunction !== undefined) {
@@ -283,7 +284,7 @@ export class PollerAlarms extends Construct {
         'SweepFailures',
         props.sweepFunction.metricErrors(sum),
         'Sweeps of the import tasks are failing (see the sweep function log group): failures midway are seen only at the watches own polls, and unwatched imports are not discovered.',
-        thresholds.sweepFailures,
+        thresholdOf('sweepFailures'),
       );
     }
     if (props.sweepsTruncated !== undefined) {
@@ -291,7 +292,7 @@ export class PollerAlarms extends Construct {
         'SweepsTruncated',
         props.sweepsTruncated,
         'A sweep read its page limit before the end of the listing: tasks listed beyond it are neither woken nor discovered. Raise sweep.maxPages.',
-        thresholds.sweepsTruncated,
+        thresholdOf('sweepsTruncated'),
       );
     }
   }
@@ -312,9 +313,4 @@ export class PollerAlarms extends Construct {
       ...(this.sweepsTruncated === undefined ? [] : [this.sweepsTruncated]),
     ];
   }
-}
-
-/** `values` without the members that are undefined, so that they do not override defaults. */
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

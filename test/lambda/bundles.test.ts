@@ -3,12 +3,10 @@
  * Lambda loads them, in a process of their own; the poll bundle asks a loopback Neptune Analytics
  * stand-in over HTTP, as it asks the service.
  */
-import { execFileSync } from 'node:child_process';
-import { POLLER_FUNCTION_RUNTIME } from '../../lib/poller-function';
 import { pollerConfigOf } from '../../lib/poller-props';
 import { simpleTimeline } from '../../local/import-timeline';
 import { NeptuneGraphStandIn } from '../../local/neptune-graph-standin';
-import { BUNDLE_NODE, invokeBundle } from '../support/bundle-invocation';
+import { invokeBundle } from '../support/bundle-invocation';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:x';
 
@@ -87,15 +85,4 @@ describe('the deployed start bundle', () => {
       message: expect.stringMatching(/^The watch-request event carries no detail\.taskId/),
     });
   });
-});
-
-test("the bundles run on the Node.js LAMBDA_RUNTIME_NODE names, which is the functions' Lambda runtime, or on this one", () => {
-  const version = execFileSync(BUNDLE_NODE, ['--version'], { encoding: 'utf8' }).trim();
-  if (process.env.LAMBDA_RUNTIME_NODE === undefined) {
-    expect(version).toBe(process.version);
-  } else {
-    // nodejs24.x: the runtime lib/poller-function.ts deploys.
-    const major = /^nodejs(\d+)\.x$/.exec(POLLER_FUNCTION_RUNTIME.name)![1];
-    expect(version).toMatch(new RegExp(`^v${major}\\.`));
-  }
 });

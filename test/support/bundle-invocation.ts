@@ -3,10 +3,11 @@
  * in a Node.js process of its own, with placeholder credentials, its answer and its
  * embedded-metric-format documents read back from stdout.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { prebuiltHandlerDir, type PrebuiltHandler } from '../../lib/handler-code';
+import { POLLER_FUNCTION_RUNTIME } from '../../lib/poller-function';
 
 /** What one invocation of a bundle gave. */
 export interface BundleInvocation {
@@ -20,12 +21,20 @@ export interface BundleInvocation {
  * The Node.js that runs the bundles: this one, or the one `LAMBDA_RUNTIME_NODE` names, so that
  * `npm run test:lambda-runtime` runs the same tests on Node.js 24, the functions' Lambda runtime.
  */
-export const BUNDLE_NODE = bundleNode(process.env.LAMBDA_RUNTIME_NODE);
+const BUNDLE_NODE = bundleNode(process.env.LAMBDA_RUNTIME_NODE);
 
+/** `named`, once checked to be the Node.js major version the functions deploy with; this Node.js without it. */
 function bundleNode(named: string | undefined): string {
   if (named === undefined) return process.execPath;
   if (named.trim() === '') {
     throw new Error('LAMBDA_RUNTIME_NODE is empty: `npx -p node@24` found no Node.js (is the npm registry reachable?)');
+  }
+  const deployed = /^nodejs(\d+)\.x$/.exec(POLLER_FUNCTION_RUNTIME.name)?.[1];
+  const version = execFileSync(named, ['--version'], { encoding: 'utf8' }).trim();
+  if (deployed === undefined || !version.startsWith(`v${deployed}.`)) {
+    throw new Error(
+      `LAMBDA_RUNTIME_NODE runs Node.js ${version}; the functions deploy on ${POLLER_FUNCTION_RUNTIME.name}`,
+    );
   }
   return named;
 }
