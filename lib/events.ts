@@ -117,6 +117,11 @@ export interface PollerEventDetailBase {
   readonly watchStartedAt: string;
   /** When this event was decided (ISO-8601). */
   readonly observedAt: string;
+  /**
+   * `true` when an earlier watch of the same task ended with a Monitoring Failed event: this event
+   * then tells what became of the task after that failure.
+   */
+  readonly followsMonitoringFailure: boolean;
 }
 
 /** `detail` of a `Neptune Analytics Import Task Status Change` event. */

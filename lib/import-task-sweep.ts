@@ -9,7 +9,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createPollerFunction, type PollerLogLevel } from './poller-function';
-import { WATCH_TABLE_ATTRIBUTES } from './sweep-contract';
+import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from './sweep-contract';
 import { PollerPropsValidationError } from './validation';
 
 /** Settings of the sweep: one `ListImportTasks` listing of the account's import tasks, on a schedule. */
@@ -69,11 +69,13 @@ export function resolveSweepOptions(options: ImportTaskSweepOptions = {}): Resol
 }
 
 /**
- * The table where waiting watches park their task tokens, one item per import task. Its items
- * are working state only, rebuilt by the watches and the next sweep: the table goes with the stack.
+ * The table where waiting watches park their task tokens, one item per import task, with the
+ * sparse index of parked watches ({@link PARKED_WATCHES_INDEX}). Its items are working state only,
+ * rebuilt by the watches and the next sweep: the table goes with the stack. Its creation time is
+ * the poller's deployment time: tasks that ended before it are never announced.
  */
 export function createWatchTable(scope: Construct, id: string, encryptionKey?: kms.IKey): dynamodb.Table {
-  return new dynamodb.Table(scope, id, {
+  const table = new dynamodb.Table(scope, id, {
     partitionKey: { name: WATCH_TABLE_ATTRIBUTES.taskId, type: dynamodb.AttributeType.STRING },
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     ...(encryptionKey === undefined
@@ -82,6 +84,19 @@ export function createWatchTable(scope: Construct, id: string, encryptionKey?: k
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  // Declared on the L1 resource: an index the L2 table knows of widens each of its grants, the park
+  // task's PutItem included, to `<table>/index/*`, where only the sweep's Scan needs this one index.
+  const { indexName, partitionKey, projectedAttributes } = PARKED_WATCHES_INDEX;
+  const resource = table.node.defaultChild as dynamodb.CfnTable;
+  resource.addPropertyOverride('AttributeDefinitions.1', { AttributeName: partitionKey, AttributeType: 'S' });
+  resource.addPropertyOverride('GlobalSecondaryIndexes', [
+    {
+      IndexName: indexName,
+      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projectedAttributes] },
+    },
+  ]);
+  return table;
 }
 
 /** What {@link ImportTaskSweep} works with. */
@@ -100,8 +115,9 @@ export interface ImportTaskSweepProps {
 
 /**
  * The sweep: a function that lists the account's import tasks on a schedule, wakes the watch of
- * every task whose listed status differs from what its watch last saw, and starts a watch for
- * every task nobody watches.
+ * every task whose listed status differs from what its watch last saw or that is not listed at
+ * all, and starts a watch for every task nobody watches (an ended one only if it ended after the
+ * deployment).
  */
 export class ImportTaskSweep extends Construct {
   /** The sweep function. */
@@ -134,7 +150,8 @@ export class ImportTaskSweep extends Construct {
     const stack = Stack.of(this);
     this.sweepFunction.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['neptune-graph:ListImportTasks'],
+        // GetImportTask tells when a task found ended, that nobody watches, ended.
+        actions: ['neptune-graph:ListImportTasks', 'neptune-graph:GetImportTask'],
         resources: [
           stack.formatArn({
             service: 'neptune-graph',
@@ -145,7 +162,20 @@ export class ImportTaskSweep extends Construct {
         ],
       }),
     );
-    props.table.grant(this.sweepFunction, 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // DescribeTable reads the table's creation time: the poller's deployment time.
+    props.table.grant(
+      this.sweepFunction,
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DescribeTable',
+    );
+    this.sweepFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Scan'],
+        resources: [`${props.table.tableArn}/index/${PARKED_WATCHES_INDEX.indexName}`],
+      }),
+    );
     this.sweepFunction.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:SendTaskSuccess'],

@@ -249,15 +249,23 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
       environment: {
         STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-        // A CloudTrail record that names its graph but no task asks the sweep to look at that graph.
-        ...(this.sweepFunction === undefined ? {} : { SWEEP_FUNCTION_NAME: this.sweepFunction.functionName }),
+        // A CloudTrail record that names its graph but no task asks the sweep to discover that graph's
+        // tasks; without discovery, nothing would start its watch, so it is kept as malformed instead.
+        ...(this.sweepFunction === undefined || sweep?.discovery !== true
+          ? {}
+          : { SWEEP_FUNCTION_NAME: this.sweepFunction.functionName }),
       },
       deadLetterQueue: this.deadLetterQueue,
+      // Set, not left to Lambda's defaults: a trigger the function throws on is tried twice more, a
+      // minute and then two minutes later, and one Lambda could not run (throttling) is kept for the
+      // longest Lambda allows; then it goes to the dead-letter queue, whose alarm fires.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
     });
     this.stateMachine.grantStartExecution(this.startFunction);
     // Lambda's delivery of a failed invocation and the malformed triggers the function keeps both send with its role.
     if (key !== undefined && props.deadLetterQueue === undefined) grantKeyUse(key, this.startFunction);
-    if (this.sweepFunction !== undefined) {
+    if (this.sweepFunction !== undefined && sweep?.discovery === true) {
       // The function itself only: grantInvoke() would add its versions and aliases, a wildcard.
       this.startFunction.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.sweepFunction.functionArn] }),
@@ -296,9 +304,18 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         deadLetterQueue: this.deadLetterQueue,
         monitoringFailures: this.metricMonitoringFailures(),
         malformedTriggers: this.metricMalformedTriggers(),
-        ...(this.sweepFunction === undefined
+        ...(this.sweepFunction === undefined || sweep === undefined
           ? {}
-          : { sweepFunction: this.sweepFunction, sweepsTruncated: this.metric(POLLER_METRICS.sweepsTruncated) }),
+          : {
+              sweepFunction: this.sweepFunction,
+              sweepInterval: sweep.interval,
+              sweepsTruncated: this.metric(POLLER_METRICS.sweepsTruncated),
+              // Published every sweep, zeros included: one period per sweep interval.
+              sweepTaskFailures: this.metric(POLLER_METRICS.sweepTaskFailures, {
+                period: sweep.interval,
+                statistic: 'Sum',
+              }),
+            }),
         ...(props.alarmActions === undefined ? {} : { actions: props.alarmActions }),
         ...(props.alarmThresholds === undefined ? {} : { thresholds: props.alarmThresholds }),
       });
@@ -355,7 +372,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         {
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:${region}:${account}:import-task/*]`,
           reason:
-            'ListImportTasks lists every import task of the account and region; IAM offers no narrower resource for it.',
+            'ListImportTasks lists every import task of the account and region; IAM offers no narrower resource for it. GetImportTask reads when a listed task ended, for tasks known only by id at run time.',
         },
         {
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:<${stateMachineId}.Name>:*]`,

@@ -12,8 +12,22 @@
  *
  * - 1: the first versioned contract.
  * - 2: a WAIT decision under a config with `sweep` carries `park`, which the park task writes.
+ * - 3: a parking WAIT decision carries `parkFailedWaitSeconds`; the retry config has a time budget.
  */
-export const CONTRACT_VERSION = 2;
+export const CONTRACT_VERSION = 3;
+
+/**
+ * Attempts after the first that the park task makes when its put is throttled or fails on the
+ * service's side, before the watch waits in a plain Wait state instead; each costs history events
+ * that the poll function accounts for.
+ */
+export const PARK_PUT_RETRIES = 3;
+
+/**
+ * Longest wait of a watch whose park task could not write its item: the sweep cannot wake that
+ * wait, so it is kept short enough for the watch to see an end about as soon as the sweep would.
+ */
+export const PARK_FAILED_MAX_WAIT_SECONDS = 60;
 
 /** The poll function's decisions, as the state machine's Choice state routes them. */
 export const POLL_ACTIONS = {
@@ -35,6 +49,7 @@ export const DECISION_PATHS = {
   eventDetail: '$.event.detail',
   eventDetailType: '$.event.detailType',
   waitSeconds: '$.waitSeconds',
+  parkFailedWaitSeconds: '$.parkFailedWaitSeconds',
   executionName: '$.executionName',
   continuedWatch: '$.input.watch',
   pollFailure: `$.${POLL_FAILURE_KEY}`,

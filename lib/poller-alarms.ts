@@ -73,6 +73,17 @@ export interface PollerAlarmThresholds {
    * @default 1
    */
   readonly sweepsTruncated?: number;
+  /**
+   * Invocations of the poll, start or sweep function that Lambda throttled.
+   * @default 1
+   */
+  readonly functionThrottles?: number;
+  /**
+   * Wakes, discoveries or records of a sweep that failed, counted per minute; the alarm fires when
+   * three minutes of five have at least this many.
+   * @default 1
+   */
+  readonly sweepTaskFailures?: number;
 }
 
 /** The thresholds every alarm has unless {@link PollerAlarmThresholds} says otherwise. */
@@ -88,6 +99,8 @@ const DEFAULT_THRESHOLDS: Required<PollerAlarmThresholds> = {
   malformedTriggers: 1,
   sweepFailures: 2,
   sweepsTruncated: 1,
+  functionThrottles: 1,
+  sweepTaskFailures: 1,
 };
 
 /**
@@ -145,6 +158,17 @@ export interface PollerAlarmsProps {
    */
   readonly sweepsTruncated?: cloudwatch.IMetric;
   /**
+   * The poller's count of a sweep's wakes, discoveries and records that failed (`SweepTaskFailures`).
+   * @default - no alarm on the sweep's failed work
+   */
+  readonly sweepTaskFailures?: cloudwatch.IMetric;
+  /**
+   * Time between two scheduled sweeps; with `sweepFunction`, an alarm fires when no sweep ran for
+   * twice this long (at least five minutes).
+   * @default Duration.minutes(1)
+   */
+  readonly sweepInterval?: Duration;
+  /**
    * Actions for every alarm, on alarm and back to OK.
    * @default - no actions: the alarms show in the CloudWatch console only
    */
@@ -186,6 +210,12 @@ export class PollerAlarms extends Construct {
   public readonly sweepFailures?: cloudwatch.Alarm;
   /** Sweeps cut short by their page limit; undefined without `sweepsTruncated`. */
   public readonly sweepsTruncated?: cloudwatch.Alarm;
+  /** No sweep ran for twice the sweep interval (at least five minutes); undefined without `sweepFunction`. */
+  public readonly sweepsNotRunning?: cloudwatch.Alarm;
+  /** A sweep's wakes, discoveries or records kept failing; undefined without `sweepTaskFailures`. */
+  public readonly sweepTaskFailures?: cloudwatch.Alarm;
+  /** Lambda throttled invocations of the poller's functions. */
+  public readonly functionThrottles: cloudwatch.Alarm;
 
   /**
    * @param scope where the alarms are defined
@@ -203,6 +233,12 @@ export class PollerAlarms extends Construct {
       metric: cloudwatch.IMetric,
       description: string,
       threshold: number,
+      options: Partial<
+        Pick<
+          cloudwatch.AlarmProps,
+          'evaluationPeriods' | 'datapointsToAlarm' | 'comparisonOperator' | 'treatMissingData'
+        >
+      > = {},
     ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         metric,
@@ -211,6 +247,7 @@ export class PollerAlarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
+        ...options,
       });
       for (const action of props.actions ?? []) {
         created.addAlarmAction(action);
@@ -287,6 +324,45 @@ export class PollerAlarms extends Construct {
         thresholdOf('sweepFailures'),
       );
     }
+    this.functionThrottles = alarm(
+      'FunctionThrottles',
+      new cloudwatch.MathExpression({
+        expression: props.sweepFunction === undefined ? 'poll + start' : 'poll + start + sweep',
+        usingMetrics: {
+          poll: props.pollFunction.metricThrottles(sum),
+          start: props.startFunction.metricThrottles(sum),
+          ...(props.sweepFunction === undefined ? {} : { sweep: props.sweepFunction.metricThrottles(sum) }),
+        },
+        period: FIVE_MINUTES,
+        label: 'Throttled invocations',
+      }),
+      'Lambda throttled the poller functions: polls, triggers and sweeps are retried for minutes, then watches end with Monitoring Failed and triggers go to the dead-letter queue. Raise the account concurrency limit or reserve concurrency for the poller functions.',
+      thresholdOf('functionThrottles'),
+    );
+    if (props.sweepFunction !== undefined) {
+      const interval = props.sweepInterval ?? Duration.minutes(1);
+      const period = Duration.seconds(Math.max(FIVE_MINUTES.toSeconds(), 2 * interval.toSeconds()));
+      // Lambda's own count, free of charge: it has no data at all when the schedule stops invoking.
+      this.sweepsNotRunning = alarm(
+        'SweepsNotRunning',
+        props.sweepFunction.metricInvocations({ period, statistic: cloudwatch.Stats.SUM }),
+        `No sweep ran in ${period.toHumanString()}: the schedule is disabled or its invocations are throttled or refused. Until sweeps run again, ends midway are seen only at the watches own polls and unwatched imports are not discovered.`,
+        1,
+        {
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        },
+      );
+    }
+    if (props.sweepTaskFailures !== undefined) {
+      this.sweepTaskFailures = alarm(
+        'SweepTaskFailures',
+        props.sweepTaskFailures,
+        'Sweeps keep failing to wake watches, start watches of unwatched tasks or record tasks (see the sweep function log group, messages "Could not ..."): an AccessDenied on SendTaskSuccess or StartExecution, or a failing table.',
+        thresholdOf('sweepTaskFailures'),
+        { evaluationPeriods: 5, datapointsToAlarm: 3 },
+      );
+    }
     if (props.sweepsTruncated !== undefined) {
       this.sweepsTruncated = alarm(
         'SweepsTruncated',
@@ -311,6 +387,9 @@ export class PollerAlarms extends Construct {
       ...(this.malformedTriggers === undefined ? [] : [this.malformedTriggers]),
       ...(this.sweepFailures === undefined ? [] : [this.sweepFailures]),
       ...(this.sweepsTruncated === undefined ? [] : [this.sweepsTruncated]),
+      this.functionThrottles,
+      ...(this.sweepsNotRunning === undefined ? [] : [this.sweepsNotRunning]),
+      ...(this.sweepTaskFailures === undefined ? [] : [this.sweepTaskFailures]),
     ];
   }
 }

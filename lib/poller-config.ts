@@ -39,10 +39,13 @@ export interface ProgressAwarePollingConfig {
 /** Any polling strategy's settings. */
 export type PollingStrategyConfig = FixedPollingConfig | ExponentialPollingConfig | ProgressAwarePollingConfig;
 
-/** How transient `GetImportTask` failures are retried: exponential backoff with full jitter. */
+/** How failed `GetImportTask` requests are retried: exponential backoff with full jitter, for a time budget. */
 export interface ErrorRetryConfig {
-  /** Consecutive failed requests after which the watch ends with `POLLING_ERROR`. */
-  readonly maxAttempts: number;
+  /**
+   * Seconds a run of failed requests may last, from its first failure, before the watch ends with
+   * the failure's reason; the last retry is sent when the budget ends.
+   */
+  readonly budgetSeconds: number;
   /** Upper bound of the first retry's wait. */
   readonly initialIntervalSeconds: number;
   /** Upper bound of any retry's wait. */

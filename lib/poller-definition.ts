@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { DECISION_PATHS as P, POLL_ACTIONS } from './poll-contract';
+import { DECISION_PATHS as P, PARK_PUT_RETRIES, POLL_ACTIONS } from './poll-contract';
 import type { PollerConfig } from './poller-config';
 import { PARK_PATHS, WATCH_TABLE_ATTRIBUTES as A } from './sweep-contract';
 import { POLLER_STATE_NAMES } from './state-names';
@@ -23,6 +23,13 @@ export const LAMBDA_TRANSIENT_ERRORS: readonly string[] = [
   'Sandbox.Timedout',
   sfn.Errors.TIMEOUT,
 ];
+
+/**
+ * Retries of a poll step whose invocation Lambda refused or lost. With full jitter below a bound
+ * that reaches a minute after five retries, they last about 18 minutes, and less than 10 about
+ * once in a million watches.
+ */
+export const LAMBDA_RETRIES = 40;
 
 /** Names Step Functions gives a StartExecution refused because the name is taken. */
 export const EXECUTION_ALREADY_EXISTS_ERRORS: readonly string[] = [
@@ -65,14 +72,28 @@ function publishTask(scope: Construct, id: string, props: PollerDefinitionProps)
   });
 }
 
+/** Errors of the park task's put that another attempt may get past: throttling, and failures on the services' side. */
+export const PARK_PUT_TRANSIENT_ERRORS: readonly string[] = [
+  'DynamoDb.ProvisionedThroughputExceededException',
+  'DynamoDb.ThrottlingException',
+  'DynamoDb.RequestLimitExceededException',
+  'DynamoDb.InternalServerErrorException',
+  'DynamoDb.ServiceUnavailableException',
+  'DynamoDb.DynamoDbException',
+];
+
 /**
  * A wait that the sweep can end early: the park task writes the task's item with this wait's
  * task token, and waits for the token until the wait is over (`TimeoutSecondsPath`). Woken or
- * timed out, the watch polls next; its state passes through untouched. When the item cannot be
- * written, the watch waits in a plain Wait state instead: the sweep cannot wake it, but its own
- * polls go on.
+ * timed out, the watch polls next; its state passes through untouched. A put that is throttled or
+ * fails is tried again; when it cannot be written even so, the watch waits in a plain Wait state
+ * of at most a minute instead, which the sweep cannot wake, and polls (and parks) again after it.
  */
-function parkedWait(scope: Construct, table: dynamodb.ITable, poll: sfn.State, wait: sfn.State): sfn.CustomState {
+function parkedWait(scope: Construct, table: dynamodb.ITable, poll: sfn.State): sfn.CustomState {
+  const parkFailed = new sfn.Wait(scope, POLLER_STATE_NAMES.parkFailedWait, {
+    time: sfn.WaitTime.secondsPath(P.parkFailedWaitSeconds),
+  });
+  parkFailed.next(poll);
   const park = new sfn.CustomState(scope, POLLER_STATE_NAMES.parkedWait, {
     stateJson: {
       Type: 'Task',
@@ -90,8 +111,15 @@ function parkedWait(scope: Construct, table: dynamodb.ITable, poll: sfn.State, w
       ResultPath: null,
     },
   })
+    .addRetry({
+      errors: [...PARK_PUT_TRANSIENT_ERRORS],
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: PARK_PUT_RETRIES,
+      jitterStrategy: sfn.JitterType.FULL,
+    })
     .addCatch(poll, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD })
-    .addCatch(wait, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD });
+    .addCatch(parkFailed, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD });
   park.next(poll);
   return park;
 }
@@ -103,12 +131,14 @@ function parkedWait(scope: Construct, table: dynamodb.ITable, poll: sfn.State, w
  */
 export function buildPollerDefinition(scope: Construct, props: PollerDefinitionProps): sfn.IChainable {
   const names = POLLER_STATE_NAMES;
+  // Throttling or an outage of Lambda lasting minutes must not end a watch: about 18 minutes of
+  // retries on average (no less than 10 in practice), one history event budget apart from the rest.
   const lambdaRetry: sfn.RetryProps = {
     errors: [...LAMBDA_TRANSIENT_ERRORS],
     interval: Duration.seconds(2),
     backoffRate: 2,
-    maxDelay: Duration.seconds(30),
-    maxAttempts: 4,
+    maxDelay: Duration.minutes(1),
+    maxAttempts: LAMBDA_RETRIES,
     jitterStrategy: sfn.JitterType.FULL,
   };
 
@@ -131,15 +161,16 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
     payloadResponseOnly: true,
     retryOnServiceExceptions: false,
     payload: sfn.TaskInput.fromObject({ config: props.config, failed: sfn.JsonPath.entirePayload }),
-  }).addRetry({ ...lambdaRetry, maxAttempts: 8, maxDelay: Duration.minutes(2) });
+  }).addRetry(lambdaRetry);
   poll.addCatch(describePollFailure, { errors: [sfn.Errors.ALL], resultPath: P.pollFailure });
 
   const publishOutcome = publishTask(scope, names.publishOutcome, props).next(new sfn.Succeed(scope, names.watched));
   describePollFailure.next(publishOutcome);
 
-  const wait = new sfn.Wait(scope, names.wait, { time: sfn.WaitTime.secondsPath(P.waitSeconds) });
-  wait.next(poll);
-  const waitOrPark = props.watchTable === undefined ? wait : parkedWait(scope, props.watchTable, poll, wait);
+  const waitOrPark =
+    props.watchTable === undefined
+      ? new sfn.Wait(scope, names.wait, { time: sfn.WaitTime.secondsPath(P.waitSeconds) }).next(poll)
+      : parkedWait(scope, props.watchTable, poll);
   // A progress event that cannot be put after its retries is given up; the watch, and its terminal event, go on.
   const publishStatusChange = publishTask(scope, names.publishStatusChange, props)
     .addCatch(waitOrPark, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD })

@@ -31,6 +31,8 @@ export interface PollerFunctionOptions {
   readonly deadLetterQueue?: sqs.IQueue;
   /** Retries of a failed asynchronous invocation. @default 2 */
   readonly retryAttempts?: number;
+  /** How long Lambda keeps an asynchronous invocation it could not run yet. @default - Lambda's own, 6 hours */
+  readonly maxEventAge?: Duration;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
 }
@@ -65,6 +67,7 @@ export function createPollerFunction(scope: Construct, id: string, options: Poll
     ...(options.retryAttempts === undefined && options.deadLetterQueue === undefined
       ? {}
       : { retryAttempts: options.retryAttempts ?? 2 }),
+    ...(options.maxEventAge === undefined ? {} : { maxEventAge: options.maxEventAge }),
     environment: {
       POWERTOOLS_SERVICE_NAME: options.serviceName,
       POWERTOOLS_LOG_LEVEL: options.logLevel,

@@ -69,8 +69,10 @@ export class PollerMetrics {
   public static readonly STALE_WAKE_TOKENS = POLLER_METRICS.staleWakeTokens;
   /** Watches started for tasks a sweep found unwatched. */
   public static readonly TASKS_DISCOVERED = POLLER_METRICS.tasksDiscovered;
-  /** Wake-ups, discoveries or records of a sweep that failed; the next sweep tries again. */
+  /** Tasks a sweep could not act on (failed wake-ups, discoveries, end-time checks and records, unreadable listed entries); the next sweep tries again. */
   public static readonly SWEEP_TASK_FAILURES = POLLER_METRICS.sweepTaskFailures;
+  /** Parked watches, still waiting, whose task a complete sweep did not find listed; each is woken to poll at once. */
+  public static readonly WATCHED_TASKS_UNLISTED = POLLER_METRICS.watchedTasksUnlisted;
 
   private constructor() {}
 }

@@ -58,8 +58,16 @@ export const POLLER_METRICS = {
   staleWakeTokens: 'StaleWakeTokens',
   /** Watches started for tasks a sweep found unwatched (Count). */
   tasksDiscovered: 'TasksDiscovered',
-  /** Wake-ups, discoveries or records of a sweep that failed; the next sweep tries again (Count). */
+  /**
+   * Tasks a sweep could not act on: wake-ups, discoveries, end-time checks and records that
+   * failed, and listed entries without a task id or status; the next sweep tries again (Count).
+   */
   sweepTaskFailures: 'SweepTaskFailures',
+  /**
+   * Parked watches, still waiting, whose task a sweep that read the whole listing did not find
+   * listed; each is woken to poll at once (Count).
+   */
+  watchedTasksUnlisted: 'WatchedTasksUnlisted',
 } as const;
 
 /** Values of the `Reason` dimension of {@link POLLER_METRICS.triggersNotStartedByReason}. */

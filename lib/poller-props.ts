@@ -17,21 +17,21 @@ import type { PollerLogLevel } from './poller-function';
 import { PollingStrategy } from './polling-strategy';
 import { PollerPropsValidationError } from './validation';
 
-/** How failed `GetImportTask` requests are retried: exponential backoff with full jitter. */
+/** How failed `GetImportTask` requests are retried: exponential backoff with full jitter, for a time budget. */
 export interface PollErrorRetryOptions {
   /**
-   * Consecutive failed requests (throttling, server errors, timeouts, malformed answers) after which the watch ends with `POLLING_ERROR`.
-   * @default 10
+   * How long a run of failed requests (throttling, server errors, timeouts, malformed answers, access denied, invalid requests) is retried, from its first failure, before the watch ends with a Monitoring Failed event naming the last failure's reason (`POLLING_ERROR`, `ACCESS_DENIED` or `INVALID_REQUEST`). The last retry is sent when the budget ends. Whole seconds, from 1 minute to 1 day.
+   * @default Duration.minutes(15)
    */
-  readonly maxAttempts?: number;
+  readonly budget?: Duration;
   /**
    * Upper bound of the wait before the first retry; each wait is drawn uniformly below its bound.
    * @default Duration.seconds(2)
    */
   readonly initialInterval?: Duration;
   /**
-   * Upper bound of any retry's wait.
-   * @default Duration.minutes(5)
+   * Upper bound of any retry's wait: about the longest a task's end goes unseen after a fault ends.
+   * @default Duration.minutes(1)
    */
   readonly maxInterval?: Duration;
   /**
@@ -92,7 +92,7 @@ export interface NeptuneImportTaskPollerProps {
    */
   readonly pollErrorRetry?: PollErrorRetryOptions;
   /**
-   * How long after a watch starts a "not found" answer for a task not seen yet is retried before the watch ends with `TASK_NOT_FOUND` (a task just started may not be visible at once); these retries back off like failed polls but do not count toward `pollErrorRetry.maxAttempts`. `Duration.seconds(0)` turns the grace off.
+   * How long after a watch starts a "not found" answer for a task not seen yet is retried before the watch ends with `TASK_NOT_FOUND` (a task just started may not be visible at once); these retries back off like failed polls but are bounded by this grace, not by `pollErrorRetry.budget`. `Duration.seconds(0)` turns the grace off.
    * @default Duration.minutes(5)
    */
   readonly notFoundGrace?: Duration;
@@ -173,6 +173,9 @@ const ONE_YEAR = Duration.days(365);
 
 /** How long a task is watched unless `monitoringTimeout` says otherwise. */
 export const DEFAULT_MONITORING_TIMEOUT = Duration.days(7);
+
+/** How long a run of failed polls is retried before the watch ends, unless `pollErrorRetry.budget` says otherwise. */
+export const DEFAULT_POLL_ERROR_BUDGET = Duration.minutes(15);
 
 /**
  * The per-task polling with the sweep on: the sweep wakes a watch within a sweep's interval of any
@@ -270,10 +273,12 @@ export function validatePollerProps(props: NeptuneImportTaskPollerProps): void {
 }
 
 function validatePollErrorRetry(retry: PollErrorRetryOptions | undefined): void {
-  if (retry?.maxAttempts !== undefined && !Token.isUnresolved(retry.maxAttempts)) {
-    if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 100) {
+  const budget = retry?.budget;
+  if (budget !== undefined && !budget.isUnresolved()) {
+    const seconds = budget.toMilliseconds() / 1000;
+    if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86_400) {
       throw new PollerPropsValidationError(
-        `pollErrorRetry.maxAttempts must be a whole number from 1 to 100; got ${retry.maxAttempts}.`,
+        `pollErrorRetry.budget must be whole seconds from 1 minute to 1 day; got ${seconds} seconds.`,
       );
     }
   }
@@ -310,9 +315,9 @@ export function pollerConfigOf(props: NeptuneImportTaskPollerProps): PollerConfi
     timeoutSeconds,
     polling: (props.pollingStrategy ?? defaultPolling).config,
     errorRetry: {
-      maxAttempts: retry.maxAttempts ?? 10,
+      budgetSeconds: (retry.budget ?? DEFAULT_POLL_ERROR_BUDGET).toSeconds(),
       initialIntervalSeconds: (retry.initialInterval ?? Duration.seconds(2)).toSeconds(),
-      maxIntervalSeconds: (retry.maxInterval ?? Duration.minutes(5)).toSeconds(),
+      maxIntervalSeconds: (retry.maxInterval ?? Duration.minutes(1)).toSeconds(),
       backoffRate: retry.backoffRate ?? 2,
     },
     emitStatusChanges: props.emitStatusChanges ?? false,

@@ -9,6 +9,7 @@ export const POLLER_STATE_NAMES = {
   publishStatusChange: 'PublishStatusChange',
   wait: 'WaitBeforeNextPoll',
   parkedWait: 'WaitUntilDueOrWoken',
+  parkFailedWait: 'WaitAfterParkFailed',
   publishOutcome: 'PublishOutcome',
   continueAsNew: 'ContinueInNewExecution',
   describePollFailure: 'DescribePollFailure',

@@ -12,7 +12,7 @@
 
 /** Attribute names of the watch table's items. */
 export const WATCH_TABLE_ATTRIBUTES = {
-  /** Partition key: the import task id, or a `#`-prefixed key of the sweep's own records. */
+  /** Partition key: the import task id. */
   taskId: 'taskId',
   /** The task's graph id, as listed (items a sweep writes). */
   graphId: 'graphId',
@@ -20,16 +20,26 @@ export const WATCH_TABLE_ATTRIBUTES = {
   status: 'status',
   /** Task token of the waiting watch; absent once a sweep found it stale. */
   token: 'token',
-  /** Name of the execution that parked. */
+  /**
+   * Name of the execution that parked. Only the park task writes it, and a sweep that finds the
+   * token stale removes it with the token: the items that hold it are those of parked watches.
+   */
   executionName: 'executionName',
   /** ISO-8601 time a sweep first recorded a task it found unwatched. */
   discoveredAt: 'discoveredAt',
-  /** ISO-8601 time the first sweep wrote the baseline item. */
-  sweptAt: 'sweptAt',
 } as const;
 
-/** Key of the item the first complete sweep writes: tasks already ended by then are not announced. */
-export const SWEEP_BASELINE_KEY = '#sweep-baseline';
+/**
+ * The watch table's sparse index of parked watches: keyed on `executionName`, which only items
+ * of parked watches hold, so that a sweep finds every parked watch by scanning it, at the cost of
+ * the parked watches alone, without reading the items of tasks long ended. Besides the keys it
+ * holds the token and the status the watch last saw.
+ */
+export const PARKED_WATCHES_INDEX = {
+  indexName: 'ParkedWatches',
+  partitionKey: WATCH_TABLE_ATTRIBUTES.executionName,
+  projectedAttributes: [WATCH_TABLE_ATTRIBUTES.token, WATCH_TABLE_ATTRIBUTES.status],
+} as const;
 
 /** Status written while a watch waits for a task it has not seen answered yet (no `lastStatus`). */
 export const UNKNOWN_STATUS = 'UNKNOWN';

@@ -24,7 +24,7 @@ import { createDynamoDbClient, createSweepNeptuneGraphClient, sweepIoFromClients
 import { createSweepHandler, type SweepHandler } from '../lambda/sweep/sweep-handler';
 import { sweepEnvironmentFrom } from '../lambda/sweep/sweep-settings';
 import type { NeptuneImportTaskPollerProps } from '../lib/poller-props';
-import { WATCH_TABLE_ATTRIBUTES } from '../lib/sweep-contract';
+import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from '../lib/sweep-contract';
 import { realSleep, SteppingClock, type LocalClock } from './clock';
 import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
 import { matchesEventPattern } from './event-pattern';
@@ -140,7 +140,7 @@ export interface LocalWatchTableServer extends LocalWatchTable {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite on a free loopback port and creates the watch table in it as the construct does: partition key `taskId` (S). */
+/** Starts dynalite on a free loopback port and creates the watch table in it as the construct does: partition key `taskId` (S), and the sparse index of parked watches. */
 export async function startLocalWatchTable(tableName = LOCAL_WATCH_TABLE_NAME): Promise<LocalWatchTableServer> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -155,8 +155,18 @@ export async function startLocalWatchTable(tableName = LOCAL_WATCH_TABLE_NAME): 
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: WATCH_TABLE_ATTRIBUTES.taskId, AttributeType: 'S' }],
+        AttributeDefinitions: [
+          { AttributeName: WATCH_TABLE_ATTRIBUTES.taskId, AttributeType: 'S' },
+          { AttributeName: PARKED_WATCHES_INDEX.partitionKey, AttributeType: 'S' },
+        ],
         KeySchema: [{ AttributeName: WATCH_TABLE_ATTRIBUTES.taskId, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: PARKED_WATCHES_INDEX.indexName,
+            KeySchema: [{ AttributeName: PARKED_WATCHES_INDEX.partitionKey, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...PARKED_WATCHES_INDEX.projectedAttributes] },
+          },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
@@ -249,6 +259,8 @@ export function createLocalSweep(environment: LocalSweepEnvironment): LocalSweep
   const dynamoDb = createDynamoDbClient({ ...local, endpoint: watchTable.endpoint });
   const stepFunctions = createStepFunctionsClient({ ...local, endpoint: environment.stepFunctionsEndpoint });
   const logger = localLogger(environment.logLevel);
+  // dynalite dates the table in real time; the run's clock may stand elsewhere, and the poller is deployed when the run starts.
+  const deployedAt = environment.clock.now();
   const handler = createSweepHandler({
     settings: {
       ...settings,
@@ -262,6 +274,7 @@ export function createLocalSweep(environment: LocalSweepEnvironment): LocalSweep
       stateMachineArn,
       logger,
     }),
+    readDeploymentTime: () => Promise.resolve(deployedAt),
     logger,
     publishMetrics: () => undefined,
     now: () => environment.clock.now(),

@@ -86,6 +86,7 @@ export class NeptuneGraphStandIn {
   public readonly requests: StandInRequest[] = [];
   private readonly tasks = new Map<string, StandInTask>();
   private readonly faults = new Map<string, StandInFault[]>();
+  private readonly lastingFaults = new Map<string, { readonly until: number; readonly fault: StandInFault }[]>();
   private readonly notStarted = new Set<string>();
   private readonly sockets = new Set<Socket>();
   private readonly recentRequestTimes: number[] = [];
@@ -149,6 +150,14 @@ export class NeptuneGraphStandIn {
   /** Makes the next requests for `taskId` meet `faults`, one each, in order. */
   injectFaults(taskId: string, ...faults: StandInFault[]): void {
     this.faults.set(taskId, [...(this.faults.get(taskId) ?? []), ...faults]);
+  }
+
+  /**
+   * Makes every request for `taskId` meet `fault` until `until` (epoch ms on the stand-in's clock),
+   * after the faults queued by {@link injectFaults}: a fault that lasts, rather than one per request.
+   */
+  injectFaultUntil(taskId: string, until: number, fault: StandInFault): void {
+    this.lastingFaults.set(taskId, [...(this.lastingFaults.get(taskId) ?? []), { until, fault }]);
   }
 
   /** Makes the next `ListImportTasks` requests meet `faults`, one each, in order. */
@@ -259,7 +268,11 @@ export class NeptuneGraphStandIn {
       json(429, { message: 'Rate exceeded' }, 'ThrottlingException');
       return;
     }
-    const fault = faultKey === undefined ? undefined : this.faults.get(faultKey)?.shift();
+    const fault =
+      faultKey === undefined
+        ? undefined
+        : (this.faults.get(faultKey)?.shift() ??
+          this.lastingFaults.get(faultKey)?.find((lasting) => at < lasting.until)?.fault);
     if (fault !== undefined && fault.kind !== 'edit') {
       this.applyFault(fault, res, (status) => log({ taskId, status, fault: fault.kind }));
       return;

@@ -11,10 +11,16 @@ export class PollRequestTimeoutError extends Error {
   override readonly name = 'PollRequestTimeoutError';
 }
 
-/** What to do about a failed `GetImportTask` request. */
-export type PollErrorClass =
-  | { readonly retryable: true }
-  | { readonly retryable: false; readonly reason: Exclude<MonitoringFailureReason, 'TIMED_OUT' | 'POLLING_ERROR'> };
+/**
+ * What a failed `GetImportTask` request means: the reason a watch ends with when failures like it
+ * outlast the retry budget. "Not found" follows rules of its own (a grace for a task just started).
+ */
+export interface PollErrorClass {
+  readonly reason: Extract<
+    MonitoringFailureReason,
+    'TASK_NOT_FOUND' | 'ACCESS_DENIED' | 'INVALID_REQUEST' | 'POLLING_ERROR'
+  >;
+}
 
 /** The parts of an error worth telling people about. */
 export interface ErrorSummary {
@@ -61,33 +67,32 @@ function httpStatusOf(error: unknown): number | undefined {
 }
 
 /**
- * Sorts a failed request into "try again" and "give up, because …".
+ * Names the reason a failed request ends a watch with, should failures outlast the retry budget.
  *
  * Known names decide first; then the SDK's own throttling, transient and server-error
  * classification; then the HTTP status. Whatever is left (malformed answers, dropped
- * connections, errors nobody foresaw) is retried: the retry budget bounds it, and a watch
- * is never given up on for a fault that might pass.
+ * connections, errors nobody foresaw) is a `POLLING_ERROR`. Every class is retried: the budget
+ * bounds them all, and a watch is never given up on at once for a fault that might pass.
  */
 export function classifyPollError(error: unknown): PollErrorClass {
   const { name, message } = summarizeError(error);
-  if (NOT_FOUND_NAMES.has(name)) return { retryable: false, reason: 'TASK_NOT_FOUND' };
-  if (name === 'InvalidSignatureException' && /signature expired/i.test(message)) return { retryable: true };
-  if (ACCESS_DENIED_NAMES.has(name)) return { retryable: false, reason: 'ACCESS_DENIED' };
-  if (INVALID_REQUEST_NAMES.has(name)) return { retryable: false, reason: 'INVALID_REQUEST' };
+  const pollingError: PollErrorClass = { reason: 'POLLING_ERROR' };
+  if (NOT_FOUND_NAMES.has(name)) return { reason: 'TASK_NOT_FOUND' };
+  if (name === 'InvalidSignatureException' && /signature expired/i.test(message)) return pollingError;
+  if (ACCESS_DENIED_NAMES.has(name)) return { reason: 'ACCESS_DENIED' };
+  if (INVALID_REQUEST_NAMES.has(name)) return { reason: 'INVALID_REQUEST' };
 
   const sdkError = asErrorLike(error) as Parameters<typeof isTransientError>[0];
   if (typeof error === 'object' && error !== null) {
-    if (isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError)) {
-      return { retryable: true };
-    }
+    if (isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError)) return pollingError;
   }
 
   const status = httpStatusOf(error);
-  if (status === undefined || status >= 500 || RETRYABLE_STATUS_CODES.has(status)) return { retryable: true };
-  if (status === 404) return { retryable: false, reason: 'TASK_NOT_FOUND' };
-  if (status === 401 || status === 403) return { retryable: false, reason: 'ACCESS_DENIED' };
-  if (status >= 400) return { retryable: false, reason: 'INVALID_REQUEST' };
-  return { retryable: true };
+  if (status === undefined || status >= 500 || RETRYABLE_STATUS_CODES.has(status)) return pollingError;
+  if (status === 404) return { reason: 'TASK_NOT_FOUND' };
+  if (status === 401 || status === 403) return { reason: 'ACCESS_DENIED' };
+  if (status >= 400) return { reason: 'INVALID_REQUEST' };
+  return pollingError;
 }
 
 /** Whether the service throttled the request. */

@@ -23,8 +23,18 @@ export interface WatchState {
   /** Epoch milliseconds after which the watch gives up with `TIMED_OUT`. */
   readonly deadline: number;
   readonly pollCount: number;
-  /** Failed polls in a row, "not found" answers retried during the grace left out; they end the watch at the limit. */
+  /** Failed polls in a row, "not found" answers retried during the grace left out; they raise the retry backoff. */
   readonly consecutiveErrors: number;
+  /**
+   * Epoch milliseconds of the first failed poll of the current run of failures; absent when the
+   * last poll was answered. The run ends the watch once it has lasted `errorRetry.budgetSeconds`.
+   */
+  readonly failingSince?: number;
+  /**
+   * True when an earlier watch of the same task ended with a Monitoring Failed event: the terminal
+   * event of this watch says so, for consumers who acted on that failure.
+   */
+  readonly followsMonitoringFailure?: boolean;
   /**
    * "Not found" answers retried during the not-found grace, before the first answer; absent when
    * none. They raise the retry backoff like failed polls, but do not count toward the limit.
@@ -61,6 +71,8 @@ export type PollDecision =
       readonly event?: EventToPublish;
       /** What the park task writes to the watch table, when a sweep can wake the wait (`config.sweep`). */
       readonly park?: ParkRequest;
+      /** With `park`: the wait instead, when the park task cannot write its item; at most `waitSeconds`. */
+      readonly parkFailedWaitSeconds?: number;
     }
   | {
       /** Publish `event`, the terminal one, and end. */

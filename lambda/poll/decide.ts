@@ -24,7 +24,12 @@ import {
   type ErrorSummary,
   type PollErrorClass,
 } from './classify-error';
-import { CONTRACT_VERSION, POLL_ACTIONS, POLL_FAILURE_KEY } from '../../lib/poll-contract';
+import {
+  CONTRACT_VERSION,
+  PARK_FAILED_MAX_WAIT_SECONDS,
+  POLL_ACTIONS,
+  POLL_FAILURE_KEY,
+} from '../../lib/poll-contract';
 import { UNKNOWN_STATUS } from '../../lib/sweep-contract';
 import type { ErrorRetryConfig, EventToPublish, PollDecision, PollerConfig, WatchState } from './contract';
 import {
@@ -66,8 +71,10 @@ function isWatchState(value: unknown): value is WatchState {
     (value.graphId === null || typeof value.graphId === 'string') &&
     (value.lastStatus === null || typeof value.lastStatus === 'string') &&
     numbers.every((field) => typeof value[field] === 'number' && Number.isFinite(value[field])) &&
-    (value.notFoundPolls === undefined ||
-      (typeof value.notFoundPolls === 'number' && Number.isFinite(value.notFoundPolls))) &&
+    ['notFoundPolls', 'failingSince'].every(
+      (field) => value[field] === undefined || (typeof value[field] === 'number' && Number.isFinite(value[field])),
+    ) &&
+    (value.followsMonitoringFailure === undefined || typeof value.followsMonitoringFailure === 'boolean') &&
     (value.watchName === undefined ||
       (typeof value.watchName === 'string' && value.watchName.length <= MAX_EXECUTION_NAME_LENGTH)) &&
     isRecord(value.strategyMemory)
@@ -81,6 +88,7 @@ interface FailureSubject {
   readonly pollCount: number;
   readonly watchStartedAt: number;
   readonly lastStatus: string | null;
+  readonly followsMonitoringFailure?: boolean;
 }
 
 /** The subject of a failure that happened before any watch began. */
@@ -105,6 +113,7 @@ function monitoringFailed(
     pollCount: watch.pollCount,
     watchStartedAt: iso(watch.watchStartedAt),
     observedAt: iso(now),
+    followsMonitoringFailure: watch.followsMonitoringFailure === true,
     error: error === null ? null : { name: error.name, message: error.message },
   };
   return { action: POLL_ACTIONS.finish, event: { detailType: MONITORING_FAILED_DETAIL_TYPE, detail: { ...detail } } };
@@ -141,6 +150,7 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
   }
   const taskId = isRecord(input) ? input.taskId : undefined;
   const graphId = isRecord(input) ? input.graphId : undefined;
+  const followsMonitoringFailure = isRecord(input) && input.followsMonitoringFailure === true;
   const shownTaskId = typeof taskId === 'string' ? taskId.slice(0, 100) : null;
   if (!isTaskId(taskId)) {
     const message = isRecord(input)
@@ -172,6 +182,7 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
       historyEvents: HISTORY_EVENTS_PER_STATE.executionStart,
       strategyMemory: {},
       contractVersion: CONTRACT_VERSION,
+      ...(followsMonitoringFailure ? { followsMonitoringFailure } : {}),
       ...(executionName === undefined ? {} : { watchName: executionName.slice(0, MAX_EXECUTION_NAME_LENGTH) }),
     },
   };
@@ -269,7 +280,12 @@ function waitDecision(
     waitSeconds,
     watch: { ...watch, historyEvents },
     ...(event === undefined ? {} : { event }),
-    ...(parks ? { park: { taskId: watch.taskId, status: watch.lastStatus ?? UNKNOWN_STATUS } } : {}),
+    ...(parks
+      ? {
+          park: { taskId: watch.taskId, status: watch.lastStatus ?? UNKNOWN_STATUS },
+          parkFailedWaitSeconds: Math.min(waitSeconds, PARK_FAILED_MAX_WAIT_SECONDS),
+        }
+      : {}),
   };
 }
 
@@ -306,6 +322,7 @@ function statusChangeEvent(
     pollCount: watch.pollCount,
     watchStartedAt: iso(watch.watchStartedAt),
     observedAt: iso(now),
+    followsMonitoringFailure: watch.followsMonitoringFailure === true,
     importTask: task,
     truncatedFields: [],
   };
@@ -334,7 +351,7 @@ export function afterAnswer(
   truncatedInAnswer: readonly string[] = [],
 ): PollDecision {
   // An answer ends the run of failures, "not found" answers included.
-  const { notFoundPolls: _retriedNotFound, ...answered } = polled;
+  const { notFoundPolls: _retriedNotFound, failingSince: _failingSince, ...answered } = polled;
   const watch: WatchState = {
     ...answered,
     graphId: isGraphId(task.graphId) ? task.graphId : polled.graphId,
@@ -388,7 +405,13 @@ function describeError(error: ErrorSummary): string {
   return `${error.name}${error.httpStatusCode === undefined ? '' : ` (HTTP ${error.httpStatusCode})`}: ${error.message}`;
 }
 
-/** Decides after `GetImportTask` failed: give up for good reasons, else retry with full jitter. */
+/**
+ * Decides after `GetImportTask` failed. Every failure is retried, with full jitter below a growing
+ * bound, until its run of failures has lasted the retry budget: a single 403 or 400 right after a
+ * deployment (IAM changes take seconds to spread) or a throttling storm of several minutes does
+ * not end a watch. The last retry is sent when the budget ends; a failure then ends the watch with
+ * the reason of that failure. "Not found" has rules of its own.
+ */
 export function afterError(
   polled: WatchState,
   error: ErrorSummary,
@@ -397,22 +420,24 @@ export function afterError(
   now: number,
   random: () => number,
 ): PollDecision {
+  if (errorClass.reason === 'TASK_NOT_FOUND') return afterNotFound(polled, error, config, now, random);
   const described = describeError(error);
-  if (!errorClass.retryable) {
-    if (errorClass.reason === 'TASK_NOT_FOUND') return afterNotFound(polled, error, config, now, random);
-    return monitoringFailed(polled, errorClass.reason, `GetImportTask failed with ${described}`, now, error);
-  }
   const failures = polled.consecutiveErrors + 1;
-  const watch: WatchState = { ...polled, consecutiveErrors: failures };
-  if (failures >= config.errorRetry.maxAttempts) {
-    const message = `GetImportTask failed ${failures} times in a row; the last failure was ${described}`;
-    return monitoringFailed(watch, 'POLLING_ERROR', message, now, error);
+  const failingSince = polled.consecutiveErrors > 0 && polled.failingSince !== undefined ? polled.failingSince : now;
+  const watch: WatchState = { ...polled, consecutiveErrors: failures, failingSince };
+  const budgetEndsAt = failingSince + config.errorRetry.budgetSeconds * 1000;
+  if (now >= budgetEndsAt) {
+    const message =
+      `GetImportTask failed ${failures} times in a row over ${Math.round((now - failingSince) / 1000)} s ` +
+      `(retried for ${config.errorRetry.budgetSeconds} s); the last failure was ${described}`;
+    return monitoringFailed(watch, errorClass.reason, message, now, error);
   }
   if (secondsLeft(watch, now) < 1) {
     const message = `${gaveUpAfter(watch, now)}; the last poll failed with ${described}`;
     return monitoringFailed(watch, 'TIMED_OUT', message, now, error);
   }
-  const wait = retryWait(config.errorRetry, failures + (watch.notFoundPolls ?? 0), random);
+  const untilBudgetEnds = Math.ceil((budgetEndsAt - now) / 1000);
+  const wait = Math.min(retryWait(config.errorRetry, failures + (watch.notFoundPolls ?? 0), random), untilBudgetEnds);
   return waitDecision(watch, clampToDeadline(wait, watch, now), undefined, config);
 }
 

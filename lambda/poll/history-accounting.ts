@@ -1,3 +1,5 @@
+import { PARK_PUT_RETRIES } from '../../lib/poll-contract';
+
 /**
  * Step Functions ends a Standard execution that reaches 25,000 history events. The poll
  * function counts the events its own decisions cause, per state type, so that it can hand the
@@ -21,9 +23,9 @@ export const HISTORY_EVENTS_PER_STATE = {
    * fails: TaskStateEntered, TaskScheduled, TaskStarted, TaskFailed, TaskStateExited and the
    * fallback Wait state's two: seven. When a SendTaskFailure ends it after the put: TaskStateEntered,
    * TaskScheduled, TaskStarted, TaskSubmitted, TaskFailed, TaskStateExited and the Wait state's two:
-   * eight, the largest, are counted.
+   * eight, the largest, are counted, with {@link PARK_PUT_RETRIES} retried attempts of the put.
    */
-  parkedWait: 8,
+  parkedWait: 8 + PARK_PUT_RETRIES * 3,
   /** SucceedStateEntered, SucceedStateExited (a Pass or Fail state makes two as well). */
   succeed: 2,
   /** A task attempt that failed and is retried: the failure, and the next attempt's scheduled and started. */

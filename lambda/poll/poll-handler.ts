@@ -153,7 +153,7 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
       const errorClass = classifyPollError(error);
       logger.warn('GetImportTask failed', {
         error: summary,
-        retryable: errorClass.retryable,
+        reasonIfItPersists: errorClass.reason,
         pollCount: watch.pollCount,
       });
       step = {

@@ -7,6 +7,7 @@ import {
   type SFNClientConfig,
 } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient, type SendMessageCommandInput, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { withinDeadline } from '../shared/call-deadline';
 import { REQUEST_HANDLER_OPTIONS } from '../shared/request-handler';
 import { TRIGGER_NOT_STARTED_REASONS } from '../../lib/poller-metrics';
 import type { SweepRequest } from '../../lib/sweep-contract';
@@ -19,7 +20,8 @@ export const ERROR_MESSAGE_MAX_LENGTH = 1_024;
 
 /**
  * A Step Functions client with the functions' connection and request timeouts, so that a hung
- * endpoint fails the call in seconds rather than holding the function until its own timeout.
+ * endpoint fails the call in seconds rather than holding the function until its own timeout; each
+ * call made through this module has a whole-call deadline as well (`withinDeadline`).
  * `overrides` (endpoint, credentials, …) serve tests and local runs.
  */
 export function createStepFunctionsClient(overrides: SFNClientConfig = {}): SFNClient {
@@ -45,7 +47,7 @@ export function sweepInvocation(functionName: string, graphId: string): InvokeCo
 /** Asks the sweep function `functionName`, with `client`, to sweep one graph; resolves once Lambda queued the invocation. */
 export function sweepRequester(client: LambdaClient, functionName: string): SweepRequester {
   return async (graphId) => {
-    await client.send(new InvokeCommand(sweepInvocation(functionName, graphId)));
+    await client.send(new InvokeCommand(sweepInvocation(functionName, graphId)), withinDeadline());
   };
 }
 
@@ -55,7 +57,7 @@ export function executionStarter(client: SFNClient, stateMachineArn: string | un
     if (!stateMachineArn) {
       throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
     }
-    return client.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+    return client.send(new StartExecutionCommand({ stateMachineArn, name, input }), withinDeadline());
   };
 }
 
@@ -73,6 +75,7 @@ export function executionDescriber(client: SFNClient, stateMachineArn: string | 
     try {
       const described = await client.send(
         new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) }),
+        withinDeadline(),
       );
       return {
         status: described.status ?? 'UNKNOWN',
@@ -98,6 +101,7 @@ export function historyReader(client: SFNClient): HistoryReader {
         maxResults: HISTORY_EVENTS_READ,
         includeExecutionData: false,
       }),
+      withinDeadline(),
     );
     return events.map((event) => {
       const stateName = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
@@ -139,6 +143,6 @@ export function malformedTriggerMessage(queueUrl: string, event: unknown, reason
 /** Keeps malformed triggers in the queue at `queueUrl`. */
 export function deadLetterQueueKeeper(client: SQSClient, queueUrl: string): MalformedTriggerKeeper {
   return async (event, reason) => {
-    await client.send(new SendMessageCommand(malformedTriggerMessage(queueUrl, event, reason)));
+    await client.send(new SendMessageCommand(malformedTriggerMessage(queueUrl, event, reason)), withinDeadline());
   };
 }

@@ -57,13 +57,16 @@ export async function startWatchOfTask(
 ): Promise<WatchStartOutcome> {
   const logger = deps.logger.createChild({ persistentKeys: { taskId: request.taskId } });
   const { taskId, trigger } = request;
-  const input = JSON.stringify({
-    taskId,
-    ...(request.graphId === null ? {} : { graphId: request.graphId }),
-    trigger,
-  });
+  // Set once an earlier watch ended without announcing a terminal status: the next one's event says so.
+  let followsMonitoringFailure = false;
   for (let watch = 1; watch <= MAX_WATCHES; watch++) {
     const executionName = watchExecutionName(taskId, watch);
+    const input = JSON.stringify({
+      taskId,
+      ...(request.graphId === null ? {} : { graphId: request.graphId }),
+      trigger,
+      ...(followsMonitoringFailure ? { followsMonitoringFailure } : {}),
+    });
     try {
       const { executionArn } = await deps.startExecution(executionName, input);
       logger.info('Watch started', { executionName, executionArn, trigger, taskIdPath: request.taskIdPath, eventId });
@@ -83,6 +86,7 @@ export async function startWatchOfTask(
       logger.info('Task already announced; nothing started', { ...standing, trigger, eventId });
       return { outcome: 'already-announced', taskId, executionName: standing.executionName };
     }
+    followsMonitoringFailure = standing.kind === 'ended';
   }
   throw new Error(`${taskId} has been watched ${MAX_WATCHES} times; no further watch is started`);
 }

@@ -1,33 +1,42 @@
 /**
- * The sweep's I/O over the AWS SDK: `ListImportTasks`, the watch table through the low-level
- * DynamoDB client, and `SendTaskSuccess`. Each factory takes a client, so that tests and local
- * runs point them at stand-ins.
+ * The sweep's I/O over the AWS SDK: `ListImportTasks` and `GetImportTask`, the watch table
+ * through the low-level DynamoDB client, and `SendTaskSuccess`. Each factory takes a client, so
+ * that tests and local runs point them at stand-ins, and gives each call a whole-call deadline.
  */
 import {
   BatchGetItemCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   PutItemCommand,
+  ScanCommand,
   UpdateItemCommand,
   type AttributeValue,
+  type CreateTableCommandInput,
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import {
+  GetImportTaskCommand,
   ListImportTasksCommand,
   type NeptuneGraphClient,
   type NeptuneGraphClientConfig,
 } from '@aws-sdk/client-neptune-graph';
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { WATCH_TABLE_ATTRIBUTES as A } from '../../lib/sweep-contract';
+import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES as A } from '../../lib/sweep-contract';
 import { summarizeError } from '../poll/classify-error';
 import { createNeptuneGraphClient } from '../poll/fetch-import-task';
 import { REQUEST_HANDLER_OPTIONS } from '../shared/request-handler';
 import { executionDescriber, executionStarter } from '../start/aws-clients';
+import { CALL_DEADLINE_MS, callWithinDeadline } from './call-deadline';
 import { discoveredWatchStarter } from './discovered-watch';
-import type { ListedImportTask, WatchItem } from './plan-sweep-page';
+import { importTaskPageOf } from './listing-page';
+import { importTaskEndedAt, type WatchItem } from './plan-sweep-page';
 import type {
+  DeploymentTimeReader,
+  ImportTaskEndReader,
   ImportTaskLister,
   ItemCreator,
+  ParkedWatchScanner,
   StaleTokenClearer,
   SweepHandlerDependencies,
   TaskSuccessSender,
@@ -72,22 +81,63 @@ export function createDynamoDbClient(overrides: DynamoDBClientConfig = {}): Dyna
   return new DynamoDBClient({ maxAttempts: SWEEP_MAX_ATTEMPTS, requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });
 }
 
-/** Reads pages of `ListImportTasks` with `client`; entries without a task id or status are left out. */
-export function importTaskLister(client: NeptuneGraphClient): ImportTaskLister {
+/** Reads pages of `ListImportTasks` with `client`; throws `UnusableListingError` for an answer it cannot use. */
+export function importTaskLister(client: NeptuneGraphClient, deadlineMs: number = CALL_DEADLINE_MS): ImportTaskLister {
   return async (nextToken) => {
-    const answer = await client.send(
-      new ListImportTasksCommand({ maxResults: LIST_PAGE_SIZE, ...(nextToken === undefined ? {} : { nextToken }) }),
+    const answer = await callWithinDeadline('ListImportTasks', deadlineMs, (options) =>
+      client.send(
+        new ListImportTasksCommand({ maxResults: LIST_PAGE_SIZE, ...(nextToken === undefined ? {} : { nextToken }) }),
+        options,
+      ),
     );
-    const tasks: ListedImportTask[] = [];
-    for (const task of answer.tasks ?? []) {
-      if (typeof task.taskId !== 'string' || typeof task.status !== 'string') continue;
-      tasks.push({
-        taskId: task.taskId,
-        status: task.status,
-        ...(typeof task.graphId === 'string' ? { graphId: task.graphId } : {}),
-      });
+    return importTaskPageOf(answer);
+  };
+}
+
+const isNotFound = (error: unknown): boolean => summarizeError(error).name === 'ResourceNotFoundException';
+
+/**
+ * Reads when an ended task ended with `client`'s `GetImportTask`; undefined when the answer does
+ * not tell, or the task is not found (deleted since it was listed): its watch, started all the
+ * same, says what became of it.
+ */
+export function importTaskEndReader(
+  client: NeptuneGraphClient,
+  deadlineMs: number = CALL_DEADLINE_MS,
+): ImportTaskEndReader {
+  return async (taskId) => {
+    try {
+      const answer = await callWithinDeadline(`GetImportTask of ${taskId}`, deadlineMs, (options) =>
+        client.send(new GetImportTaskCommand({ taskIdentifier: taskId }), options),
+      );
+      return importTaskEndedAt(answer.importTaskDetails);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
     }
-    return { tasks, ...(answer.nextToken ? { nextToken: answer.nextToken } : {}) };
+  };
+}
+
+/** `DescribeTable` told nothing of when the watch table was created. */
+export class DeploymentTimeUnknownError extends Error {
+  override readonly name = 'DeploymentTimeUnknownError';
+}
+
+/** Reads when `tableName`, the watch table, was created: the time the poller was deployed. */
+export function deploymentTimeReader(
+  client: DynamoDBClient,
+  tableName: string,
+  deadlineMs: number = CALL_DEADLINE_MS,
+): DeploymentTimeReader {
+  return async () => {
+    const { Table } = await callWithinDeadline('DescribeTable', deadlineMs, (options) =>
+      client.send(new DescribeTableCommand({ TableName: tableName }), options),
+    );
+    const created = Table?.CreationDateTime?.getTime();
+    if (created === undefined || Number.isNaN(created)) {
+      throw new DeploymentTimeUnknownError(`DescribeTable of ${tableName} gave no CreationDateTime`);
+    }
+    return created;
   };
 }
 
@@ -118,6 +168,7 @@ export function watchItemReader(
   client: DynamoDBClient,
   tableName: string,
   retry: UnprocessedKeysRetry = UNPROCESSED_KEYS_RETRY,
+  deadlineMs: number = CALL_DEADLINE_MS,
 ): WatchItemReader {
   const sleep = retry.sleep ?? timer;
   return async (taskIds) => {
@@ -130,8 +181,9 @@ export function watchItemReader(
         );
       }
       if (attempt > 0) await sleep(retry.baseDelayMs * 2 ** (attempt - 1));
-      const answer = await client.send(
-        new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+      const request = { RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } };
+      const answer = await callWithinDeadline('BatchGetItem', deadlineMs, (options) =>
+        client.send(new BatchGetItemCommand(request), options),
       );
       for (const item of answer.Responses?.[tableName] ?? []) {
         const read = watchItemOf(item);
@@ -143,29 +195,78 @@ export function watchItemReader(
   };
 }
 
+/**
+ * Reads every item of the index of parked watches of `tableName`, page by page. The index holds
+ * only items with an execution name: those of parked watches, and of watches whose last token no
+ * sweep has found stale yet.
+ */
+export function parkedWatchScanner(
+  client: DynamoDBClient,
+  tableName: string,
+  deadlineMs: number = CALL_DEADLINE_MS,
+): ParkedWatchScanner {
+  return async () => {
+    const items: WatchItem[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const request = {
+        TableName: tableName,
+        IndexName: PARKED_WATCHES_INDEX.indexName,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      };
+      const page = await callWithinDeadline('Scan of the parked watches', deadlineMs, (options) =>
+        client.send(new ScanCommand(request), options),
+      );
+      for (const item of page.Items ?? []) {
+        const read = watchItemOf(item);
+        if (read !== undefined) items.push(read);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  };
+}
+
 /** Sends task tokens back with `client`. */
-export function taskSuccessSender(client: SFNClient): TaskSuccessSender {
+export function taskSuccessSender(client: SFNClient, deadlineMs: number = CALL_DEADLINE_MS): TaskSuccessSender {
   return async (taskToken, output) => {
-    await client.send(new SendTaskSuccessCommand({ taskToken, output }));
+    await callWithinDeadline('SendTaskSuccess', deadlineMs, (options) =>
+      client.send(new SendTaskSuccessCommand({ taskToken, output }), options),
+    );
   };
 }
 
 const isConditionalCheckFailed = (error: unknown): boolean =>
   summarizeError(error).name === 'ConditionalCheckFailedException';
 
-/** Removes stale tokens from items of `tableName` with `client`, only where the item still holds that token. */
-export function staleTokenClearer(client: DynamoDBClient, tableName: string): StaleTokenClearer {
+/**
+ * Removes stale tokens, with the execution name that keeps an item in the index of parked
+ * watches, from items of `tableName` with `client`, only where the item still holds that token.
+ */
+export function staleTokenClearer(
+  client: DynamoDBClient,
+  tableName: string,
+  deadlineMs: number = CALL_DEADLINE_MS,
+): StaleTokenClearer {
   return async (taskId, token, status) => {
+    const request = {
+      TableName: tableName,
+      Key: { [A.taskId]: { S: taskId } },
+      UpdateExpression: `REMOVE #token, #executionName${status === undefined ? '' : ' SET #status = :status'}`,
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeNames: {
+        '#token': A.token,
+        '#executionName': A.executionName,
+        ...(status === undefined ? {} : { '#status': A.status }),
+      },
+      ExpressionAttributeValues: {
+        ':token': { S: token },
+        ...(status === undefined ? {} : { ':status': { S: status } }),
+      },
+    };
     try {
-      await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: { [A.taskId]: { S: taskId } },
-          UpdateExpression: 'REMOVE #token SET #status = :status',
-          ConditionExpression: '#token = :token',
-          ExpressionAttributeNames: { '#token': A.token, '#status': A.status },
-          ExpressionAttributeValues: { ':token': { S: token }, ':status': { S: status } },
-        }),
+      await callWithinDeadline('UpdateItem', deadlineMs, (options) =>
+        client.send(new UpdateItemCommand(request), options),
       );
       return true;
     } catch (error) {
@@ -177,22 +278,49 @@ export function staleTokenClearer(client: DynamoDBClient, tableName: string): St
 }
 
 /** Writes items of `tableName` with `client`, never over an existing item. */
-export function itemCreator(client: DynamoDBClient, tableName: string): ItemCreator {
+export function itemCreator(
+  client: DynamoDBClient,
+  tableName: string,
+  deadlineMs: number = CALL_DEADLINE_MS,
+): ItemCreator {
   return async (item) => {
+    const request = {
+      TableName: tableName,
+      Item: Object.fromEntries(Object.entries(item).map(([name, value]) => [name, { S: value }])),
+      ConditionExpression: 'attribute_not_exists(#taskId)',
+      ExpressionAttributeNames: { '#taskId': A.taskId },
+    };
     try {
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: Object.fromEntries(Object.entries(item).map(([name, value]) => [name, { S: value }])),
-          ConditionExpression: 'attribute_not_exists(#taskId)',
-          ExpressionAttributeNames: { '#taskId': A.taskId },
-        }),
-      );
+      await callWithinDeadline('PutItem', deadlineMs, (options) => client.send(new PutItemCommand(request), options));
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
+  };
+}
+
+/**
+ * The watch table as the construct defines it, for local DynamoDB: keyed by task id, with the
+ * sparse index of parked watches.
+ */
+export function watchTableDefinition(tableName: string): CreateTableCommandInput {
+  const { indexName, partitionKey, projectedAttributes } = PARKED_WATCHES_INDEX;
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: A.taskId, AttributeType: 'S' },
+      { AttributeName: partitionKey, AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: A.taskId, KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: indexName,
+        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projectedAttributes] },
+      },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
   };
 }
 
@@ -207,27 +335,47 @@ export interface SweepClients {
   readonly logger: Logger;
   /** @default UNPROCESSED_KEYS_RETRY */
   readonly unprocessedKeysRetry?: UnprocessedKeysRetry;
+  /**
+   * Milliseconds each AWS call may take in all, retries included.
+   * @default CALL_DEADLINE_MS
+   */
+  readonly callDeadlineMs?: number;
 }
 
 /** The I/O dependencies of the sweep handler, built from SDK clients. */
 export type SweepIo = Pick<
   SweepHandlerDependencies,
-  'listImportTasks' | 'readWatchItems' | 'sendTaskSuccess' | 'clearStaleToken' | 'putItemIfAbsent' | 'startWatch'
+  | 'listImportTasks'
+  | 'readWatchItems'
+  | 'scanParkedWatches'
+  | 'sendTaskSuccess'
+  | 'clearStaleToken'
+  | 'putItemIfAbsent'
+  | 'startWatch'
+  | 'readDeploymentTime'
+  | 'readImportTaskEnd'
 >;
 
 /** Every I/O dependency of the sweep handler, from `clients`. */
 export function sweepIoFromClients(clients: SweepClients): SweepIo {
   const { dynamoDb, stepFunctions, tableName, stateMachineArn } = clients;
+  const deadlineMs = clients.callDeadlineMs ?? CALL_DEADLINE_MS;
+  const startExecution = executionStarter(stepFunctions, stateMachineArn);
+  const describeExecution = executionDescriber(stepFunctions, stateMachineArn);
   return {
-    listImportTasks: importTaskLister(clients.neptuneGraph),
-    readWatchItems: watchItemReader(dynamoDb, tableName, clients.unprocessedKeysRetry),
-    sendTaskSuccess: taskSuccessSender(stepFunctions),
-    clearStaleToken: staleTokenClearer(dynamoDb, tableName),
-    putItemIfAbsent: itemCreator(dynamoDb, tableName),
+    listImportTasks: importTaskLister(clients.neptuneGraph, deadlineMs),
+    readWatchItems: watchItemReader(dynamoDb, tableName, clients.unprocessedKeysRetry, deadlineMs),
+    scanParkedWatches: parkedWatchScanner(dynamoDb, tableName, deadlineMs),
+    sendTaskSuccess: taskSuccessSender(stepFunctions, deadlineMs),
+    clearStaleToken: staleTokenClearer(dynamoDb, tableName, deadlineMs),
+    putItemIfAbsent: itemCreator(dynamoDb, tableName, deadlineMs),
     startWatch: discoveredWatchStarter({
-      startExecution: executionStarter(stepFunctions, stateMachineArn),
-      describeExecution: executionDescriber(stepFunctions, stateMachineArn),
+      startExecution: (name, input) =>
+        callWithinDeadline('StartExecution', deadlineMs, () => startExecution(name, input)),
+      describeExecution: (name) => callWithinDeadline('DescribeExecution', deadlineMs, () => describeExecution(name)),
       logger: clients.logger,
     }),
+    readDeploymentTime: deploymentTimeReader(dynamoDb, tableName, deadlineMs),
+    readImportTaskEnd: importTaskEndReader(clients.neptuneGraph, deadlineMs),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * What a sweep does about one page of `ListImportTasks`: pure, from the listed tasks and the watch
- * table's items of the same tasks.
+ * What a sweep does about one page of `ListImportTasks`, and about a listed task found ended that
+ * nobody watches: pure, from the listed tasks, the watch table's items of the same tasks, and the
+ * times the task ended and the poller was deployed.
  */
 import { TERMINAL_IMPORT_STATUSES } from '../../lib/events';
 import { isTaskId } from '../../lib/identifiers';
@@ -37,8 +38,6 @@ export interface SweepPlanOptions {
    * @default - every graph
    */
   readonly requestGraphId?: string;
-  /** Whether an earlier sweep wrote the baseline: tasks found ended since then are announced. */
-  readonly baselineExists: boolean;
 }
 
 /** One thing to do for one listed task. */
@@ -51,10 +50,13 @@ export type SweepAction =
       /** The status the watch last saw. */
       readonly itemStatus?: string;
     }
-  /** Start a watch of a task nobody watches, then record the task. */
+  /** Start a watch of an active task nobody watches, then record the task. */
   | { readonly kind: 'discover'; readonly task: ListedImportTask }
-  /** Record a task that had ended before the first sweep, without announcing it. */
-  | { readonly kind: 'mark-seen'; readonly task: ListedImportTask };
+  /**
+   * Ask when a task found ended, that nobody watches, ended: a watch announces it unless it
+   * ended before the poller was deployed ({@link verdictOnEndedTask}).
+   */
+  | { readonly kind: 'check-end'; readonly task: ListedImportTask };
 
 const isTerminal = (status: string): boolean => TERMINAL_IMPORT_STATUSES.includes(status);
 
@@ -77,18 +79,18 @@ function actionFor(
     if (item.token === undefined || item.status === task.status) return undefined;
     return { kind: 'wake', task, token: item.token, ...(item.status === undefined ? {} : { itemStatus: item.status }) };
   }
-  if (isTerminal(task.status) && !options.baselineExists) {
-    // Recorded whatever the discovery settings, so that turning discovery on later announces none of them.
-    return { kind: 'mark-seen', task };
-  }
-  return discoveryAllows(task, options) ? { kind: 'discover', task } : undefined;
+  // Nothing is recorded for a task discovery may not watch: should discovery watch it later, the
+  // time it ended, not a record, decides whether it is announced.
+  if (!discoveryAllows(task, options)) return undefined;
+  return isTerminal(task.status) ? { kind: 'check-end', task } : { kind: 'discover', task };
 }
 
 /**
  * Decides, for every listed task, whether to wake its waiting watch (its listed status differs
- * from what the watch last saw), to start a watch of it (nobody watches it and discovery may), or
- * to record it as seen (it had ended before the first sweep). Tasks whose id is not an import
- * task id are left alone: no watch could be named after them. A task listed twice counts once.
+ * from what the watch last saw), to start a watch of it (nobody watches it, it is active, and
+ * discovery may), or to ask when it ended (nobody watches it, it has ended, and discovery may).
+ * Tasks whose id is not an import task id are left alone: no watch could be named after them. A
+ * task listed twice counts once.
  */
 export function planSweepPage(
   listed: readonly ListedImportTask[],
@@ -105,4 +107,46 @@ export function planSweepPage(
     if (action !== undefined) actions.push(action);
   }
   return actions;
+}
+
+/** The part of a `GetImportTask` answer that says when the task ended. */
+export interface ImportTaskTiming {
+  /** When the import started. */
+  readonly startTime?: unknown;
+  /** Seconds it ran, up to its end for an ended task. */
+  readonly timeElapsedSeconds?: unknown;
+}
+
+/**
+ * When an ended import task ended, in epoch milliseconds: its `startTime` plus its
+ * `timeElapsedSeconds`; undefined when either is missing or is not a time.
+ */
+export function importTaskEndedAt(timing: ImportTaskTiming | undefined): number | undefined {
+  const { startTime, timeElapsedSeconds } = timing ?? {};
+  if (!(startTime instanceof Date) || Number.isNaN(startTime.getTime())) return undefined;
+  if (typeof timeElapsedSeconds !== 'number' || !Number.isFinite(timeElapsedSeconds) || timeElapsedSeconds < 0) {
+    return undefined;
+  }
+  return startTime.getTime() + timeElapsedSeconds * 1000;
+}
+
+/**
+ * How much earlier than the deployment a task must have ended to go unannounced. The service
+ * gives the start and the elapsed time in whole seconds, which puts the end up to two seconds
+ * early, and its clock and DynamoDB's may differ a little: a task that ended about when the
+ * poller was deployed is announced rather than risk losing it.
+ */
+export const END_TIME_MARGIN_MS = 5_000;
+
+/** Whether a task found ended, that nobody watches, gets a watch that announces it, or is recorded unannounced. */
+export type EndedTaskVerdict = 'announce' | 'record';
+
+/**
+ * Tasks that ended before the poller was deployed are recorded and never announced; every other
+ * ended task is announced, those whose end cannot be told included.
+ * @param endedAt - epoch ms the task ended, or undefined when unknown
+ * @param deployedAt - epoch ms the poller was deployed (its watch table created)
+ */
+export function verdictOnEndedTask(endedAt: number | undefined, deployedAt: number): EndedTaskVerdict {
+  return endedAt !== undefined && endedAt < deployedAt - END_TIME_MARGIN_MS ? 'record' : 'announce';
 }

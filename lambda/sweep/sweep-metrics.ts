@@ -9,15 +9,23 @@ export interface SweepSummary {
   readonly truncated: boolean;
   /** Tasks on the pages read. */
   readonly tasksListed: number;
-  /** Waiting watches sent their token back. */
+  /** Waiting watches sent their token back because their task's listed status changed. */
   readonly woken: number;
   /** Tokens Step Functions no longer knew: their watch had moved on or ended. */
   readonly staleTokens: number;
   /** Watches started for tasks nobody watched. */
   readonly discovered: number;
-  /** Tasks that had ended before the first sweep, recorded without a watch. */
-  readonly markedSeen: number;
-  /** Wakes, discoveries and records that failed; the sweep went on without them. */
+  /** Waiting watches whose task the listing, read whole, did not show; each woken, or left to the next sweep. */
+  readonly unlisted: number;
+  /** `GetImportTask` calls asking when an ended task nobody watched ended. */
+  readonly endChecks: number;
+  /** Tasks found to have ended before the poller was deployed, recorded without a watch. */
+  readonly endedBeforeDeployment: number;
+  /** Ended tasks nobody watched whose end was not asked for: beyond the sweep's share, or out of time. */
+  readonly endChecksDeferred: number;
+  /** Wakes left to the next sweep: no time left to send them at the pace the sweep keeps. */
+  readonly wakesDeferred: number;
+  /** Wakes, discoveries, end-time checks and records that failed, and listed entries that could not be read; the sweep went on without them. */
   readonly failures: number;
 }
 
@@ -35,5 +43,6 @@ export function metricsForSweep(summary: SweepSummary): MetricDatum[] {
     count(M.staleWakeTokens, summary.staleTokens),
     count(M.tasksDiscovered, summary.discovered),
     count(M.sweepTaskFailures, summary.failures),
+    count(M.watchedTasksUnlisted, summary.unlisted),
   ];
 }

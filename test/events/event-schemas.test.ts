@@ -22,6 +22,7 @@ const validStatusChange = {
   pollCount: 12,
   watchStartedAt: '2026-01-01T00:00:00.000Z',
   observedAt: '2026-01-01T02:00:00.000Z',
+  followsMonitoringFailure: false,
   importTask: {
     taskId: 't-0123456789',
     status: 'SUCCEEDED',
@@ -62,6 +63,7 @@ describe('the shipped schemas', () => {
         pollCount: 0,
         watchStartedAt: '2026-01-01T00:00:00Z',
         observedAt: '2026-01-01T00:00:00Z',
+        followsMonitoringFailure: false,
         error: null,
       }),
     ).toEqual(['/reason must be equal to one of the allowed values']);

@@ -130,8 +130,8 @@ describe('cdk-nag AwsSolutions', () => {
       {
         on: poller.sweepFunction!.role!,
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:<AWS::Region>:<AWS::AccountId>:import-task/*]',
-        actions: ['neptune-graph:ListImportTasks'],
-        reasonNames: ['ListImportTasks', 'every import task'],
+        actions: ['neptune-graph:GetImportTask', 'neptune-graph:ListImportTasks'],
+        reasonNames: ['ListImportTasks', 'every import task', 'GetImportTask'],
       },
       {
         on: poller.sweepFunction!.role!,

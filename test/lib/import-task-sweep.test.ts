@@ -8,6 +8,7 @@ import {
 } from '../../lib/main';
 import { pollerConfigOf } from '../../lib/poller-props';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
+import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from '../../lib/sweep-contract';
 
 function synth(props: NeptuneImportTaskPollerProps = {}) {
   const stack = new Stack(new App(), 'TestStack', { env: { account: '111122223333', region: 'eu-west-1' } });
@@ -46,14 +47,34 @@ describe('the sweep', () => {
   describe('GIVEN the defaults', () => {
     const { template } = synth();
 
-    test('THEN an on-demand table keyed by task id holds the parked waits', () => {
+    test('THEN an on-demand table keyed by task id holds the parked waits, with a sparse index of parked watches', () => {
       template.resourceCountIs('AWS::DynamoDB::Table', 1);
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [{ AttributeName: 'taskId', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'taskId', AttributeType: 'S' }],
+        AttributeDefinitions: [
+          { AttributeName: 'taskId', AttributeType: 'S' },
+          { AttributeName: 'executionName', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'ParkedWatches',
+            KeySchema: [{ AttributeName: 'executionName', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['token', 'status'] },
+          },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
         SSESpecification: { SSEEnabled: true },
       });
+    });
+
+    test('THEN the index is keyed on an attribute only the park task writes, so that it holds parked watches alone', () => {
+      const parkedItem = definitionOf(template).States[POLLER_STATE_NAMES.parkedWait].Parameters as {
+        Item: Record<string, unknown>;
+      };
+      expect(Object.keys(parkedItem.Item)).toContain(PARKED_WATCHES_INDEX.partitionKey);
+      expect(PARKED_WATCHES_INDEX.partitionKey).toBe(WATCH_TABLE_ATTRIBUTES.executionName);
+      // Written by the park task alone: the sweep's own records of a task do not hold it.
+      expect(Object.keys(parkedItem.Item).sort()).toEqual(['executionName', 'status', 'taskId', 'token']);
     });
 
     test('THEN the sweep runs every minute, without retries that would overlap the next sweep', () => {
@@ -89,15 +110,18 @@ describe('the sweep', () => {
       expect(env).not.toHaveProperty('GRAPH_IDS');
     });
 
-    test('THEN the sweep role may list tasks, use its table, wake and start watches, and nothing else', () => {
+    test('THEN the sweep role may list tasks and read when they ended, use its table and scan its index, wake and start watches, and nothing else', () => {
       const statements = statementsOfRole(template, /SweepFunctionRole/);
       expect(actionsOf(statements)).toEqual(
         [
           'dynamodb:BatchGetItem',
+          'dynamodb:DescribeTable',
           'dynamodb:PutItem',
+          'dynamodb:Scan',
           'dynamodb:UpdateItem',
           'logs:CreateLogStream',
           'logs:PutLogEvents',
+          'neptune-graph:GetImportTask',
           'neptune-graph:ListImportTasks',
           'states:DescribeExecution',
           'states:SendTaskSuccess',
@@ -107,12 +131,16 @@ describe('the sweep', () => {
         ].sort(),
       );
       const byAction = (action: string) => statements.find((s) => actionsOf([s]).includes(action))!;
-      expect(byAction('neptune-graph:ListImportTasks').Resource).toEqual({
+      const importTasks = {
         'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':neptune-graph:eu-west-1:111122223333:import-task/*']],
-      });
-      expect(byAction('dynamodb:PutItem').Resource).toEqual(
-        expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/WatchTable/), 'Arn'] }]),
-      );
+      };
+      expect(byAction('neptune-graph:ListImportTasks').Resource).toEqual(importTasks);
+      expect(byAction('neptune-graph:GetImportTask').Resource).toEqual(importTasks);
+      const table = { 'Fn::GetAtt': [expect.stringMatching(/WatchTable/), 'Arn'] };
+      // The table alone: no grant reaches its index but the Scan.
+      expect(byAction('dynamodb:PutItem').Resource).toEqual([table]);
+      expect(byAction('dynamodb:DescribeTable').Resource).toEqual([table]);
+      expect(byAction('dynamodb:Scan').Resource).toEqual({ 'Fn::Join': ['', [table, '/index/ParkedWatches']] });
       expect(byAction('states:SendTaskSuccess').Resource).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
       expect(byAction('states:StartExecution').Resource).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
       expect(JSON.stringify(byAction('states:DescribeExecution').Resource)).toMatch(/:execution:/);
@@ -123,9 +151,7 @@ describe('the sweep', () => {
         actionsOf([s]).some((a) => a.startsWith('dynamodb:')),
       );
       expect(actionsOf(statements)).toEqual(['dynamodb:PutItem']);
-      expect(statements[0].Resource).toEqual(
-        expect.arrayContaining([{ 'Fn::GetAtt': [expect.stringMatching(/WatchTable/), 'Arn'] }]),
-      );
+      expect(statements[0].Resource).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/WatchTable/), 'Arn'] }]);
     });
 
     test('THEN a wait parks its task token in the table, and a put that fails falls back to a plain wait', () => {
@@ -145,11 +171,12 @@ describe('the sweep', () => {
             executionName: { 'S.$': '$$.Execution.Name' },
           },
         },
-        Catch: [
-          { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: POLLER_STATE_NAMES.poll },
-          { ErrorEquals: ['States.ALL'], ResultPath: null, Next: POLLER_STATE_NAMES.wait },
-        ],
       });
+      const catches = parked.Catch as { ErrorEquals: string[]; ResultPath: unknown; Next: string }[];
+      expect(catches[0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: POLLER_STATE_NAMES.poll });
+      const fallback = catches.find((entry) => entry.ErrorEquals.includes('States.ALL'))!;
+      expect(fallback.ResultPath).toBeNull();
+      expect(states[fallback.Next]).toMatchObject({ Type: 'Wait', Next: POLLER_STATE_NAMES.poll });
       const route = states[POLLER_STATE_NAMES.route] as { Choices: { Next: string }[] };
       expect(route.Choices.map((choice) => choice.Next)).toContain(POLLER_STATE_NAMES.parkedWait);
       expect(route.Choices.map((choice) => choice.Next)).not.toContain(POLLER_STATE_NAMES.wait);

@@ -248,15 +248,17 @@ describe('NeptuneImportTaskPoller', () => {
 
     test('THEN the poll task retries Lambda failures with backoff and full jitter, and reports what it cannot retry', () => {
       const { States } = definitionOf(template);
-      expect(States.PollImportTask.Retry).toEqual([
-        expect.objectContaining({
-          IntervalSeconds: 2,
-          BackoffRate: 2,
-          MaxAttempts: 4,
-          MaxDelaySeconds: 30,
-          JitterStrategy: 'FULL',
-        }),
-      ]);
+      // Lambda throttling of ten minutes and more must not end a watch: about 18 minutes of retries.
+      const lambdaRetry = {
+        ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']),
+        IntervalSeconds: 2,
+        BackoffRate: 2,
+        MaxAttempts: 40,
+        MaxDelaySeconds: 60,
+        JitterStrategy: 'FULL',
+      };
+      expect(States.PollImportTask.Retry).toEqual([lambdaRetry]);
+      expect(States.DescribePollFailure.Retry).toEqual([lambdaRetry]);
       expect(States.PollImportTask.Catch).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.pollFailure', Next: 'DescribePollFailure' },
       ]);
@@ -280,7 +282,12 @@ describe('NeptuneImportTaskPoller', () => {
 
     test('THEN the waits come from the poll function and the watch continues in a new execution when asked', () => {
       const { States } = definitionOf(template);
-      expect(States.WaitBeforeNextPoll).toEqual({ Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'PollImportTask' });
+      expect(States.WaitUntilDueOrWoken).toMatchObject({ TimeoutSecondsPath: '$.waitSeconds', Next: 'PollImportTask' });
+      expect(States.WaitAfterParkFailed).toEqual({
+        Type: 'Wait',
+        SecondsPath: '$.parkFailedWaitSeconds',
+        Next: 'PollImportTask',
+      });
       expect(States.ContinueInNewExecution).toMatchObject({
         Parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', 'Name.$': '$.executionName' },
         Catch: [
@@ -318,7 +325,7 @@ describe('NeptuneImportTaskPoller', () => {
       pollingStrategy: PollingStrategy.fixed({ interval: Duration.minutes(2), jitter: 0.2 }),
       monitoringTimeout: Duration.days(2),
       pollErrorRetry: {
-        maxAttempts: 6,
+        budget: Duration.minutes(20),
         initialInterval: Duration.seconds(5),
         maxInterval: Duration.minutes(2),
         backoffRate: 3,
@@ -347,10 +354,10 @@ describe('NeptuneImportTaskPoller', () => {
     test('THEN the settings reach the poll function through the definition', () => {
       const { States } = definitionOf(template);
       expect((States.PollImportTask.Parameters as { config: unknown }).config).toEqual({
-        contractVersion: 2,
+        contractVersion: 3,
         timeoutSeconds: 172_800,
         polling: { kind: 'fixed', intervalSeconds: 120, jitter: 0.2 },
-        errorRetry: { maxAttempts: 6, initialIntervalSeconds: 5, maxIntervalSeconds: 120, backoffRate: 3 },
+        errorRetry: { budgetSeconds: 1200, initialIntervalSeconds: 5, maxIntervalSeconds: 120, backoffRate: 3 },
         emitStatusChanges: true,
         historyEventBudget: 5000,
         notFoundGraceSeconds: 120,
@@ -492,9 +499,14 @@ describe('NeptuneImportTaskPoller', () => {
         /notFoundGrace must be from 0 seconds \(no grace\) to 1 hour; got 1 hour 1 minute\./,
       ],
       [
-        'pollErrorRetry.maxAttempts is 0',
-        { pollErrorRetry: { maxAttempts: 0 } },
-        /maxAttempts must be a whole number from 1 to 100; got 0/,
+        'pollErrorRetry.budget is under a minute',
+        { pollErrorRetry: { budget: Duration.seconds(59) } },
+        /pollErrorRetry.budget must be whole seconds from 1 minute to 1 day; got 59 seconds\./,
+      ],
+      [
+        'pollErrorRetry.budget is fractional seconds',
+        { pollErrorRetry: { budget: Duration.millis(90_500) } },
+        /pollErrorRetry.budget must be whole seconds from 1 minute to 1 day; got 90\.5 seconds\./,
       ],
       [
         'pollErrorRetry.backoffRate is below 1',

@@ -28,13 +28,65 @@ const idOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
 describe('GIVEN the defaults', () => {
   const { stack, poller, template } = synth();
 
-  test('THEN eleven alarms fire within five minutes, and treat missing data as fine', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+  test('THEN fourteen alarms fire within five minutes; all but two on one datapoint, treating missing data as fine', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 14);
+    const alarms = poller.alarms!;
+    const singleDatapoint = alarms.all.filter((a) => a !== alarms.sweepsNotRunning && a !== alarms.sweepTaskFailures);
+    expect(singleDatapoint).toHaveLength(12);
+    for (const alarm of singleDatapoint) {
+      expect(alarmProps(alarm)).toMatchObject({
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  test('THEN a sweep that stops running alarms: no invocation in five minutes, and no data at all, breach', () => {
+    const props = alarmProps(poller.alarms!.sweepsNotRunning!);
+    expect(props).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
       EvaluationPeriods: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
     });
+    expect(props.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: idOf(stack, poller.sweepFunction!) } }]);
+  });
+
+  test('THEN failed wakes, discoveries and records of the sweep alarm when they persist: three sweeps of five', () => {
+    expect(alarmProps(poller.alarms!.sweepTaskFailures!)).toMatchObject({
+      Namespace: 'NeptuneImportPoller',
+      MetricName: POLLER_METRICS.sweepTaskFailures,
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test('THEN Lambda throttling of any of the three functions alarms, summed over five minutes', () => {
+    const props = alarmProps(poller.alarms!.functionThrottles);
+    const metrics = props.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } };
+    }[];
+    expect(metrics.find((m) => m.Expression !== undefined)?.Expression).toBe('poll + start + sweep');
+    expect(
+      metrics
+        .filter((m) => m.MetricStat !== undefined)
+        .map((m) => [m.Id, m.MetricStat!.Metric.MetricName, m.MetricStat!.Metric.Dimensions]),
+    ).toEqual([
+      ['poll', 'Throttles', ofPollFunction],
+      ['start', 'Throttles', ofStartFunction],
+      ['sweep', 'Throttles', [{ Name: 'FunctionName', Value: { Ref: idOf(stack, poller.sweepFunction!) } }]],
+    ]);
   });
 
   test('THEN each fires on the first occurrence, except failed sweeps, which the next sweep makes good once', () => {
@@ -177,7 +229,7 @@ describe('GIVEN alarmThresholds', () => {
       ]),
     );
 
-  test('WHEN two alarms are named THEN those two take the new thresholds and the other nine keep theirs', () => {
+  test('WHEN two alarms are named THEN those two take the new thresholds and the others keep theirs', () => {
     const { stack, poller, template } = synth(() => ({
       alarmThresholds: { executionsThrottled: 5, sweepFailures: 3 },
     }));
@@ -193,6 +245,9 @@ describe('GIVEN alarmThresholds', () => {
       MalformedTriggers: 1,
       SweepFailures: 3,
       SweepsTruncated: 1,
+      FunctionThrottles: 1,
+      SweepsNotRunning: 1,
+      SweepTaskFailures: 1,
     });
   });
 

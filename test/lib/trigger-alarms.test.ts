@@ -104,7 +104,7 @@ describe('PollerAlarms on malformed triggers', () => {
 
     const alarms = alarmsIn(stack, { malformedTriggers: malformedTriggersMetric('my-poller') });
 
-    expect(alarms.all).toHaveLength(9);
+    expect(alarms.all).toHaveLength(10);
     expect(alarms.all).toContain(alarms.malformedTriggers);
   });
 
@@ -114,7 +114,7 @@ describe('PollerAlarms on malformed triggers', () => {
     const alarms = alarmsIn(stack);
 
     expect(alarms.malformedTriggers).toBeUndefined();
-    expect(alarms.all).toHaveLength(8);
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(alarms.all).toHaveLength(9);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 });

@@ -11,7 +11,8 @@ import {
   SFNClient,
   type SFNServiceException,
 } from '@aws-sdk/client-sfn';
-import { CLOSING_EVENTS } from '../../lambda/poll/history-accounting';
+import { CLOSING_EVENTS, HISTORY_EVENTS_PER_STATE } from '../../lambda/poll/history-accounting';
+import { PARK_PUT_RETRIES } from '../../lib/poll-contract';
 import type { PollDecision } from '../../lambda/poll/contract';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
 import { realSleep, SteppingClock } from '../../local/clock';
@@ -153,11 +154,14 @@ describe('parked waits (.waitForTaskToken), run locally', () => {
       'TaskStateExited',
       'WaitStateEntered',
     ]);
-    // The wait SendTaskFailure ended recorded 8 events, every one of them accounted; the later parked waits, which
-    // timed out, recorded 6 and left two spare each.
+    // The wait SendTaskFailure ended recorded 8 events; the later parked waits, which timed out, recorded 6. The poll
+    // function accounts each wait with room for the park task's retried puts as well.
     const waits = parkedWaits(executions[0].history);
     const lastWait = decisions.filter((d) => d.action === 'WAIT').at(-1)!;
-    expect(executions[0].history.length).toBe(lastWait.watch.historyEvents + CLOSING_EVENTS - (waits.length - 1) * 2);
+    const accounted = HISTORY_EVENTS_PER_STATE.parkedWait;
+    expect(executions[0].history.length).toBe(
+      lastWait.watch.historyEvents + CLOSING_EVENTS - (accounted - 8) - (waits.length - 1) * (accounted - 6),
+    );
   });
 
   test('GIVEN the watch table is gone THEN each PutItem fails with DynamoDb.ResourceNotFoundException, the watch waits in the plain Wait state, and the accounting is exact', async () => {
@@ -184,10 +188,13 @@ describe('parked waits (.waitForTaskToken), run locally', () => {
         'WaitStateEntered',
       ]);
     }
-    // A parked wait whose PutItem fails records 7 events; the poll function accounts 8 for each (the most a parked
-    // wait can record, when a SendTaskFailure ends it), so exactly one spare per wait.
+    // A parked wait whose PutItem fails for good (a missing table is not retried) records 7 events; the poll function
+    // accounts each wait as the most it can record: 8, and three for each retried put.
     const lastWait = decisions.filter((d) => d.action === 'WAIT').at(-1)!;
-    expect(executions[0].history.length).toBe(lastWait.watch.historyEvents + CLOSING_EVENTS - waits.length);
+    expect(HISTORY_EVENTS_PER_STATE.parkedWait).toBe(8 + 3 * PARK_PUT_RETRIES);
+    expect(executions[0].history.length).toBe(
+      lastWait.watch.historyEvents + CLOSING_EVENTS - waits.length * (HISTORY_EVENTS_PER_STATE.parkedWait - 7),
+    );
   });
 });
 

@@ -143,7 +143,7 @@ describe('a task not found yet, through the deployed state machine run locally',
     expect(events[0].Detail.pollCount).toBe(polls.length);
   });
 
-  test('GIVEN a task that never shows up THEN one TASK_NOT_FOUND event when the five-minute grace ends, after 10 polls', async () => {
+  test('GIVEN a task that never shows up THEN one TASK_NOT_FOUND event when the five-minute grace ends, after 15 polls', async () => {
     harness = await startHarness();
 
     const { events, executions } = await harness.poller.watch({ taskId: 't-neverthere' });
@@ -154,27 +154,36 @@ describe('a task not found yet, through the deployed state machine run locally',
     expect(events[0].Detail).toMatchObject({
       reason: 'TASK_NOT_FOUND',
       terminal: true,
-      pollCount: 10,
+      pollCount: 15,
       lastStatus: null,
       error: { name: 'ResourceNotFoundException' },
     });
     expect(String(events[0].Detail.message)).toContain(
-      'still not found 300 s after the watch started (9 "not found" answers retried), past the 300 s grace',
+      'still not found 300 s after the watch started (14 "not found" answers retried), past the 300 s grace',
     );
-    // Waits drawn at half their bound (the harness draws 0.5): 1, 2, 4, … 128 s, then cut to end with the grace.
+    // Waits drawn at half their bound (the harness draws 0.5): 1, 2, 4, 8, 16 s, then 30 s (the bound's 1-minute cap);
+    // from the first sweep on, each sweep wakes the parked watch of a task it does not list, on the minute, and the
+    // last wait is cut to end with the grace.
     const polls = harness.standIn.pollsOf('t-neverthere');
-    expect(polls.map((poll) => (poll.at - polls[0].at) / 1000)).toEqual([0, 1, 3, 7, 15, 31, 63, 127, 255, 300]);
+    expect(polls.map((poll) => (poll.at - polls[0].at) / 1000)).toEqual([
+      0, 1, 3, 7, 15, 31, 60, 90, 120, 150, 180, 210, 240, 270, 300,
+    ]);
   });
 
-  test('GIVEN a ten-minute grace THEN "not found" answers do not count toward the 10-failure limit: TASK_NOT_FOUND after 12 polls, not POLLING_ERROR', async () => {
-    harness = await startHarness({ synthesized: synthesizeOnce({ notFoundGrace: Duration.minutes(10) }) });
+  test('GIVEN a ten-minute grace, longer than a five-minute retry budget THEN "not found" answers are bounded by the grace: TASK_NOT_FOUND after 25 polls, not POLLING_ERROR', async () => {
+    harness = await startHarness({
+      synthesized: synthesizeOnce({
+        notFoundGrace: Duration.minutes(10),
+        pollErrorRetry: { budget: Duration.minutes(5) },
+      }),
+    });
 
     const { events } = await harness.poller.watch({ taskId: 't-neverthere' });
 
     expect(events).toHaveLength(1);
-    expect(events[0].Detail).toMatchObject({ reason: 'TASK_NOT_FOUND', pollCount: 12 });
+    expect(events[0].Detail).toMatchObject({ reason: 'TASK_NOT_FOUND', pollCount: 25 });
     const polls = harness.standIn.pollsOf('t-neverthere');
-    expect(polls).toHaveLength(12);
+    expect(polls).toHaveLength(25);
     expect((polls.at(-1)!.at - polls[0].at) / 1000).toBe(600);
   });
 });

@@ -129,9 +129,14 @@ describe('one watch at a time per task, not one per 90 days', () => {
   afterEach(async () => harness.stop());
 
   test('GIVEN a watch that ended Monitoring Failed THEN a later trigger starts the next watch, which announces the end; then no more without rewatch', async () => {
-    harness = await startHarness();
+    // Denied for the whole one-minute retry budget: 7 polls, 1, 2, 4, 8, 16 and 29 s apart (draws of 0.5).
+    harness = await startHarness({
+      synthesized: synthesizeOnce({ pollErrorRetry: { budget: Duration.minutes(1) } }),
+      sweep: false,
+    });
     const task = harness.standIn.addTask({ timeline: simpleTimeline(1800) });
-    harness.standIn.injectFaults(task.taskId, { kind: 'error', status: 403, errorType: 'AccessDeniedException' });
+    const denied = { kind: 'error', status: 403, errorType: 'AccessDeniedException' } as const;
+    harness.standIn.injectFaults(task.taskId, ...Array.from({ length: 7 }, () => denied));
 
     const first = await harness.startFunction(watchRequest(task.taskId));
     await harness.poller.settled();
@@ -151,6 +156,12 @@ describe('one watch at a time per task, not one per 90 days', () => {
       [task.taskId, 'ACCESS_DENIED'],
       [`${task.taskId}-watch-2`, 'SUCCEEDED'],
       [`${task.taskId}-watch-3`, 'SUCCEEDED'],
+    ]);
+    // Only the watch after the failure says it follows one; the rewatch follows an announced end.
+    expect(terminalEventsOf(harness, task.taskId).map((e) => e.Detail.followsMonitoringFailure)).toEqual([
+      false,
+      true,
+      false,
     ]);
   });
 

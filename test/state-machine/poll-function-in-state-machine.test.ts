@@ -4,7 +4,7 @@
  * function or the Lambda service fails.
  */
 import { Duration } from 'aws-cdk-lib';
-import { CLOSING_EVENTS } from '../../lambda/poll/history-accounting';
+import { CLOSING_EVENTS, HISTORY_EVENTS_PER_STATE } from '../../lambda/poll/history-accounting';
 import type { PollDecision } from '../../lambda/poll/contract';
 import { PollingStrategy } from '../../lib/polling-strategy';
 import { importStateAt, simpleTimeline } from '../../local/import-timeline';
@@ -57,9 +57,9 @@ describe('the poll function inside the state machine', () => {
   });
 
   // A parked wait is accounted the largest of its paths: 8 events, when a SendTaskFailure ends it and the watch then
-  // waits in the fallback Wait state; a parked wait that is woken or times out records 6 (TaskSubmitted, then
-  // TaskSucceeded or TaskTimedOut).
-  test('GIVEN its history accounting and parked waits THEN it counts an upper bound, over by two events for each parked wait woken or timed out', async () => {
+  // waits in the fallback Wait state, and three for each retried put; a parked wait that is woken or times out records
+  // 6 (TaskSubmitted, then TaskSucceeded or TaskTimedOut).
+  test('GIVEN its history accounting and parked waits THEN it counts an upper bound, over by the same spare for each parked wait woken or timed out', async () => {
     const decisions: PollDecision[] = [];
     harness = await startHarness({
       props: {
@@ -80,7 +80,9 @@ describe('the poll function inside the state machine', () => {
       const submittedParks = submittedParkedWaits(execution.history);
       expect(submittedParks).toBeGreaterThan(0);
       expect(execution.history.length).toBeLessThanOrEqual(accounted[generation]);
-      expect(accounted[generation] - execution.history.length).toBe(2 * submittedParks);
+      expect(accounted[generation] - execution.history.length).toBe(
+        (HISTORY_EVENTS_PER_STATE.parkedWait - 6) * submittedParks,
+      );
     });
     // The sweep woke some of those waits, and others timed out.
     const outcomes = executions.flatMap((e) => e.history).map((e) => e.type);

@@ -123,26 +123,36 @@ describe('the deployed state machine, run locally', () => {
       ['ACCESS_DENIED', { kind: 'error', status: 403, errorType: 'AccessDeniedException' }],
       ['INVALID_REQUEST', { kind: 'error', status: 400, errorType: 'ValidationException' }],
     ] as const)(
-      'WHEN the first poll gets it THEN one Monitoring Failed event with reason %s after one poll',
+      'WHEN every poll gets it THEN one Monitoring Failed event with reason %s, once the retry budget (a 404: the grace) is over',
       async (reason, fault) => {
-        harness = await startHarness({ synthesized: synthesizeOnce({ notFoundGrace: Duration.seconds(0) }) });
+        harness = await startHarness({
+          synthesized: synthesizeOnce({
+            notFoundGrace: Duration.seconds(0),
+            pollErrorRetry: { budget: Duration.minutes(1) },
+          }),
+        });
         const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
-        harness.standIn.injectFaults(task.taskId, fault);
+        harness.standIn.injectFaults(task.taskId, ...Array.from({ length: 100 }, () => fault));
 
         const { events, executions } = await harness.poller.watch({ taskId: task.taskId });
 
         expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
         expect(events).toHaveLength(1);
         expect(events[0].DetailType).toBe(MONITORING_FAILED_DETAIL_TYPE);
+        const polls = harness.standIn.pollsOf(task.taskId);
         expect(events[0].Detail).toMatchObject({
           taskId: task.taskId,
           terminal: true,
           reason,
-          pollCount: 1,
+          pollCount: polls.length,
           lastStatus: null,
         });
         expect(events[0].Detail.error).toMatchObject({ name: fault.errorType });
-        expect(harness.standIn.pollsOf(task.taskId)).toHaveLength(1);
+        if (reason === 'TASK_NOT_FOUND') {
+          expect(polls).toHaveLength(1);
+        } else {
+          expect(polls.at(-1)!.at - polls[0].at).toBeGreaterThanOrEqual(60_000);
+        }
       },
     );
 
@@ -189,12 +199,14 @@ describe('the deployed state machine, run locally', () => {
       expect(events[0].Detail.pollCount).toBe(polls.length);
     });
 
-    test('WHEN every poll fails THEN it gives up after maxAttempts polls with POLLING_ERROR naming the last error', async () => {
-      harness = await startHarness({ synthesized: synthesizeOnce({ pollErrorRetry: { maxAttempts: 4 } }) });
+    test('WHEN every poll fails THEN it gives up once the failures have lasted the budget, with POLLING_ERROR naming the last error', async () => {
+      harness = await startHarness({
+        synthesized: synthesizeOnce({ pollErrorRetry: { budget: Duration.minutes(1) } }),
+      });
       const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
       harness.standIn.injectFaults(
         task.taskId,
-        ...Array.from({ length: 10 }, () => ({
+        ...Array.from({ length: 200 }, () => ({
           kind: 'error' as const,
           status: 500,
           errorType: 'InternalServerException',
@@ -205,13 +217,30 @@ describe('the deployed state machine, run locally', () => {
 
       expect(events).toHaveLength(1);
       expect(events[0].DetailType).toBe(MONITORING_FAILED_DETAIL_TYPE);
+      const polls = harness.standIn.pollsOf(task.taskId);
       expect(events[0].Detail).toMatchObject({
         reason: 'POLLING_ERROR',
-        pollCount: 4,
+        pollCount: polls.length,
         error: { name: 'InternalServerException' },
       });
-      expect(String(events[0].Detail.message)).toContain('4 times in a row');
-      expect(harness.standIn.pollsOf(task.taskId)).toHaveLength(4);
+      const [, failures, seconds] = /failed (\d+) times in a row over (\d+) s \(retried for 60 s\)/.exec(
+        String(events[0].Detail.message),
+      ) ?? ['', '0', '0'];
+      expect(Number(failures)).toBe(polls.length);
+      expect(Number(seconds)).toBeGreaterThanOrEqual(60);
+    });
+
+    test('WHEN the first poll is denied once (a role just deployed) THEN the watch goes on and announces the end, once', async () => {
+      harness = await startHarness({ synthesized: synthesizeOnce() });
+      const task = harness.standIn.addTask({ timeline: simpleTimeline(120) });
+      harness.standIn.injectFaults(task.taskId, { kind: 'error', status: 403, errorType: 'AccessDeniedException' });
+
+      const { events } = await harness.poller.watch({ taskId: task.taskId });
+
+      expect(events).toHaveLength(1);
+      expect(events[0].DetailType).not.toBe(MONITORING_FAILED_DETAIL_TYPE);
+      expect(events[0].Detail).toMatchObject({ status: 'SUCCEEDED', terminal: true, followsMonitoringFailure: false });
+      expect(harness.standIn.pollsOf(task.taskId)[0].fault).toBe('error');
     });
 
     test('WHEN retries back off THEN each wait is drawn below a bound that doubles from 2 s', async () => {

@@ -2,16 +2,22 @@
  * The sweep beside the watches, as deployed by default: the synthesized state machine parks each
  * wait in the watch table (a local DynamoDB), and the real sweep handler, run on the same clock
  * every sweep period, lists the tasks (ListImportTasks against the stand-in), wakes a parked watch
- * whose task's status changed (SendTaskSuccess to the Step Functions stand-in) and starts watches
- * for tasks nobody watches, all over real HTTP.
+ * whose task's status changed or whose task is no longer listed (SendTaskSuccess to the Step
+ * Functions stand-in) and starts watches for tasks nobody watches, all over real HTTP. The poller
+ * is deployed as each run starts: the watch table is created then.
  */
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { Duration } from 'aws-cdk-lib';
+import { watchTableDefinition } from '../../lambda/sweep/aws-clients';
 import { STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
-import { realSleep } from '../../local/clock';
+import { realSleep, SteppingClock } from '../../local/clock';
 import { importStateAt, simpleTimeline, timelineSeconds, type ImportTimeline } from '../../local/import-timeline';
+import type { LocalWatchTableServer, StandInRunOptions } from '../../local/local-environment';
 import type { PublishedEvent } from '../../local/local-poller';
+import type { StandInTask } from '../../local/neptune-graph-standin';
 import type { HistoryEvent } from '../../local/step-functions-history';
+import { answerAsEnded } from '../lambda/sweep/sweep-standins';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 /** Seconds between two sweeps by default. */
@@ -73,12 +79,59 @@ async function eventually(condition: () => boolean | Promise<boolean>, what: str
   throw new Error(`Never came to pass: ${what}`);
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Creates `table` again as the construct defines it, with the index of parked watches. */
+async function recreateAsDeployed(table: LocalWatchTableServer): Promise<void> {
+  const { client, tableName } = table;
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await eventually(
+    () =>
+      client.send(new DescribeTableCommand({ TableName: tableName })).then(
+        () => false,
+        (error: { name?: string }) => error.name === 'ResourceNotFoundException',
+      ),
+    'the table deleted',
+  );
+  await client.send(new CreateTableCommand(watchTableDefinition(tableName)));
+  await eventually(
+    async () => (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus === 'ACTIVE',
+    'the table created',
+  );
+}
+
+/**
+ * A stand-in run whose watch table is the construct's, the index of parked watches included,
+ * created as the run starts: the deployment. Its clock starts at the real time, at which
+ * DynamoDB dates the table's creation, so that the run's imports and the deployment share one
+ * timeline.
+ */
+async function startSweepHarness(options: StandInRunOptions = {}): Promise<Harness> {
+  const harness = await startHarness({ clock: new SteppingClock(Date.now()), ...options });
+  // Held until the table is in place: no sweep runs and no watch parks before.
+  const hold = harness.clock.actor();
+  try {
+    await recreateAsDeployed(harness.watchTable!);
+  } finally {
+    hold.retire();
+  }
+  return harness;
+}
+
+/** A task's entry in `ListImportTasks` as the stand-in lists it now. */
+const listEntry = (harness: Harness, task: StandInTask) => ({
+  taskId: task.taskId,
+  graphId: task.graphId,
+  status: harness.standIn.answerFor(task).status as string,
+});
+
 describe('the sweep, with the default props', () => {
   let harness: Harness;
   afterEach(async () => harness.stop());
 
   test('GIVEN an import that fails midway THEN exactly one terminal Status Change FAILED event, within a sweep period of the failure, after one poll per status', async () => {
-    harness = await startHarness();
+    harness = await startSweepHarness();
     const task = harness.standIn.addTask({ timeline: FAILING_MIDWAY });
 
     const { executions, events } = await harness.poller.watch({ taskId: task.taskId });
@@ -112,7 +165,7 @@ describe('the sweep, with the default props', () => {
   });
 
   test('GIVEN two running watches WHEN only one task changes THEN only its watch is woken, and the other is not polled until its own task changes', async () => {
-    harness = await startHarness();
+    harness = await startSweepHarness();
     const quick: ImportTimeline = {
       phases: [
         { status: 'INITIALIZING', seconds: 50 },
@@ -146,7 +199,7 @@ describe('the sweep, with the default props', () => {
   });
 
   test('GIVEN an import started with no CloudTrail record and no watch request THEN the sweep discovers it, and its watch puts exactly one terminal event', async () => {
-    harness = await startHarness();
+    harness = await startSweepHarness();
     const timeline = simpleTimeline(1800, { status: 'FAILED', statusReason: 'bad rows', errorCount: 1 });
     const task = harness.standIn.addTask({ timeline });
 
@@ -166,7 +219,7 @@ describe('the sweep, with the default props', () => {
   });
 
   test('GIVEN a watch that ended, its parked token left in the table THEN the next sweep finds the token stale, clears it, and nothing happens twice', async () => {
-    harness = await startHarness();
+    harness = await startSweepHarness();
     const task = harness.standIn.addTask({ timeline: simpleTimeline(900) });
 
     const { executions } = await harness.poller.watch({ taskId: task.taskId });
@@ -185,13 +238,120 @@ describe('the sweep, with the default props', () => {
     const summaries = sweptSince().map((run) => run.summary!);
     expect(summaries.reduce((sum, summary) => sum + summary.staleTokens, 0)).toBe(1);
     expect(summaries.every((s) => s.woken === 0 && s.discovered === 0 && s.failures === 0)).toBe(true);
+    // The stale token went with the execution name: the item left the index of parked watches.
     expect((await harness.watchTable!.items()).find((i) => i.taskId === task.taskId)).toEqual({
       taskId: task.taskId,
       status: 'SUCCEEDED',
-      executionName: task.taskId,
     });
     expect([...harness.poller.executions.keys()]).toEqual([task.taskId]);
     expect(terminalEventsOf(harness, task.taskId)).toHaveLength(1);
+  });
+
+  test('GIVEN an import that starts and ends after the deployment, before the first sweep that succeeds, with no trigger THEN it is announced exactly once', async () => {
+    harness = await startSweepHarness();
+    const timeline = simpleTimeline(150, { status: 'FAILED', statusReason: 'bad rows', errorCount: 1 });
+    const task = harness.standIn.addTask({ timeline });
+    answerAsEnded(harness.standIn, task);
+    // The sweeps of the first three minutes fail: their listings cannot be used.
+    harness.standIn.injectListFaults(
+      ...Array.from({ length: 3 }, () => ({ kind: 'raw' as const, body: '{"tasks":"unavailable"}' })),
+    );
+
+    await eventually(() => harness.poller.executions.has(task.taskId), 'a watch of the task started');
+    const { executions, events } = await harness.poller.followChain(harness.poller.executions.get(task.taskId)!);
+
+    expect(JSON.parse(executions[0].input)).toMatchObject({ taskId: task.taskId, trigger: 'sweep' });
+    expect(events.map((event) => [event.Detail.status, event.Detail.terminal])).toEqual([['FAILED', true]]);
+    await eventually(() => harness.sweep!.completedRuns.length >= 3, 'three sweeps that read the listing');
+    const { runs, completedRuns } = harness.sweep!;
+    expect(runs.slice(0, 3).map((run) => run.error?.name)).toEqual([
+      'UnusableListingError',
+      'UnusableListingError',
+      'UnusableListingError',
+    ]);
+    // The first sweep that read the listing found the task ended, after the deployment, and unwatched.
+    expect(runs.indexOf(completedRuns[0])).toBe(3);
+    expect(completedRuns[0].startedAt).toBeGreaterThan(task.startedAt + timelineSeconds(timeline) * 1000);
+    expect(completedRuns.map((run) => run.summary)).toEqual([
+      expect.objectContaining({ endChecks: 1, discovered: 1, endedBeforeDeployment: 0, failures: 0 }),
+      expect.objectContaining({ endChecks: 0, discovered: 0 }),
+      expect.objectContaining({ endChecks: 0, discovered: 0 }),
+    ]);
+    expect(terminalEventsOf(harness, task.taskId)).toHaveLength(1);
+    expect([...harness.poller.executions.keys()]).toEqual([task.taskId]);
+  });
+
+  test('GIVEN imports that ended a day before the deployment THEN none is ever announced, whatever the listing order and the page limit, while one that ended after is', async () => {
+    harness = await startSweepHarness({ synthesized: synthesizeOnce({ sweep: { maxPages: 1 } }) });
+    const old = Array.from({ length: 150 }, (_, index) =>
+      harness.standIn.addTask({
+        timeline: simpleTimeline(3600, { status: index % 3 === 0 ? 'FAILED' : 'SUCCEEDED' }),
+        startedAt: harness.clock.now() - DAY_MS - HOUR_MS,
+      }),
+    );
+    const recent = harness.standIn.addTask({ timeline: simpleTimeline(30, { status: 'CANCELLED' }) });
+    for (const task of [...old, recent]) answerAsEnded(harness.standIn, task);
+    // One page a sweep, of 100 of the 151 tasks: in the order added, in the other order, by id, then as added again.
+    const orders: ((tasks: StandInTask[]) => StandInTask[])[] = [
+      (tasks) => tasks,
+      (tasks) => [...tasks].reverse(),
+      (tasks) => [...tasks].sort((a, b) => a.taskId.localeCompare(b.taskId)),
+      (tasks) => tasks,
+    ];
+    harness.standIn.injectListFaults(
+      ...orders.map((order) => ({
+        kind: 'edit' as const,
+        edit: () => ({
+          tasks: order([...old, recent])
+            .slice(0, 100)
+            .map((task) => listEntry(harness, task)),
+          nextToken: '100',
+        }),
+      })),
+    );
+
+    await eventually(() => harness.sweep!.completedRuns.length >= orders.length + 1, 'five sweeps');
+    await harness.poller.settled();
+
+    const summaries = harness.sweep!.completedRuns.map((run) => run.summary!);
+    expect(summaries.every((summary) => summary.truncated && summary.failures === 0)).toBe(true);
+    expect(summaries.reduce((sum, summary) => sum + summary.endedBeforeDeployment, 0)).toBe(150);
+    expect([...harness.poller.executions.keys()]).toEqual([recent.taskId]);
+    expect(harness.poller.events.filter((event) => event.Detail.terminal === true).map((e) => e.Detail.taskId)).toEqual(
+      [recent.taskId],
+    );
+    const items = new Map((await harness.watchTable!.items()).map((item) => [item.taskId, item]));
+    for (const task of old) expect(items.get(task.taskId)).toMatchObject({ status: task.timeline.outcome.status });
+  });
+
+  test('GIVEN a parked watch whose task drops out of the listing THEN the first sweep that misses it wakes it, and it polls at once', async () => {
+    harness = await startSweepHarness();
+    const timeline: ImportTimeline = {
+      phases: [{ status: 'IMPORTING', seconds: 1800 }],
+      outcome: { status: 'SUCCEEDED' },
+    };
+    const task = harness.standIn.addTask({ timeline });
+    const hidden = (answer: Record<string, unknown>) => ({
+      ...answer,
+      tasks: (answer.tasks as { taskId: string }[]).filter((entry) => entry.taskId !== task.taskId),
+    });
+    // Listed at the first sweep, missing from the next two, listed again after.
+    harness.standIn.injectListFaults(
+      { kind: 'edit', edit: (answer) => answer },
+      { kind: 'edit', edit: hidden },
+      { kind: 'edit', edit: hidden },
+    );
+
+    const { events } = await harness.poller.watch({ taskId: task.taskId });
+
+    const runs = harness.sweep!.completedRuns;
+    expect(runs.slice(0, 4).map((run) => run.summary!.unlisted)).toEqual([0, 1, 1, 0]);
+    const polls = harness.standIn.pollsOf(task.taskId).map((poll) => poll.at);
+    // Its first poll, one in each sweep that missed its task, and one after the end.
+    expect(polls.slice(0, 3)).toEqual([task.startedAt, runs[1].startedAt, runs[2].startedAt]);
+    expect(polls).toHaveLength(4);
+    expect(polls[3] - (task.startedAt + timelineSeconds(timeline) * 1000)).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
+    expect(events.map((event) => [event.Detail.status, event.Detail.terminal])).toEqual([['SUCCEEDED', true]]);
   });
 });
 

@@ -25,8 +25,8 @@ describe('classifyPollError', () => {
     ['SomethingNew', 404, 'TASK_NOT_FOUND'],
     ['SomethingNew', 401, 'ACCESS_DENIED'],
     ['SomethingNew', 422, 'INVALID_REQUEST'],
-  ])('%s (HTTP %s) ends the watch with %s', (name, status, reason) => {
-    expect(classifyPollError(sdkError(name, status))).toEqual({ retryable: false, reason });
+  ])('%s (HTTP %s), when it outlasts the retry budget, ends the watch with %s', (name, status, reason) => {
+    expect(classifyPollError(sdkError(name, status))).toEqual({ reason });
   });
 
   test.each([
@@ -40,28 +40,30 @@ describe('classifyPollError', () => {
     ['TimeoutError', undefined],
     ['SyntaxError', undefined],
     ['SomethingNew', undefined],
-  ])('%s (HTTP %s) is retried', (name, status) => {
-    expect(classifyPollError(sdkError(name, status))).toEqual({ retryable: true });
+  ])('%s (HTTP %s) is a polling error', (name, status) => {
+    expect(classifyPollError(sdkError(name, status))).toEqual({ reason: 'POLLING_ERROR' });
   });
 
-  test('network errors by code are retried', () => {
-    expect(classifyPollError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toEqual({ retryable: true });
+  test('network errors by code are polling errors', () => {
+    expect(classifyPollError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toEqual({
+      reason: 'POLLING_ERROR',
+    });
   });
 
   test('an expired signature is a clock problem that may pass, not a denial', () => {
     expect(
       classifyPollError(sdkError('InvalidSignatureException', 403, 'Signature expired: 20260101T000000Z')),
-    ).toEqual({ retryable: true });
+    ).toEqual({ reason: 'POLLING_ERROR' });
   });
 
-  test('our own malformed-answer and deadline errors are retried', () => {
-    expect(classifyPollError(new MalformedImportTaskError('no status'))).toEqual({ retryable: true });
-    expect(classifyPollError(new PollRequestTimeoutError('slow'))).toEqual({ retryable: true });
+  test('our own malformed-answer and deadline errors are polling errors', () => {
+    expect(classifyPollError(new MalformedImportTaskError('no status'))).toEqual({ reason: 'POLLING_ERROR' });
+    expect(classifyPollError(new PollRequestTimeoutError('slow'))).toEqual({ reason: 'POLLING_ERROR' });
   });
 
-  test('things that are not errors are retried', () => {
-    expect(classifyPollError('a string')).toEqual({ retryable: true });
-    expect(classifyPollError(undefined)).toEqual({ retryable: true });
+  test('things that are not errors are polling errors', () => {
+    expect(classifyPollError('a string')).toEqual({ reason: 'POLLING_ERROR' });
+    expect(classifyPollError(undefined)).toEqual({ reason: 'POLLING_ERROR' });
   });
 });
 

@@ -12,15 +12,16 @@ import {
   reportFailedExecution,
 } from '../../../lambda/poll/decide';
 import { TRUNCATION_MARKER } from '../../../lambda/poll/fit-event-detail';
-import { CONTRACT_VERSION } from '../../../lib/poll-contract';
+import { CONTRACT_VERSION, PARK_PUT_RETRIES } from '../../../lib/poll-contract';
 import { CLOSING_EVENTS, MIN_HISTORY_EVENT_BUDGET, pollCycleEvents } from '../../../lambda/poll/history-accounting';
 import type { ImportTaskSnapshot, ImportTaskStatusChangeDetail } from '../../../lib/events';
 
 const NOW = Date.UTC(2026, 5, 1);
+const POLLING_ERROR_CLASS = { reason: 'POLLING_ERROR' } as const;
 const CONFIG: PollerConfig = {
   timeoutSeconds: 3600,
   polling: { kind: 'exponential', initialWaitSeconds: 30, maxWaitSeconds: 900, growthRate: 2, jitter: 0 },
-  errorRetry: { maxAttempts: 3, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
+  errorRetry: { budgetSeconds: 900, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
   emitStatusChanges: false,
   historyEventBudget: 20_000,
 };
@@ -260,46 +261,81 @@ describe('afterError', () => {
     [9, 300],
   ])('retry %i waits at most %i s (full jitter)', (failures, cap) => {
     expect(retryIntervalCap(CONFIG.errorRetry, failures)).toBe(cap);
-    const config = { ...CONFIG, errorRetry: { ...CONFIG.errorRetry, maxAttempts: 100 } };
-    const highest = wait(
-      afterError(watch({ consecutiveErrors: failures - 1 }), throttled, { retryable: true }, config, NOW, () => 0.9999),
-    );
-    const lowest = wait(
-      afterError(watch({ consecutiveErrors: failures - 1 }), throttled, { retryable: true }, config, NOW, () => 0),
-    );
+    const config = { ...CONFIG, errorRetry: { ...CONFIG.errorRetry, budgetSeconds: 86_400 } };
+    const failing = watch({ consecutiveErrors: failures - 1, failingSince: NOW - 1000 });
+    const highest = wait(afterError(failing, throttled, POLLING_ERROR_CLASS, config, NOW, () => 0.9999));
+    const lowest = wait(afterError(failing, throttled, POLLING_ERROR_CLASS, config, NOW, () => 0));
     expect(highest.waitSeconds).toBe(cap);
     expect(lowest.waitSeconds).toBe(1);
   });
 
-  test('the last allowed failure ends the watch with POLLING_ERROR', () => {
-    const decision = finish(
-      afterError(watch({ consecutiveErrors: 2 }), throttled, { retryable: true }, CONFIG, NOW, () => 0),
-    );
-    expect(decision.event.detail).toMatchObject({ reason: 'POLLING_ERROR', error: { name: 'ThrottlingException' } });
+  test('the first failure starts the run of failures: it is retried, however many came before in other runs', () => {
+    const decision = wait(afterError(watch(), throttled, POLLING_ERROR_CLASS, CONFIG, NOW, () => 0.9999));
+
+    expect(decision.watch).toMatchObject({ consecutiveErrors: 1, failingSince: NOW });
+    expect(decision.waitSeconds).toBe(2);
+  });
+
+  test('failures within the budget are retried, however many: a throttling storm of minutes does not end a watch', () => {
+    const failing = watch({ consecutiveErrors: 40, failingSince: NOW - 899_000 });
+    const decision = wait(afterError(failing, throttled, POLLING_ERROR_CLASS, CONFIG, NOW, () => 0.9999));
+
+    expect(decision.watch).toMatchObject({ consecutiveErrors: 41, failingSince: NOW - 899_000 });
+    // The last retry is sent when the budget ends, not a whole backoff later.
+    expect(decision.waitSeconds).toBe(1);
+  });
+
+  test('a failure once the run has lasted the budget ends the watch with POLLING_ERROR, saying for how long', () => {
+    const failing = watch({ consecutiveErrors: 12, failingSince: NOW - 900_000 });
+    const decision = finish(afterError(failing, throttled, POLLING_ERROR_CLASS, CONFIG, NOW, () => 0));
+
+    expect(decision.event.detail).toMatchObject({
+      reason: 'POLLING_ERROR',
+      error: { name: 'ThrottlingException' },
+      message: expect.stringContaining('failed 13 times in a row over 900 s (retried for 900 s)'),
+    });
+  });
+
+  test('an answer ends the run of failures: the next failure starts a new budget', () => {
+    const failing = watch({ consecutiveErrors: 12, failingSince: NOW - 800_000 });
+    const answered = wait(afterAnswer(failing, task('IMPORTING'), CONFIG, NOW, () => 0));
+    expect(answered.watch).not.toHaveProperty('failingSince');
+
+    const next = wait(afterError(answered.watch, throttled, POLLING_ERROR_CLASS, CONFIG, NOW + 1000, () => 0));
+    expect(next.watch).toMatchObject({ consecutiveErrors: 1, failingSince: NOW + 1000 });
   });
 
   test('a failure at the deadline ends the watch with TIMED_OUT', () => {
     const decision = finish(
-      afterError(watch({ deadline: NOW - 1 }), throttled, { retryable: true }, CONFIG, NOW, () => 0),
+      afterError(watch({ deadline: NOW - 1 }), throttled, POLLING_ERROR_CLASS, CONFIG, NOW, () => 0),
     );
     expect(decision.event.detail).toMatchObject({ reason: 'TIMED_OUT' });
   });
 
-  test('a failure for good ends the watch with its reason at once', () => {
+  test.each([
+    ['ACCESS_DENIED', { name: 'AccessDeniedException', message: 'no', httpStatusCode: 403 }],
+    ['INVALID_REQUEST', { name: 'ValidationException', message: 'bad', httpStatusCode: 400 }],
+  ] as const)('a single %s is retried: IAM changes take seconds to reach every endpoint', (reason, error) => {
+    const decision = wait(afterError(watch(), error, { reason }, CONFIG, NOW, () => 0.9999));
+
+    expect(decision.watch).toMatchObject({ consecutiveErrors: 1, failingSince: NOW });
+  });
+
+  test('an access denied that outlasts the budget ends the watch with ACCESS_DENIED', () => {
     const denied = { name: 'AccessDeniedException', message: 'no', httpStatusCode: 403 };
-    const decision = finish(
-      afterError(watch(), denied, { retryable: false, reason: 'ACCESS_DENIED' }, CONFIG, NOW, () => 0),
-    );
+    const failing = watch({ consecutiveErrors: 14, failingSince: NOW - 900_000 });
+    const decision = finish(afterError(failing, denied, { reason: 'ACCESS_DENIED' }, CONFIG, NOW, () => 0));
+
     expect(decision.event.detail).toMatchObject({
       reason: 'ACCESS_DENIED',
-      message: 'GetImportTask failed with AccessDeniedException (HTTP 403): no',
+      message: expect.stringMatching(/the last failure was AccessDeniedException \(HTTP 403\): no$/),
     });
   });
 });
 
 describe('afterError, when the task is not found', () => {
   const notFound = { name: 'ResourceNotFoundException', message: 'Import task not found', httpStatusCode: 404 };
-  const notFoundClass = { retryable: false, reason: 'TASK_NOT_FOUND' } as const;
+  const notFoundClass = { reason: 'TASK_NOT_FOUND' } as const;
   const GRACE: PollerConfig = { ...CONFIG, notFoundGraceSeconds: 300 };
   /** The decision after a 404 `elapsed` seconds into a watch of a task never seen. */
   const after404 = (elapsed: number, overrides: Partial<WatchState> = {}, config = GRACE, draw = 0.9999) =>
@@ -333,15 +369,15 @@ describe('afterError, when the task is not found', () => {
     expect(decision.waitSeconds).toBe(50);
   });
 
-  test('"not found" answers do not count toward the failed-poll limit', () => {
-    const decision = wait(after404(30, { consecutiveErrors: CONFIG.errorRetry.maxAttempts - 1, notFoundPolls: 20 }));
+  test('"not found" answers are bounded by the grace, not by the failed-poll budget', () => {
+    const decision = wait(after404(30, { consecutiveErrors: 2, failingSince: NOW - 3_600_000, notFoundPolls: 20 }));
     expect(decision.watch).toMatchObject({ consecutiveErrors: 2, notFoundPolls: 21 });
   });
 
-  test('a failed poll after "not found" answers waits by both, but only failed polls reach the limit', () => {
+  test('a failed poll after "not found" answers waits by both, but only failed polls start the budget', () => {
     const throttled = { name: 'ThrottlingException', message: 'Rate exceeded', httpStatusCode: 429 };
     const decision = wait(
-      afterError(watch({ notFoundPolls: 4 }), throttled, { retryable: true }, CONFIG, NOW, () => 0.9999),
+      afterError(watch({ notFoundPolls: 4 }), throttled, POLLING_ERROR_CLASS, CONFIG, NOW, () => 0.9999),
     );
     expect(decision.watch).toMatchObject({ consecutiveErrors: 1, notFoundPolls: 4 });
     expect(decision.waitSeconds).toBe(retryIntervalCap(CONFIG.errorRetry, 5));
@@ -554,7 +590,7 @@ describe('parking a wait for the sweep', () => {
 
   test('GIVEN a sweep WHEN a watch waits before any answer THEN the parked status is UNKNOWN', () => {
     const throttled = { name: 'ThrottlingException', message: 'Rate exceeded' };
-    const decision = afterError(watch(), throttled, { retryable: true }, SWEPT, NOW, () => 0.5);
+    const decision = afterError(watch(), throttled, POLLING_ERROR_CLASS, SWEPT, NOW, () => 0.5);
 
     expect(decision).toMatchObject({ action: 'WAIT', park: { taskId: 't-0123456789', status: 'UNKNOWN' } });
   });
@@ -572,6 +608,7 @@ describe('parking a wait for the sweep', () => {
     expect(decision.action === 'WAIT' && decision.watch.historyEvents).toBe(
       100 + pollCycleEvents('event' in decision, true),
     );
-    expect(pollCycleEvents(false, true) - pollCycleEvents(false, false)).toBe(6);
+    // Six more than a plain wait (two events), and three for each retried put of the park task.
+    expect(pollCycleEvents(false, true) - pollCycleEvents(false, false)).toBe(6 + 3 * PARK_PUT_RETRIES);
   });
 });

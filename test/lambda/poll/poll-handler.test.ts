@@ -17,7 +17,7 @@ import { silentLogger, standInClient } from '../../support/harness';
 const CONFIG: PollerConfig = {
   timeoutSeconds: 86_400,
   polling: { kind: 'fixed', intervalSeconds: 60, jitter: 0 },
-  errorRetry: { maxAttempts: 5, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
+  errorRetry: { budgetSeconds: 900, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
   emitStatusChanges: true,
   historyEventBudget: 20_000,
 };
@@ -127,24 +127,43 @@ describe('poll handler against the stand-in over HTTP', () => {
     });
   });
 
-  describe('GIVEN errors that end the watch', () => {
-    test.each<[string, StandInFault]>([
-      ['TASK_NOT_FOUND', { kind: 'error', status: 404, errorType: 'ResourceNotFoundException' }],
-      ['ACCESS_DENIED', { kind: 'error', status: 403, errorType: 'AccessDeniedException' }],
-      ['ACCESS_DENIED', { kind: 'error', status: 403, errorType: 'UnrecognizedClientException' }],
-      ['ACCESS_DENIED', { kind: 'error', status: 403, body: 'Forbidden', contentType: 'text/plain' }],
-      ['INVALID_REQUEST', { kind: 'error', status: 400, errorType: 'ValidationException' }],
-      ['INVALID_REQUEST', { kind: 'error', status: 409, errorType: 'ConflictException' }],
-    ])('WHEN it answers %s-class error %j THEN a Monitoring Failed event with that reason', async (reason, fault) => {
-      standIn.injectFaults(taskId, fault);
+  describe('GIVEN errors that end the watch when they outlast the retry budget', () => {
+    test('WHEN it answers 404 and the config has no not-found grace THEN TASK_NOT_FOUND at once', async () => {
+      standIn.injectFaults(taskId, { kind: 'error', status: 404, errorType: 'ResourceNotFoundException' });
 
       const decision = await pollOnce();
 
       expect(decision).toMatchObject({
         action: 'FINISH',
-        event: { detailType: MONITORING_FAILED_DETAIL_TYPE, detail: { reason, terminal: true, pollCount: 1, taskId } },
+        event: { detail: { reason: 'TASK_NOT_FOUND', terminal: true, pollCount: 1, taskId } },
       });
     });
+
+    test.each<[string, StandInFault]>([
+      ['ACCESS_DENIED', { kind: 'error', status: 403, errorType: 'AccessDeniedException' }],
+      ['ACCESS_DENIED', { kind: 'error', status: 403, errorType: 'UnrecognizedClientException' }],
+      ['ACCESS_DENIED', { kind: 'error', status: 403, body: 'Forbidden', contentType: 'text/plain' }],
+      ['INVALID_REQUEST', { kind: 'error', status: 400, errorType: 'ValidationException' }],
+      ['INVALID_REQUEST', { kind: 'error', status: 409, errorType: 'ConflictException' }],
+    ])(
+      'WHEN it answers %s-class error %j THEN it is retried, and the same error after the budget ends the watch with that reason',
+      async (reason, fault) => {
+        standIn.injectFaults(taskId, fault, fault);
+
+        const first = await pollOnce();
+        expect(first).toMatchObject({ action: 'WAIT', watch: { consecutiveErrors: 1, pollCount: 1 } });
+        clock.advance(CONFIG.errorRetry.budgetSeconds);
+        const decision = await pollOnce(first);
+
+        expect(decision).toMatchObject({
+          action: 'FINISH',
+          event: {
+            detailType: MONITORING_FAILED_DETAIL_TYPE,
+            detail: { reason, terminal: true, pollCount: 2, taskId },
+          },
+        });
+      },
+    );
   });
 
   describe('GIVEN faults that may pass', () => {

@@ -54,10 +54,11 @@ describe('metrics of a watch', () => {
   test('GIVEN a task that does not exist THEN each poll of the five-minute not-found grace is a poll error, then one monitoring failure, by reason', async () => {
     await harness.poller.watch({ taskId: 't-0000000000' });
 
+    // Waits of half their bound (the fixed draw 0.5): 1, 2, 4, 8, 16, then 30 s (the bound's 1-minute cap) until 300 s.
     expect(totals(published)).toEqual({
-      [M.polls]: 10,
+      [M.polls]: 15,
       [M.watchesStarted]: 1,
-      [M.pollErrors]: 10,
+      [M.pollErrors]: 15,
       [M.watchesEnded]: 1,
       [M.monitoringFailures]: 1,
       [`${M.monitoringFailuresByReason}[Reason=TASK_NOT_FOUND]`]: 1,

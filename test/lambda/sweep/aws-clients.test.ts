@@ -3,13 +3,27 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   createDynamoDbClient,
+  createSweepNeptuneGraphClient,
+  deploymentTimeReader,
+  importTaskEndReader,
   itemCreator,
+  parkedWatchScanner,
+  staleTokenClearer,
   UnprocessedWatchItemsError,
   watchItemReader,
 } from '../../../lambda/sweep/aws-clients';
-import { createWatchTable, LOCAL_CLIENT_CONFIG, startDynalite } from './sweep-standins';
+import { simpleTimeline, timelineSeconds } from '../../../local/import-timeline';
+import { NeptuneGraphStandIn } from '../../../local/neptune-graph-standin';
+import {
+  answerAsEnded,
+  createWatchTable,
+  LOCAL_CLIENT_CONFIG,
+  startDynalite,
+  type LoopbackServer,
+} from './sweep-standins';
 
 interface BatchGetRequest {
   readonly RequestItems: Record<string, { Keys: Array<{ taskId: { S: string } }>; ConsistentRead?: boolean }>;
@@ -104,22 +118,174 @@ describe('watchItemReader', () => {
   });
 });
 
-describe('itemCreator and watchItemReader against dynalite', () => {
+describe('the watch table against dynalite', () => {
+  let dynalite: LoopbackServer;
+  let client: DynamoDBClient;
+  let createdBetween: [number, number];
+
+  beforeEach(async () => {
+    dynalite = await startDynalite();
+    client = createDynamoDbClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
+    const before = Date.now();
+    await createWatchTable(client, 'watches');
+    createdBetween = [before, Date.now()];
+  });
+
+  afterEach(async () => {
+    client.destroy();
+    await dynalite.stop();
+  });
+
+  /** An item as the park task writes it. */
+  const park = (taskId: string, token: string, status = 'IMPORTING') =>
+    client.send(
+      new PutItemCommand({
+        TableName: 'watches',
+        Item: { taskId: { S: taskId }, status: { S: status }, token: { S: token }, executionName: { S: taskId } },
+      }),
+    );
+  const read = (...taskIds: string[]) => watchItemReader(client, 'watches')(taskIds);
+
   test('an item is written once: a second write of the same key leaves the first', async () => {
-    const dynalite = await startDynalite();
-    const client = createDynamoDbClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
+    const create = itemCreator(client, 'watches');
+
+    expect(await create({ taskId: 't-0000000001', status: 'IMPORTING' })).toBe(true);
+    expect(await create({ taskId: 't-0000000001', status: 'SUCCEEDED' })).toBe(false);
+
+    expect(await read('t-0000000001', 't-0000000002')).toEqual([{ taskId: 't-0000000001', status: 'IMPORTING' }]);
+  });
+
+  test('the index of parked watches holds the parked items alone, with their token and status', async () => {
+    await park('t-0000000001', 'token-1');
+    await park('t-0000000002', 'token-2', 'UNKNOWN');
+    await itemCreator(client, 'watches')({ taskId: 't-0000000003', status: 'SUCCEEDED' });
+
+    const parked = await parkedWatchScanner(client, 'watches')();
+
+    expect([...parked].sort((a, b) => a.taskId.localeCompare(b.taskId))).toEqual([
+      { taskId: 't-0000000001', status: 'IMPORTING', token: 'token-1', executionName: 't-0000000001' },
+      { taskId: 't-0000000002', status: 'UNKNOWN', token: 'token-2', executionName: 't-0000000002' },
+    ]);
+  });
+
+  test('a stale token removed takes the execution name with it: the item leaves the index, with the listed status', async () => {
+    await park('t-0000000001', 'token-1');
+    await park('t-0000000002', 'token-2');
+    const clear = staleTokenClearer(client, 'watches');
+
+    expect(await clear('t-0000000001', 'token-1', 'SUCCEEDED')).toBe(true);
+    expect(await clear('t-0000000002', 'token-2')).toBe(true);
+
+    expect(await read('t-0000000001', 't-0000000002')).toEqual(
+      expect.arrayContaining([
+        { taskId: 't-0000000001', status: 'SUCCEEDED' },
+        { taskId: 't-0000000002', status: 'IMPORTING' },
+      ]),
+    );
+    expect(await parkedWatchScanner(client, 'watches')()).toEqual([]);
+  });
+
+  test('a token replaced meanwhile is not removed: the watch parked again', async () => {
+    await park('t-0000000001', 'token-new');
+
+    expect(await staleTokenClearer(client, 'watches')('t-0000000001', 'token-old', 'SUCCEEDED')).toBe(false);
+
+    expect(await read('t-0000000001')).toEqual([
+      { taskId: 't-0000000001', status: 'IMPORTING', token: 'token-new', executionName: 't-0000000001' },
+    ]);
+  });
+
+  test("the deployment time is the table's creation time", async () => {
+    const deployedAt = await deploymentTimeReader(client, 'watches')();
+
+    // DynamoDB gives the time to the millisecond, as a fraction of seconds.
+    expect(deployedAt).toBeGreaterThanOrEqual(createdBetween[0] - 1);
+    expect(deployedAt).toBeLessThanOrEqual(createdBetween[1] + 1);
+  });
+});
+
+describe('parkedWatchScanner', () => {
+  test('GIVEN an index read in pages THEN every page is read, each from where the last stopped', async () => {
+    const requests: Record<string, unknown>[] = [];
+    const pages = [
+      { Items: [{ taskId: { S: 't-0000000001' }, token: { S: 'a' } }], LastEvaluatedKey: { taskId: { S: 't-1' } } },
+      { Items: [{ taskId: { S: 't-0000000002' }, token: { S: 'b' } }], LastEvaluatedKey: { taskId: { S: 't-2' } } },
+      { Items: [{ taskId: { S: 't-0000000003' }, token: { S: 'c' } }] },
+    ];
+    const server = http.createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      req.on('end', () => {
+        requests.push(JSON.parse(text) as Record<string, unknown>);
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify(pages[requests.length - 1]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = createDynamoDbClient({
+      ...LOCAL_CLIENT_CONFIG,
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
     try {
-      await createWatchTable(client, 'watches');
-      const create = itemCreator(client, 'watches');
+      const parked = await parkedWatchScanner(client, 'watches')();
 
-      expect(await create({ taskId: 't-0000000001', status: 'IMPORTING' })).toBe(true);
-      expect(await create({ taskId: 't-0000000001', status: 'SUCCEEDED' })).toBe(false);
-
-      const items = await watchItemReader(client, 'watches')(['t-0000000001', 't-0000000002']);
-      expect(items).toEqual([{ taskId: 't-0000000001', status: 'IMPORTING' }]);
+      expect(parked.map((item) => item.token)).toEqual(['a', 'b', 'c']);
+      expect(requests).toEqual([
+        { TableName: 'watches', IndexName: 'ParkedWatches' },
+        { TableName: 'watches', IndexName: 'ParkedWatches', ExclusiveStartKey: { taskId: { S: 't-1' } } },
+        { TableName: 'watches', IndexName: 'ParkedWatches', ExclusiveStartKey: { taskId: { S: 't-2' } } },
+      ]);
     } finally {
       client.destroy();
-      await dynalite.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('importTaskEndReader against the Neptune Analytics stand-in', () => {
+  let standIn: NeptuneGraphStandIn;
+  let read: (taskId: string) => Promise<number | undefined>;
+  let destroy: () => void;
+
+  beforeEach(async () => {
+    standIn = new NeptuneGraphStandIn();
+    const client = createSweepNeptuneGraphClient({ ...LOCAL_CLIENT_CONFIG, endpoint: await standIn.start() });
+    read = importTaskEndReader(client);
+    destroy = () => client.destroy();
+  });
+
+  afterEach(async () => {
+    destroy();
+    await standIn.stop();
+  });
+
+  test('GIVEN a task that ended a day ago THEN its start plus the seconds it ran, to the second', async () => {
+    const startedAt = Date.now() - 86_400_000;
+    const task = standIn.addTask({ timeline: simpleTimeline(5400), startedAt });
+    answerAsEnded(standIn, task);
+
+    expect(await read(task.taskId)).toBe(Math.floor(startedAt / 1000) * 1000 + timelineSeconds(task.timeline) * 1000);
+  });
+
+  test('GIVEN a task not found THEN the end is unknown, and its watch will say what became of it', async () => {
+    expect(await read('t-0000000404')).toBeUndefined();
+  });
+
+  test('GIVEN details without a start time THEN the end is unknown', async () => {
+    const task = standIn.addTask({ timeline: simpleTimeline(60), startedAt: Date.now() - 3_600_000 });
+    standIn.injectFaults(task.taskId, {
+      kind: 'edit',
+      edit: (answer) => ({ ...answer, importTaskDetails: { status: 'SUCCEEDED', timeElapsedSeconds: 60 } }),
+    });
+
+    expect(await read(task.taskId)).toBeUndefined();
+  });
+
+  test('fails when the service refuses: the task is left for the next sweep', async () => {
+    const task = standIn.addTask({ timeline: simpleTimeline(60), startedAt: Date.now() - 3_600_000 });
+    standIn.injectFaults(task.taskId, { kind: 'error', status: 403, errorType: 'AccessDeniedException' });
+
+    await expect(read(task.taskId)).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });

@@ -1,5 +1,8 @@
 import {
+  END_TIME_MARGIN_MS,
+  importTaskEndedAt,
   planSweepPage,
+  verdictOnEndedTask,
   type ListedImportTask,
   type SweepPlanOptions,
   type WatchItem,
@@ -20,7 +23,6 @@ const items = (...watchItems: WatchItem[]): Map<string, WatchItem> =>
 const parked = (status: string, token = 'token-1'): WatchItem => ({ taskId: TASK, status, token });
 const options = (overrides: Partial<SweepPlanOptions> = {}): SweepPlanOptions => ({
   discovery: true,
-  baselineExists: true,
   ...overrides,
 });
 
@@ -67,18 +69,7 @@ describe('planSweepPage', () => {
 
   describe('discovering unwatched tasks', () => {
     test.each(['INITIALIZING', 'IMPORTING', 'ROLLING_BACK', 'CANCELLING'])(
-      'GIVEN an active task (%s) with no item THEN a watch is started for it, baseline or not',
-      (status) => {
-        const task = listed(status);
-        expect(planSweepPage([task], items(), options({ baselineExists: false }))).toEqual([
-          { kind: 'discover', task },
-        ]);
-        expect(planSweepPage([task], items(), options({ baselineExists: true }))).toEqual([{ kind: 'discover', task }]);
-      },
-    );
-
-    test.each(['SUCCEEDED', 'FAILED', 'CANCELLED', 'DELETED'])(
-      'GIVEN a task ended (%s) with no item and the baseline written THEN a watch is started, to announce it',
+      'GIVEN an active task (%s) with no item THEN a watch is started for it',
       (status) => {
         const task = listed(status);
         expect(planSweepPage([task], items(), options())).toEqual([{ kind: 'discover', task }]);
@@ -86,24 +77,18 @@ describe('planSweepPage', () => {
     );
 
     test.each(['SUCCEEDED', 'FAILED', 'CANCELLED', 'DELETED'])(
-      'GIVEN a task ended (%s) with no item and no baseline (the first sweep) THEN it is recorded without a watch',
+      'GIVEN a task ended (%s) with no item THEN the time it ended is asked for, to announce it unless it ended before the deployment',
       (status) => {
         const task = listed(status);
-        expect(planSweepPage([task], items(), options({ baselineExists: false }))).toEqual([
-          { kind: 'mark-seen', task },
-        ]);
+        expect(planSweepPage([task], items(), options())).toEqual([{ kind: 'check-end', task }]);
       },
     );
 
-    test('GIVEN the first sweep with discovery off or restricted THEN ended tasks are still recorded, so that none is announced later', () => {
+    test('GIVEN discovery off or restricted THEN an ended task with no item is neither checked nor recorded', () => {
       const task = listed('SUCCEEDED', { graphId: OTHER_GRAPH });
-      expect(
-        planSweepPage(
-          [task],
-          items(),
-          options({ baselineExists: false, discovery: false, graphIds: [GRAPH], requestGraphId: GRAPH }),
-        ),
-      ).toEqual([{ kind: 'mark-seen', task }]);
+      expect(planSweepPage([task], items(), options({ discovery: false }))).toEqual([]);
+      expect(planSweepPage([task], items(), options({ graphIds: [GRAPH] }))).toEqual([]);
+      expect(planSweepPage([task], items(), options({ requestGraphId: GRAPH }))).toEqual([]);
     });
 
     test('GIVEN discovery off THEN no watch is started for an unwatched task', () => {
@@ -161,5 +146,50 @@ describe('planSweepPage', () => {
       { kind: 'wake', task: woken, token: 'a', itemStatus: 'IMPORTING' },
       { kind: 'discover', task: found },
     ]);
+  });
+});
+
+describe('importTaskEndedAt', () => {
+  const start = new Date('2026-03-01T10:00:00Z');
+
+  test('the end of an ended task is its start time plus the seconds it ran', () => {
+    expect(importTaskEndedAt({ startTime: start, timeElapsedSeconds: 5400 })).toBe(Date.parse('2026-03-01T11:30:00Z'));
+    expect(importTaskEndedAt({ startTime: start, timeElapsedSeconds: 0 })).toBe(start.getTime());
+  });
+
+  test.each([
+    ['no details', undefined],
+    ['no start time', { timeElapsedSeconds: 60 }],
+    ['a start time that is not a date', { startTime: '2026-03-01T10:00:00Z', timeElapsedSeconds: 60 }],
+    ['an invalid date', { startTime: new Date(Number.NaN), timeElapsedSeconds: 60 }],
+    ['no elapsed time', { startTime: start }],
+    ['a negative elapsed time', { startTime: start, timeElapsedSeconds: -1 }],
+    ['an elapsed time that is not a number', { startTime: start, timeElapsedSeconds: '60' }],
+    ['an infinite elapsed time', { startTime: start, timeElapsedSeconds: Number.POSITIVE_INFINITY }],
+  ])('GIVEN %s THEN the end is unknown', (_, timing) => {
+    expect(importTaskEndedAt(timing)).toBeUndefined();
+  });
+});
+
+describe('verdictOnEndedTask', () => {
+  const deployedAt = Date.parse('2026-03-01T12:00:00Z');
+  const DAY_MS = 86_400_000;
+
+  test('GIVEN a task that ended a day before the deployment THEN it is recorded, never announced', () => {
+    expect(verdictOnEndedTask(deployedAt - DAY_MS, deployedAt)).toBe('record');
+  });
+
+  test('GIVEN a task that ended after the deployment, or at its moment THEN it is announced', () => {
+    expect(verdictOnEndedTask(deployedAt + 1, deployedAt)).toBe('announce');
+    expect(verdictOnEndedTask(deployedAt, deployedAt)).toBe('announce');
+  });
+
+  test('GIVEN a task whose end is unknown THEN it is announced: a task is never lost for want of its time', () => {
+    expect(verdictOnEndedTask(undefined, deployedAt)).toBe('announce');
+  });
+
+  test('GIVEN a task that ended just before the deployment, within the margin of whole seconds and clocks THEN it is announced', () => {
+    expect(verdictOnEndedTask(deployedAt - END_TIME_MARGIN_MS, deployedAt)).toBe('announce');
+    expect(verdictOnEndedTask(deployedAt - END_TIME_MARGIN_MS - 1, deployedAt)).toBe('record');
   });
 });

@@ -80,7 +80,11 @@ describe('the deployed sweep bundle', () => {
       woken: 1,
       staleTokens: 0,
       discovered: 1,
-      markedSeen: 0,
+      unlisted: 0,
+      endChecks: 0,
+      endedBeforeDeployment: 0,
+      endChecksDeferred: 0,
+      wakesDeferred: 0,
       failures: 0,
     });
     expect(stepFunctions.callsOf('SendTaskSuccess').map((call) => call.body.taskToken)).toEqual(['token-1']);
@@ -96,8 +100,31 @@ describe('the deployed sweep bundle', () => {
       StaleWakeTokens: 0,
       TasksDiscovered: 1,
       SweepTaskFailures: 0,
+      WatchedTasksUnlisted: 0,
     });
     expect(JSON.stringify(metrics)).toContain('"Namespace":"NeptuneImportPoller"');
+  });
+
+  test('GIVEN a listing without a list of tasks THEN the invocation fails with UnusableListingError, its metrics published', async () => {
+    await dynamoDb.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: {
+          taskId: { S: 't-0000000001' },
+          status: { S: 'IMPORTING' },
+          token: { S: 'token-1' },
+          executionName: { S: 't-0000000001' },
+        },
+      }),
+    );
+    stepFunctions.waitingTokens.add('token-1');
+    neptune.injectListFaults({ kind: 'raw', body: '{"tasks":"none"}' });
+
+    const { error, metrics } = await invoke('sweep', { 'detail-type': 'Scheduled Event', detail: {} }, env);
+
+    expect(error).toEqual({ name: 'UnusableListingError', message: expect.stringContaining('tasks is "none"') });
+    expect(stepFunctions.calls).toEqual([]);
+    expect(Object.assign({}, ...metrics)).toMatchObject({ SweepRuns: 1, WatchedTasksUnlisted: 0 });
   });
 
   test('GIVEN a setting the construct does not write THEN every invocation fails with InvalidSweepSettingsError', async () => {

@@ -1,8 +1,15 @@
 /**
  * The sweep handler with the real SDK clients, over HTTP: DynamoDB is dynalite, Neptune Analytics
- * is the loopback stand-in, and Step Functions a minimal stand-in for task tokens and executions.
+ * is the loopback stand-in (on a clock of its own, which starts as the watch table is created:
+ * the deployment), and Step Functions a minimal stand-in for task tokens and executions.
  */
-import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -12,13 +19,22 @@ import {
   createDynamoDbClient,
   createSweepNeptuneGraphClient,
   sweepIoFromClients,
+  type SweepClients,
 } from '../../../lambda/sweep/aws-clients';
-import { createSweepHandler, type SweepHandler } from '../../../lambda/sweep/sweep-handler';
+import { SweepCallDeadlineError } from '../../../lambda/sweep/call-deadline';
+import { UnusableListingError } from '../../../lambda/sweep/listing-page';
+import {
+  createSweepHandler,
+  MAX_END_CHECKS_PER_SWEEP,
+  type SweepHandler,
+  type SweepHandlerDependencies,
+} from '../../../lambda/sweep/sweep-handler';
 import type { SweepSettings } from '../../../lambda/sweep/sweep-settings';
 import type { SweepSummary } from '../../../lambda/sweep/sweep-metrics';
 import { simpleTimeline, type ImportTimeline } from '../../../local/import-timeline';
-import { NeptuneGraphStandIn, type StandInTask } from '../../../local/neptune-graph-standin';
+import { NeptuneGraphStandIn, type StandInFault, type StandInTask } from '../../../local/neptune-graph-standin';
 import {
+  answerAsEnded,
   createWatchTable,
   LOCAL_CLIENT_CONFIG,
   startDynalite,
@@ -30,14 +46,21 @@ import {
 const TABLE = 'watch-table';
 const GRAPH = 'g-aaaaaaaaaa';
 const OTHER_GRAPH = 'g-bbbbbbbbbb';
-const BASELINE = '#sweep-baseline';
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** A timeline that stays in `status` for an hour. */
 const stayingIn = (status: string): ImportTimeline => ({
   phases: [{ status, seconds: 3600 }],
   outcome: { status: 'SUCCEEDED' },
 });
+
+/** Options of a sweep handler under test beyond its settings. */
+interface HandlerOptions {
+  readonly tableName?: string;
+  readonly clients?: Partial<SweepClients>;
+  readonly deps?: Partial<SweepHandlerDependencies>;
+}
 
 describe('sweep handler over HTTP', () => {
   let dynalite: LoopbackServer;
@@ -47,16 +70,19 @@ describe('sweep handler over HTTP', () => {
   let dynamoDb: DynamoDBClient;
   let neptuneGraph: NeptuneGraphClient;
   let sfn: SFNClient;
+  /** Epoch ms on the stand-in's clock: from the watch table's creation on. */
+  let standInNow: number;
 
   beforeEach(async () => {
     dynalite = await startDynalite();
-    neptune = new NeptuneGraphStandIn();
+    dynamoDb = createDynamoDbClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
+    await createWatchTable(dynamoDb, TABLE);
+    standInNow = Date.now();
+    neptune = new NeptuneGraphStandIn({ now: () => standInNow });
     stepFunctions = new TaskTokenStandIn();
     stepFunctionsServer = await stepFunctions.start();
-    dynamoDb = createDynamoDbClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
     neptuneGraph = createSweepNeptuneGraphClient({ ...LOCAL_CLIENT_CONFIG, endpoint: await neptune.start() });
     sfn = createStepFunctionsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: stepFunctionsServer.endpoint });
-    await createWatchTable(dynamoDb, TABLE);
   });
 
   afterEach(async () => {
@@ -64,37 +90,39 @@ describe('sweep handler over HTTP', () => {
     await Promise.all([dynalite.stop(), neptune.stop(), stepFunctionsServer.stop()]);
   });
 
-  /** A sweep handler wired to the stand-ins, recording its metrics and its writes of the baseline. */
-  function sweepHandler(settings: Partial<SweepSettings> = {}, tableName = TABLE) {
+  /** A sweep handler wired to the stand-ins, recording its metrics and the waits between its wakes (which it does not wait). */
+  function sweepHandler(settings: Partial<SweepSettings> = {}, options: HandlerOptions = {}) {
     const logger = new Logger({ logLevel: 'SILENT' });
     const metrics: MetricDatum[][] = [];
-    const baselineWrites: string[] = [];
+    const waits: number[] = [];
     const io = sweepIoFromClients({
       neptuneGraph,
       dynamoDb,
       stepFunctions: sfn,
-      tableName,
+      tableName: options.tableName ?? TABLE,
       stateMachineArn: STATE_MACHINE_ARN,
       logger,
+      ...options.clients,
     });
     const sweep: SweepHandler = createSweepHandler({
       settings: { maxPages: 10, discovery: true, ...settings },
       ...io,
-      putItemIfAbsent: (item) => {
-        if (item.taskId === BASELINE) baselineWrites.push(item.sweptAt);
-        return io.putItemIfAbsent(item);
-      },
       logger,
       publishMetrics: (data) => metrics.push([...data]),
       now: () => Date.now(),
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+      ...options.deps,
     });
-    return { sweep, metrics, baselineWrites, logger };
+    return { sweep, metrics, waits, logger };
   }
 
-  const putItem = (item: Record<string, string>) =>
+  const putItem = (item: Record<string, string>, tableName = TABLE) =>
     dynamoDb.send(
       new PutItemCommand({
-        TableName: TABLE,
+        TableName: tableName,
         Item: Object.fromEntries(Object.entries(item).map(([key, value]) => [key, { S: value }])),
       }),
     );
@@ -106,15 +134,37 @@ describe('sweep handler over HTTP', () => {
       ? undefined
       : Object.fromEntries(Object.entries(Item).map(([key, value]: [string, AttributeValue]) => [key, value.S ?? '']));
   };
-  const writeBaseline = () => putItem({ taskId: BASELINE, sweptAt: '2025-01-01T00:00:00.000Z' });
 
   const activeTask = (graphId = GRAPH): StandInTask => neptune.addTask({ graphId, timeline: simpleTimeline(3600) });
+  /** A task that ended an hour or so ago; its watch, if any, is parked with an older status. */
   const endedTask = (status = 'SUCCEEDED', graphId = GRAPH): StandInTask =>
-    neptune.addTask({ graphId, timeline: simpleTimeline(60, { status }), startedAt: Date.now() - HOUR_MS });
+    neptune.addTask({ graphId, timeline: simpleTimeline(60, { status }), startedAt: standInNow - HOUR_MS });
   const taskIn = (status: string): StandInTask => neptune.addTask({ graphId: GRAPH, timeline: stayingIn(status) });
+  /**
+   * A task that ended a day before the poller was deployed, its next `GetImportTask` answered as
+   * the service answers for it unless `faults` come first.
+   */
+  const endedBeforeDeployment = (status = 'SUCCEEDED', ...faults: StandInFault[]): StandInTask => {
+    const task = neptune.addTask({
+      graphId: GRAPH,
+      timeline: simpleTimeline(3600, { status }),
+      startedAt: standInNow - DAY_MS - HOUR_MS,
+    });
+    neptune.injectFaults(task.taskId, ...faults);
+    answerAsEnded(neptune, task);
+    return task;
+  };
+  /** A task that started after the deployment and ended, unwatched, a minute ago; answered as {@link endedBeforeDeployment}. */
+  const endedAfterDeployment = (status = 'FAILED', ...faults: StandInFault[]): StandInTask => {
+    const task = neptune.addTask({ graphId: GRAPH, timeline: simpleTimeline(60, { status }), startedAt: standInNow });
+    standInNow += 120_000;
+    neptune.injectFaults(task.taskId, ...faults);
+    answerAsEnded(neptune, task);
+    return task;
+  };
   /** A watch parked as the state machine parks it: its item holds the status it last saw and its token. */
-  const parkedWatch = async (task: StandInTask, lastStatus: string, token: string, waiting = true) => {
-    await putItem({ taskId: task.taskId, status: lastStatus, token, executionName: task.taskId });
+  const parkedWatch = async (taskId: string, lastStatus: string, token: string, waiting = true) => {
+    await putItem({ taskId, status: lastStatus, token, executionName: taskId });
     if (waiting) stepFunctions.waitingTokens.add(token);
   };
   const startedNames = () =>
@@ -122,6 +172,7 @@ describe('sweep handler over HTTP', () => {
       .callsOf('StartExecution')
       .filter((call) => call.result === 'ok')
       .map((call) => call.body.name);
+  const endChecksOf = (task: StandInTask) => neptune.pollsOf(task.taskId).length;
 
   describe('paging through ListImportTasks', () => {
     test('GIVEN 250 tasks THEN three pages of up to 100 are read and every task is listed', async () => {
@@ -181,9 +232,8 @@ describe('sweep handler over HTTP', () => {
   });
 
   test('GIVEN a page that lists a task twice THEN its item is read once and the sweep completes', async () => {
-    await writeBaseline();
     const task = endedTask('SUCCEEDED');
-    await parkedWatch(task, 'IMPORTING', 'token-1');
+    await parkedWatch(task.taskId, 'IMPORTING', 'token-1');
     neptune.injectListFaults({
       kind: 'edit',
       edit: (answer) => ({ ...answer, tasks: [...(answer.tasks as unknown[]), ...(answer.tasks as unknown[])] }),
@@ -197,18 +247,16 @@ describe('sweep handler over HTTP', () => {
   });
 
   describe('waking waiting watches', () => {
-    beforeEach(writeBaseline);
-
     test('GIVEN listed statuses that differ from what the watches saw THEN their tokens are sent back, with the listed status', async () => {
       const succeeded = endedTask('SUCCEEDED');
       const rollingBack = taskIn('ROLLING_BACK');
       const cancelling = taskIn('CANCELLING');
       const unchanged = taskIn('IMPORTING');
       const noToken = endedTask('FAILED');
-      await parkedWatch(succeeded, 'IMPORTING', 'token-succeeded');
-      await parkedWatch(rollingBack, 'IMPORTING', 'token-rolling-back');
-      await parkedWatch(cancelling, 'UNKNOWN', 'token-cancelling');
-      await parkedWatch(unchanged, 'IMPORTING', 'token-unchanged');
+      await parkedWatch(succeeded.taskId, 'IMPORTING', 'token-succeeded');
+      await parkedWatch(rollingBack.taskId, 'IMPORTING', 'token-rolling-back');
+      await parkedWatch(cancelling.taskId, 'UNKNOWN', 'token-cancelling');
+      await parkedWatch(unchanged.taskId, 'IMPORTING', 'token-unchanged');
       await putItem({ taskId: noToken.taskId, status: 'IMPORTING' });
       const { sweep, metrics } = sweepHandler();
 
@@ -230,35 +278,31 @@ describe('sweep handler over HTTP', () => {
         ]),
       );
       expect(stepFunctions.waitingTokens).toEqual(new Set(['token-unchanged']));
-      expect(summary).toMatchObject({ woken: 3, staleTokens: 0, discovered: 0, failures: 0 });
+      expect(summary).toMatchObject({ woken: 3, staleTokens: 0, discovered: 0, unlisted: 0, failures: 0 });
       expect(metrics[0]).toContainEqual({ name: 'WatchesWoken', unit: 'Count', value: 3 });
       expect(stepFunctions.callsOf('StartExecution')).toEqual([]);
     });
 
-    test('GIVEN a stale token THEN the item loses its token and takes the listed status, and it is not sent again', async () => {
+    test('GIVEN a stale token THEN the item loses its token and execution name and takes the listed status, and it is not sent again', async () => {
       const task = endedTask('FAILED');
-      await parkedWatch(task, 'IMPORTING', 'token-stale', false);
+      await parkedWatch(task.taskId, 'IMPORTING', 'token-stale', false);
       const { sweep, metrics } = sweepHandler();
 
       const first = await sweep({});
       const second = await sweep({});
 
       expect(stepFunctions.callsOf('SendTaskSuccess').map((call) => call.result)).toEqual(['TaskTimedOut']);
-      expect(await getItem(task.taskId)).toEqual({
-        taskId: task.taskId,
-        status: 'FAILED',
-        executionName: task.taskId,
-      });
+      expect(await getItem(task.taskId)).toEqual({ taskId: task.taskId, status: 'FAILED' });
       expect(first).toMatchObject({ woken: 0, staleTokens: 1, failures: 0 });
-      expect(second).toMatchObject({ woken: 0, staleTokens: 0, discovered: 0 });
+      expect(second).toMatchObject({ woken: 0, staleTokens: 0, discovered: 0, unlisted: 0 });
       expect(metrics[0]).toContainEqual({ name: 'StaleWakeTokens', unit: 'Count', value: 1 });
     });
 
     test('GIVEN the watch parks again while its stale token is answered THEN its new token stays', async () => {
       const task = endedTask('SUCCEEDED');
-      await parkedWatch(task, 'IMPORTING', 'token-old', false);
+      await parkedWatch(task.taskId, 'IMPORTING', 'token-old', false);
       stepFunctions.onStaleToken = async () => {
-        await parkedWatch(task, 'ROLLING_BACK', 'token-new');
+        await parkedWatch(task.taskId, 'ROLLING_BACK', 'token-new');
       };
       const { sweep } = sweepHandler();
 
@@ -271,8 +315,8 @@ describe('sweep handler over HTTP', () => {
     test('GIVEN Step Functions refuses one token for another reason THEN that task counts a failure and the others are still woken', async () => {
       const refused = endedTask('SUCCEEDED');
       const other = endedTask('SUCCEEDED');
-      await parkedWatch(refused, 'IMPORTING', 'token-refused');
-      await parkedWatch(other, 'IMPORTING', 'token-other');
+      await parkedWatch(refused.taskId, 'IMPORTING', 'token-refused');
+      await parkedWatch(other.taskId, 'IMPORTING', 'token-other');
       stepFunctions.refusedTokens.set('token-refused', 'AccessDeniedException');
       const { sweep, metrics } = sweepHandler();
 
@@ -283,17 +327,112 @@ describe('sweep handler over HTTP', () => {
       expect(await getItem(refused.taskId)).toMatchObject({ token: 'token-refused' });
       expect(metrics[0]).toContainEqual({ name: 'SweepTaskFailures', unit: 'Count', value: 1 });
     });
+
+    test('GIVEN 25 watches to wake THEN the wakes are spread over 2.4 seconds, 10 a second, and all are sent', async () => {
+      const tasks = Array.from({ length: 25 }, () => endedTask('SUCCEEDED'));
+      for (const [index, task] of tasks.entries()) await parkedWatch(task.taskId, 'IMPORTING', `token-${index}`);
+      const { sweep, waits } = sweepHandler();
+
+      const summary = await sweep({}, () => 60_000);
+
+      expect(summary).toMatchObject({ woken: 25, wakesDeferred: 0 });
+      expect(waits).toEqual(Array.from({ length: 24 }, (_, index) => (index + 1) * 100));
+      expect(stepFunctions.waitingTokens).toEqual(new Set());
+    });
+
+    test('GIVEN more wakes than fit before the time reserve THEN the rest are left to the next sweep, which sends them', async () => {
+      const tasks = Array.from({ length: 25 }, () => endedTask('SUCCEEDED'));
+      for (const [index, task] of tasks.entries()) await parkedWatch(task.taskId, 'IMPORTING', `token-${index}`);
+      const { sweep, waits, logger } = sweepHandler();
+      const warn = jest.spyOn(logger, 'warn');
+
+      // 12 s left: 2 s beyond the reserve, time for 21 wakes at 10 a second.
+      const first = await sweep({}, () => 12_000);
+
+      expect(first).toMatchObject({ woken: 21, wakesDeferred: 4 });
+      expect(Math.max(...waits)).toBe(2_000);
+      expect(stepFunctions.waitingTokens.size).toBe(4);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/next sweep/), { deferred: 4, sent: 21 });
+
+      const second = await sweep({}, () => 60_000);
+
+      expect(second).toMatchObject({ woken: 4, wakesDeferred: 0 });
+      expect(stepFunctions.waitingTokens).toEqual(new Set());
+    });
+  });
+
+  describe('watches of tasks not listed', () => {
+    test('GIVEN a waiting watch whose task is not listed THEN it is woken, with no listed status, and counted', async () => {
+      activeTask();
+      await parkedWatch('t-0000vanish', 'IMPORTING', 'token-vanished');
+      const { sweep, metrics } = sweepHandler();
+
+      const summary = await sweep({});
+
+      expect(stepFunctions.callsOf('SendTaskSuccess').map((call) => call.body)).toEqual([
+        { taskToken: 'token-vanished', output: JSON.stringify({ wokenBy: 'sweep', listedStatus: null }) },
+      ]);
+      expect(summary).toMatchObject({ unlisted: 1, woken: 0, staleTokens: 0, failures: 0 });
+      expect(metrics[0]).toContainEqual({ name: 'WatchedTasksUnlisted', unit: 'Count', value: 1 });
+    });
+
+    test('GIVEN an unlisted task whose watch is over (its token stale) THEN the item leaves the index, keeps its status, and is not counted', async () => {
+      await parkedWatch('t-0000vanish', 'IMPORTING', 'token-stale', false);
+      const { sweep } = sweepHandler();
+
+      const first = await sweep({});
+      const second = await sweep({});
+
+      expect(first).toMatchObject({ unlisted: 0, staleTokens: 1, failures: 0 });
+      expect(await getItem('t-0000vanish')).toEqual({ taskId: 't-0000vanish', status: 'IMPORTING' });
+      expect(second).toMatchObject({ unlisted: 0, staleTokens: 0 });
+      expect(stepFunctions.callsOf('SendTaskSuccess')).toHaveLength(1);
+    });
+
+    test('GIVEN a sweep cut short by its page limit THEN no watch is taken for unlisted', async () => {
+      for (let index = 0; index < 150; index++) activeTask();
+      await parkedWatch('t-0000vanish', 'IMPORTING', 'token-vanished');
+      const { sweep } = sweepHandler({ discovery: false, maxPages: 1 });
+
+      const summary = await sweep({});
+
+      expect(summary).toMatchObject({ truncated: true, unlisted: 0 });
+      expect(stepFunctions.callsOf('SendTaskSuccess')).toEqual([]);
+    });
+
+    test('GIVEN a table without the index of parked watches THEN the wakes of the listing are sent and the sweep throws', async () => {
+      await dynamoDb.send(
+        new CreateTableCommand({
+          TableName: 'no-index',
+          AttributeDefinitions: [{ AttributeName: 'taskId', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'taskId', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      const task = endedTask('SUCCEEDED');
+      await putItem(
+        { taskId: task.taskId, status: 'IMPORTING', token: 'token-1', executionName: task.taskId },
+        'no-index',
+      );
+      stepFunctions.waitingTokens.add('token-1');
+      const { sweep, metrics } = sweepHandler({}, { tableName: 'no-index' });
+
+      await expect(sweep({})).rejects.toMatchObject({ name: 'ValidationException' });
+
+      expect(stepFunctions.waitingTokens).toEqual(new Set());
+      expect(metrics[0]).toContainEqual({ name: 'WatchesWoken', unit: 'Count', value: 1 });
+    });
   });
 
   describe('discovering unwatched tasks', () => {
-    test('GIVEN the first sweep THEN active tasks get one watch each, ended ones are recorded unannounced, and the baseline is written once', async () => {
+    test('GIVEN active tasks and a task that ended after the deployment THEN each gets one watch, and is recorded', async () => {
       const active = activeTask();
-      const endedBefore = endedTask('SUCCEEDED');
-      const { sweep, baselineWrites, metrics } = sweepHandler();
+      const endedAfter = endedAfterDeployment('CANCELLED');
+      const { sweep, metrics } = sweepHandler();
 
       const first = await sweep({ reason: 'schedule' });
 
-      expect(startedNames()).toEqual([active.taskId]);
+      expect(startedNames()).toEqual([active.taskId, endedAfter.taskId]);
       expect(JSON.parse(String(stepFunctions.callsOf('StartExecution')[0].body.input))).toEqual({
         taskId: active.taskId,
         graphId: GRAPH,
@@ -305,28 +444,160 @@ describe('sweep handler over HTTP', () => {
         status: 'INITIALIZING',
         discoveredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
-      expect(await getItem(endedBefore.taskId)).toMatchObject({ status: 'SUCCEEDED', graphId: GRAPH });
-      expect(await getItem(BASELINE)).toEqual({ taskId: BASELINE, sweptAt: expect.any(String) });
-      expect(first).toMatchObject({ discovered: 1, markedSeen: 1, failures: 0 });
-      expect(metrics[0]).toContainEqual({ name: 'TasksDiscovered', unit: 'Count', value: 1 });
+      expect(await getItem(endedAfter.taskId)).toMatchObject({ status: 'CANCELLED' });
+      expect(first).toMatchObject({ discovered: 2, endChecks: 1, endedBeforeDeployment: 0, failures: 0 });
+      expect(metrics[0]).toContainEqual({ name: 'TasksDiscovered', unit: 'Count', value: 2 });
+      // The active task's status was not asked for: only ended tasks are.
+      expect(endChecksOf(active)).toBe(0);
 
-      // A task that ends unseen after the baseline is announced: its watch starts.
-      const endedAfter = endedTask('CANCELLED');
-      const second = await sweep({ reason: 'schedule' });
-
-      expect(startedNames()).toEqual([active.taskId, endedAfter.taskId]);
-      expect(second).toMatchObject({ discovered: 1, markedSeen: 0 });
-      expect(baselineWrites).toHaveLength(1);
-
-      // A new instance of the function reads the baseline rather than writing it again.
-      const coldStart = sweepHandler();
-      expect(await coldStart.sweep({})).toMatchObject({ discovered: 0, markedSeen: 0 });
-      expect(coldStart.baselineWrites).toEqual([]);
+      expect(await sweep({})).toMatchObject({ discovered: 0, endChecks: 0 });
       expect(stepFunctions.callsOf('StartExecution')).toHaveLength(2);
     });
 
+    test('GIVEN tasks that ended a day before the deployment THEN none is announced, whatever the listing order and page limit', async () => {
+      const old = Array.from({ length: 150 }, (_, index) =>
+        endedBeforeDeployment(index % 2 === 0 ? 'SUCCEEDED' : 'FAILED'),
+      );
+      const endedAfter = endedAfterDeployment('FAILED');
+      const active = activeTask();
+      const entry = (task: StandInTask) => ({
+        taskId: task.taskId,
+        graphId: task.graphId,
+        status: task.timeline.outcome.status,
+      });
+      const reversed = [
+        { taskId: active.taskId, graphId: GRAPH, status: 'INITIALIZING' },
+        entry(endedAfter),
+        ...[...old].reverse().map(entry),
+      ];
+      // One page a sweep: the first 100 tasks as listed, then the listing in the other order.
+      neptune.injectListFaults(
+        { kind: 'edit', edit: (answer) => answer },
+        { kind: 'edit', edit: () => ({ tasks: reversed.slice(0, 100), nextToken: '100' }) },
+      );
+      const { sweep } = sweepHandler({ maxPages: 1 });
+
+      const first = await sweep({});
+      const second = await sweep({});
+      const third = await sweep({});
+
+      expect(first).toMatchObject({ truncated: true, endChecks: 100, endedBeforeDeployment: 100, discovered: 0 });
+      expect(second).toMatchObject({ endChecks: 51, endedBeforeDeployment: 50, discovered: 2 });
+      expect(third).toMatchObject({ endChecks: 0, endedBeforeDeployment: 0, discovered: 0 });
+      expect(startedNames()).toEqual(expect.arrayContaining([endedAfter.taskId, active.taskId]));
+      expect(startedNames()).toHaveLength(2);
+      for (const task of old) {
+        expect(await getItem(task.taskId)).toMatchObject({ status: task.timeline.outcome.status });
+        // Asked once, when first found; recorded since.
+        expect(endChecksOf(task)).toBe(1);
+      }
+    });
+
+    test(`GIVEN more ended unwatched tasks than ${MAX_END_CHECKS_PER_SWEEP} THEN a sweep asks about ${MAX_END_CHECKS_PER_SWEEP}, and the next the rest`, async () => {
+      const old = Array.from({ length: 130 }, () => endedBeforeDeployment());
+      const { sweep } = sweepHandler();
+
+      const first = await sweep({});
+      expect(first).toMatchObject({ endChecks: 100, endedBeforeDeployment: 100, endChecksDeferred: 30 });
+      expect(old.filter((task) => endChecksOf(task) === 1)).toHaveLength(100);
+
+      const second = await sweep({});
+      expect(second).toMatchObject({ endChecks: 30, endedBeforeDeployment: 30, endChecksDeferred: 0 });
+      expect(old.every((task) => endChecksOf(task) === 1)).toBe(true);
+      expect(stepFunctions.callsOf('StartExecution')).toEqual([]);
+    });
+
+    test('GIVEN less than 10 seconds left THEN no end time is asked for: the tasks are left to the next sweep', async () => {
+      const old = endedBeforeDeployment();
+      const { sweep } = sweepHandler();
+
+      const summary = await sweep({}, () => (neptune.listRequests().length === 0 ? 60_000 : 9_000));
+
+      expect(summary).toMatchObject({ endChecks: 0, endChecksDeferred: 1 });
+      expect(endChecksOf(old)).toBe(0);
+      expect(await getItem(old.taskId)).toBeUndefined();
+    });
+
+    test('GIVEN GetImportTask fails for an ended task THEN a failure is counted, nothing is recorded, and the next sweep asks again', async () => {
+      const task = endedAfterDeployment('FAILED', { kind: 'error', status: 403, errorType: 'AccessDeniedException' });
+      const { sweep, metrics } = sweepHandler();
+
+      const first = await sweep({});
+
+      expect(first).toMatchObject({ endChecks: 1, failures: 1, discovered: 0 });
+      expect(await getItem(task.taskId)).toBeUndefined();
+      expect(metrics[0]).toContainEqual({ name: 'SweepTaskFailures', unit: 'Count', value: 1 });
+
+      expect(await sweep({})).toMatchObject({ endChecks: 1, failures: 0, discovered: 1 });
+      expect(startedNames()).toEqual([task.taskId]);
+    });
+
+    test('GIVEN an ended task GetImportTask no longer finds THEN its end is unknown, and a watch is started to say what became of it', async () => {
+      const task = endedBeforeDeployment('DELETED', {
+        kind: 'error',
+        status: 404,
+        errorType: 'ResourceNotFoundException',
+      });
+      const { sweep } = sweepHandler();
+
+      expect(await sweep({})).toMatchObject({ endChecks: 1, discovered: 1, failures: 0 });
+      expect(startedNames()).toEqual([task.taskId]);
+    });
+
+    test('GIVEN DescribeTable fails THEN the ended tasks are left for the next sweep, which reads the deployment time once for good', async () => {
+      const task = endedBeforeDeployment();
+      const later = endedBeforeDeployment();
+      let reads = 0;
+      const real = sweepIoFromClients({
+        neptuneGraph,
+        dynamoDb,
+        stepFunctions: sfn,
+        tableName: TABLE,
+        stateMachineArn: STATE_MACHINE_ARN,
+        logger: new Logger({ logLevel: 'SILENT' }),
+      }).readDeploymentTime;
+      const { sweep } = sweepHandler(
+        {},
+        {
+          deps: {
+            readDeploymentTime: () => {
+              reads += 1;
+              return reads === 1
+                ? Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))
+                : real();
+            },
+          },
+        },
+      );
+
+      const first = await sweep({});
+
+      expect(first).toMatchObject({ failures: 2, endedBeforeDeployment: 0, discovered: 0 });
+      expect(await getItem(task.taskId)).toBeUndefined();
+      expect(endChecksOf(later)).toBe(0);
+
+      expect(await sweep({})).toMatchObject({ failures: 0, endedBeforeDeployment: 2, discovered: 0 });
+      endedBeforeDeployment();
+      expect(await sweep({})).toMatchObject({ failures: 0, endedBeforeDeployment: 1 });
+      expect(reads).toBe(2);
+    });
+
+    test('GIVEN discovery off THEN an ended task is neither asked about nor recorded; turned on later, it is still not announced', async () => {
+      const old = endedBeforeDeployment();
+
+      expect(await sweepHandler({ discovery: false }).sweep({})).toMatchObject({ endChecks: 0 });
+      expect(endChecksOf(old)).toBe(0);
+      expect(await getItem(old.taskId)).toBeUndefined();
+
+      expect(await sweepHandler({ discovery: true }).sweep({})).toMatchObject({
+        endChecks: 1,
+        endedBeforeDeployment: 1,
+        discovered: 0,
+      });
+      expect(stepFunctions.callsOf('StartExecution')).toEqual([]);
+    });
+
     test('GIVEN a task whose watch already runs THEN no second execution starts, and the task is recorded', async () => {
-      await writeBaseline();
       const task = activeTask();
       stepFunctions.executions.add(task.taskId);
       const { sweep } = sweepHandler();
@@ -340,7 +611,6 @@ describe('sweep handler over HTTP', () => {
     });
 
     test('GIVEN StartExecution fails THEN no record is written, the failure is counted, and the next sweep starts the watch', async () => {
-      await writeBaseline();
       const failing = activeTask();
       const fine = activeTask();
       stepFunctions.startFailures.set(failing.taskId, ['InvalidExecutionInput']);
@@ -361,11 +631,10 @@ describe('sweep handler over HTTP', () => {
     });
 
     test('GIVEN a sweep asked for one graph THEN only that graph is discovered, while wakes still cover every graph', async () => {
-      await writeBaseline();
       const mine = activeTask(GRAPH);
       const theirs = activeTask(OTHER_GRAPH);
       const parkedElsewhere = endedTask('SUCCEEDED', OTHER_GRAPH);
-      await parkedWatch(parkedElsewhere, 'IMPORTING', 'token-elsewhere');
+      await parkedWatch(parkedElsewhere.taskId, 'IMPORTING', 'token-elsewhere');
       const { sweep } = sweepHandler();
 
       const summary = await sweep({ graphId: GRAPH, reason: 'api-call-without-task-id' });
@@ -376,7 +645,6 @@ describe('sweep handler over HTTP', () => {
     });
 
     test('GIVEN a request with an invalid graph id THEN it is ignored, with a warning, and every graph is discovered', async () => {
-      await writeBaseline();
       activeTask(GRAPH);
       activeTask(OTHER_GRAPH);
       const { sweep, logger } = sweepHandler();
@@ -389,7 +657,6 @@ describe('sweep handler over HTTP', () => {
     });
 
     test('GIVEN graphIds THEN tasks of other graphs get no watch', async () => {
-      await writeBaseline();
       const mine = activeTask(GRAPH);
       activeTask(OTHER_GRAPH);
       const { sweep } = sweepHandler({ graphIds: [GRAPH] });
@@ -400,33 +667,86 @@ describe('sweep handler over HTTP', () => {
     });
   });
 
+  describe('listings that cannot be used', () => {
+    test.each([
+      ['a string', '{"tasks":"abc"}'],
+      ['null', '{"tasks":null}'],
+      ['missing', '{}'],
+    ])(
+      'GIVEN a listing whose tasks is %s THEN the sweep throws UnusableListingError, having taken no watch for unlisted',
+      async (_, body) => {
+        const task = activeTask();
+        await parkedWatch(task.taskId, 'INITIALIZING', 'token-1');
+        neptune.injectListFaults({ kind: 'raw', body });
+        const { sweep, metrics } = sweepHandler();
+
+        await expect(sweep({})).rejects.toThrow(UnusableListingError);
+
+        expect(stepFunctions.calls).toEqual([]);
+        expect(metrics[0]).toEqual(
+          expect.arrayContaining([
+            { name: 'SweepRuns', unit: 'Count', value: 1 },
+            { name: 'WatchedTasksUnlisted', unit: 'Count', value: 0 },
+          ]),
+        );
+      },
+    );
+
+    test('GIVEN listed entries without a task id or status THEN each counts a failure, and the other tasks are handled', async () => {
+      const task = endedTask('SUCCEEDED');
+      await parkedWatch(task.taskId, 'IMPORTING', 'token-1');
+      neptune.injectListFaults({
+        kind: 'edit',
+        edit: (answer) => ({ ...answer, tasks: [...(answer.tasks as unknown[]), { status: 'FAILED' }, null] }),
+      });
+      const { sweep, metrics } = sweepHandler();
+
+      expect(await sweep({})).toMatchObject({ tasksListed: 1, woken: 1, failures: 2 });
+      expect(metrics[0]).toContainEqual({ name: 'SweepTaskFailures', unit: 'Count', value: 2 });
+    });
+
+    test('GIVEN a ListImportTasks body that stalls after its headers THEN the sweep fails at its call deadline, and says so', async () => {
+      activeTask();
+      neptune.injectListFaults({ kind: 'stall-body' });
+      const { sweep, metrics } = sweepHandler({}, { clients: { callDeadlineMs: 300 } });
+      const started = Date.now();
+
+      await expect(sweep({})).rejects.toThrow(SweepCallDeadlineError);
+
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(metrics[0]).toContainEqual({ name: 'SweepPagesRead', unit: 'Count', value: 0 });
+    });
+  });
+
   describe('failures that end the sweep', () => {
-    test('GIVEN ListImportTasks fails on the second page THEN the first page is handled, the metrics published, and the sweep throws', async () => {
+    test('GIVEN ListImportTasks fails on the second page THEN the first page is handled, its wakes sent, the metrics published, and the sweep throws', async () => {
       const first = endedTask('SUCCEEDED');
-      await parkedWatch(first, 'IMPORTING', 'token-first');
+      await parkedWatch(first.taskId, 'IMPORTING', 'token-first');
+      await parkedWatch('t-0000vanish', 'IMPORTING', 'token-vanished');
       for (let index = 0; index < 150; index++) activeTask();
       neptune.injectListFaults(
         { kind: 'edit', edit: (answer) => answer },
         { kind: 'error', status: 400, errorType: 'ValidationException', message: 'bad token' },
       );
-      const { sweep, metrics, baselineWrites } = sweepHandler({ discovery: false });
+      const { sweep, metrics } = sweepHandler({ discovery: false });
 
       await expect(sweep({})).rejects.toMatchObject({ name: 'ValidationException' });
 
+      // The listing was not read whole: the watch of the task not seen is not taken for unlisted.
       expect(stepFunctions.callsOf('SendTaskSuccess').map((call) => call.body.taskToken)).toEqual(['token-first']);
       expect(metrics).toEqual([
         expect.arrayContaining([
           { name: 'SweepRuns', unit: 'Count', value: 1 },
           { name: 'SweepPagesRead', unit: 'Count', value: 1 },
           { name: 'WatchesWoken', unit: 'Count', value: 1 },
+          { name: 'WatchedTasksUnlisted', unit: 'Count', value: 0 },
         ]),
       ]);
-      expect(baselineWrites).toEqual([]);
     });
 
     test('GIVEN the watch table cannot be read THEN the sweep throws and nothing is woken or started', async () => {
       activeTask();
-      const { sweep, metrics } = sweepHandler({}, 'no-such-table');
+      const { sweep, metrics } = sweepHandler({}, { tableName: 'no-such-table' });
 
       await expect(sweep({})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
@@ -436,7 +756,6 @@ describe('sweep handler over HTTP', () => {
   });
 
   test('the summary it returns is what it logs', async () => {
-    await writeBaseline();
     activeTask();
     const { sweep, logger } = sweepHandler();
     const info = jest.spyOn(logger, 'info');

@@ -7,14 +7,20 @@ const summary = (overrides: Partial<SweepSummary> = {}): SweepSummary => ({
   woken: 0,
   staleTokens: 0,
   discovered: 0,
-  markedSeen: 0,
+  unlisted: 0,
+  endChecks: 0,
+  endedBeforeDeployment: 0,
+  endChecksDeferred: 0,
+  wakesDeferred: 0,
   failures: 0,
   ...overrides,
 });
 
 describe('metricsForSweep', () => {
   test('a sweep publishes one value of every sweep metric, each a count, without a dimension', () => {
-    const data = metricsForSweep(summary({ pagesRead: 3, woken: 2, staleTokens: 1, discovered: 4, failures: 5 }));
+    const data = metricsForSweep(
+      summary({ pagesRead: 3, woken: 2, staleTokens: 1, discovered: 4, failures: 5, unlisted: 6 }),
+    );
     expect(data).toEqual([
       { name: 'SweepRuns', unit: 'Count', value: 1 },
       { name: 'SweepPagesRead', unit: 'Count', value: 3 },
@@ -23,6 +29,7 @@ describe('metricsForSweep', () => {
       { name: 'StaleWakeTokens', unit: 'Count', value: 1 },
       { name: 'TasksDiscovered', unit: 'Count', value: 4 },
       { name: 'SweepTaskFailures', unit: 'Count', value: 5 },
+      { name: 'WatchedTasksUnlisted', unit: 'Count', value: 6 },
     ]);
   });
 
@@ -43,10 +50,13 @@ describe('metricsForSweep', () => {
       ['StaleWakeTokens', 0],
       ['TasksDiscovered', 0],
       ['SweepTaskFailures', 0],
+      ['WatchedTasksUnlisted', 0],
     ]);
   });
 
-  test('tasks recorded without a watch are not a metric of their own', () => {
-    expect(metricsForSweep(summary({ markedSeen: 7 }))).toEqual(metricsForSweep(summary()));
+  test('end-time checks, tasks recorded unannounced and work left to the next sweep are not metrics of their own', () => {
+    expect(
+      metricsForSweep(summary({ endChecks: 7, endedBeforeDeployment: 6, endChecksDeferred: 5, wakesDeferred: 4 })),
+    ).toEqual(metricsForSweep(summary()));
   });
 });

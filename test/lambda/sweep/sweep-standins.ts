@@ -1,12 +1,16 @@
 /**
  * Loopback stand-ins the sweep's SDK clients talk to over real HTTP: dynalite for the watch
  * table, and a minimal Step Functions that answers `SendTaskSuccess`, `StartExecution` and
- * `DescribeExecution` in the AWS JSON 1.0 protocol.
+ * `DescribeExecution` in the AWS JSON 1.0 protocol; and how the Neptune Analytics stand-in is
+ * made to answer for an ended task as the service does.
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { watchTableDefinition } from '../../../lambda/sweep/aws-clients';
+import { timelineSeconds } from '../../../local/import-timeline';
+import type { NeptuneGraphStandIn, StandInTask } from '../../../local/neptune-graph-standin';
 
 /** Credentials and region every stand-in client uses. */
 export const LOCAL_CLIENT_CONFIG = {
@@ -39,16 +43,24 @@ export function startDynalite(): Promise<LoopbackServer> {
   return listen(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
 }
 
-/** Creates the watch table as the construct does: partition key `taskId` (S), no sort key. */
+/** Creates the watch table as the construct does: partition key `taskId` (S), and the index of parked watches. */
 export async function createWatchTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'taskId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'taskId', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(watchTableDefinition(tableName)));
+}
+
+/**
+ * Makes the stand-in answer the next `GetImportTask` of `task` as the service answers for an
+ * ended task: its elapsed time stops at its end, where the stand-in's goes on counting.
+ */
+export function answerAsEnded(standIn: NeptuneGraphStandIn, task: StandInTask): void {
+  standIn.injectFaults(task.taskId, {
+    kind: 'edit',
+    edit: (answer) => {
+      const details = answer.importTaskDetails as Record<string, number>;
+      const ran = Math.min(details.timeElapsedSeconds, timelineSeconds(task.timeline));
+      return { ...answer, importTaskDetails: { ...details, timeElapsedSeconds: ran } };
+    },
+  });
 }
 
 /** A call the Step Functions stand-in answered. */
