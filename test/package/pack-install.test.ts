@@ -132,7 +132,7 @@ const poller = new NeptuneImportTaskPoller(stack, 'Poller', {
   startOnWatchRequests: true,
   pollingStrategy: PollingStrategy.progressAware({ minWait: Duration.seconds(30), maxWait: Duration.minutes(30), approachFactor: 0.3, idleFactor: 1, jitter: 0.2 }),
   monitoringTimeout: Duration.days(2),
-  pollErrorRetry: { maxAttempts: 5, initialInterval: Duration.seconds(1), maxInterval: Duration.minutes(1), backoffRate: 3 },
+  pollErrorRetry: { budget: Duration.minutes(20), initialInterval: Duration.seconds(1), maxInterval: Duration.minutes(1), backoffRate: 3 },
   emitStatusChanges: true,
   historyEventBudget: 10000,
   createAlarms: true,
@@ -672,7 +672,7 @@ describe('the npm package in a fresh CDK app', () => {
     const resources = Object.values(template['EveryProp.template.json'].Resources);
     const count = (type: string) => resources.filter((r) => r.Type === type).length;
     expect(count('AWS::CloudWatch::Dashboard')).toBe(1);
-    expect(count('AWS::CloudWatch::Alarm')).toBe(11);
+    expect(count('AWS::CloudWatch::Alarm')).toBe(14);
     expect(count('AWS::EventSchemas::Schema')).toBe(3);
     expect(count('AWS::Events::Rule')).toBe(7);
     expect(
