@@ -315,6 +315,10 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
                 period: sweep.interval,
                 statistic: 'Sum',
               }),
+              watchedTasksUnlisted: this.metric(POLLER_METRICS.watchedTasksUnlisted, {
+                period: sweep.interval,
+                statistic: 'Sum',
+              }),
             }),
         ...(props.alarmActions === undefined ? {} : { actions: props.alarmActions }),
         ...(props.alarmThresholds === undefined ? {} : { thresholds: props.alarmThresholds }),

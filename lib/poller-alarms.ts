@@ -84,6 +84,12 @@ export interface PollerAlarmThresholds {
    * @default 1
    */
   readonly sweepTaskFailures?: number;
+  /**
+   * Parked watches whose task a complete sweep did not find in the listing, counted per sweep
+   * interval; the alarm fires when three intervals of five have at least this many.
+   * @default 1
+   */
+  readonly watchedTasksUnlisted?: number;
 }
 
 /** The thresholds every alarm has unless {@link PollerAlarmThresholds} says otherwise. */
@@ -101,6 +107,7 @@ const DEFAULT_THRESHOLDS: Required<PollerAlarmThresholds> = {
   sweepsTruncated: 1,
   functionThrottles: 1,
   sweepTaskFailures: 1,
+  watchedTasksUnlisted: 1,
 };
 
 /**
@@ -163,6 +170,11 @@ export interface PollerAlarmsProps {
    */
   readonly sweepTaskFailures?: cloudwatch.IMetric;
   /**
+   * The poller's count of parked watches whose task a complete sweep did not list (`WatchedTasksUnlisted`).
+   * @default - no alarm on watched tasks missing from the listing
+   */
+  readonly watchedTasksUnlisted?: cloudwatch.IMetric;
+  /**
    * Time between two scheduled sweeps; with `sweepFunction`, an alarm fires when no sweep ran for
    * twice this long (at least five minutes).
    * @default Duration.minutes(1)
@@ -216,6 +228,8 @@ export class PollerAlarms extends Construct {
   public readonly sweepTaskFailures?: cloudwatch.Alarm;
   /** Lambda throttled invocations of the poller's functions. */
   public readonly functionThrottles: cloudwatch.Alarm;
+  /** Parked watches keep missing from complete listings; undefined without the sweep. */
+  public readonly watchedTasksUnlisted?: cloudwatch.Alarm;
 
   /**
    * @param scope where the alarms are defined
@@ -363,6 +377,17 @@ export class PollerAlarms extends Construct {
         { evaluationPeriods: 5, datapointsToAlarm: 3 },
       );
     }
+    if (props.watchedTasksUnlisted !== undefined) {
+      // A task that ends and leaves the listing between two sweeps is woken once; a listing that keeps missing
+      // the watched tasks (another region's view, another account) is not chance.
+      this.watchedTasksUnlisted = alarm(
+        'WatchedTasksUnlisted',
+        props.watchedTasksUnlisted,
+        'Complete sweeps keep missing tasks the poller is watching from ListImportTasks: the sweep may list another region or account than the watches poll. Each such watch is woken and polls GetImportTask itself, but ends are seen only at its own polls and unwatched imports are not discovered.',
+        thresholdOf('watchedTasksUnlisted'),
+        { evaluationPeriods: 5, datapointsToAlarm: 3 },
+      );
+    }
     if (props.sweepsTruncated !== undefined) {
       this.sweepsTruncated = alarm(
         'SweepsTruncated',
@@ -390,6 +415,7 @@ export class PollerAlarms extends Construct {
       this.functionThrottles,
       ...(this.sweepsNotRunning === undefined ? [] : [this.sweepsNotRunning]),
       ...(this.sweepTaskFailures === undefined ? [] : [this.sweepTaskFailures]),
+      ...(this.watchedTasksUnlisted === undefined ? [] : [this.watchedTasksUnlisted]),
     ];
   }
 }

@@ -140,6 +140,7 @@ export function pollerWidgetRows(poller: NeptuneImportTaskPoller): cloudwatch.IW
           sum(POLLER_METRICS.staleWakeTokens, { label: 'Stale tokens' }),
           sum(POLLER_METRICS.tasksDiscovered, { label: 'Tasks discovered' }),
           sum(POLLER_METRICS.sweepTaskFailures, { label: 'Failed wakes or discoveries' }),
+          sum(POLLER_METRICS.watchedTasksUnlisted, { label: 'Watched tasks not listed' }),
         ],
       }),
     ]);

@@ -28,10 +28,12 @@ const idOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
 describe('GIVEN the defaults', () => {
   const { stack, poller, template } = synth();
 
-  test('THEN fourteen alarms fire within five minutes; all but two on one datapoint, treating missing data as fine', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 14);
+  test('THEN fifteen alarms fire within five minutes; all but three on one datapoint, treating missing data as fine', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
     const alarms = poller.alarms!;
-    const singleDatapoint = alarms.all.filter((a) => a !== alarms.sweepsNotRunning && a !== alarms.sweepTaskFailures);
+    const singleDatapoint = alarms.all.filter(
+      (a) => a !== alarms.sweepsNotRunning && a !== alarms.sweepTaskFailures && a !== alarms.watchedTasksUnlisted,
+    );
     expect(singleDatapoint).toHaveLength(12);
     for (const alarm of singleDatapoint) {
       expect(alarmProps(alarm)).toMatchObject({
@@ -67,6 +69,20 @@ describe('GIVEN the defaults', () => {
       DatapointsToAlarm: 3,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test('THEN a listing that keeps missing watched tasks alarms: three sweep intervals of five', () => {
+    expect(alarmProps(poller.alarms!.watchedTasksUnlisted!)).toMatchObject({
+      Namespace: 'NeptuneImportPoller',
+      MetricName: POLLER_METRICS.watchedTasksUnlisted,
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
     });
   });
 
@@ -248,6 +264,7 @@ describe('GIVEN alarmThresholds', () => {
       FunctionThrottles: 1,
       SweepsNotRunning: 1,
       SweepTaskFailures: 1,
+      WatchedTasksUnlisted: 1,
     });
   });
 
