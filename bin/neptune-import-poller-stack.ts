@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { NeptuneImportTaskPoller } from '../lib/neptune-import-task-poller';
@@ -21,8 +21,8 @@ function contextText(scope: Construct, key: string): string | undefined {
 }
 
 /**
- * Poller props from `cdk deploy -c key=value`: `eventBusName`, `eventSource`, `graphIds`
- * (comma-separated) and `emitStatusChanges` (`true` or `false`).
+ * Poller props from `cdk deploy -c key=value`: `eventBusName` (a bus that exists already, imported
+ * by name), `eventSource`, `graphIds` (comma-separated) and `emitStatusChanges` (`true` or `false`).
  */
 export function pollerPropsFromContext(scope: Construct): NeptuneImportTaskPollerProps {
   const busName = contextText(scope, 'eventBusName');
@@ -47,7 +47,8 @@ export function pollerPropsFromContext(scope: Construct): NeptuneImportTaskPolle
 
 /**
  * A stack that holds one {@link NeptuneImportTaskPoller}, as `cdk deploy` of this repository deploys
- * it. Part of this repository's app (`bin/`), not of the package's API.
+ * it, with outputs of what another app needs to use the poller (its bus, source, state machine and
+ * service name). Part of this repository's app (`bin/`), not of the package's API.
  */
 export class NeptuneImportPollerStack extends Stack {
   /** The poller. */
@@ -56,5 +57,23 @@ export class NeptuneImportPollerStack extends Stack {
   constructor(scope: Construct, id: string, props: NeptuneImportPollerStackProps = {}) {
     super(scope, id, props);
     this.poller = new NeptuneImportTaskPoller(this, 'Poller', { ...pollerPropsFromContext(this), ...props.poller });
+    // What another app needs to use this poller: NeptuneImportTaskPoller.fromNeptuneImportTaskPollerAttributes().
+    new CfnOutput(this, 'EventBusArn', {
+      description: "ARN of the poller's bus: eventBus (events.EventBus.fromEventBusArn)",
+      value: this.poller.eventBus.eventBusArn,
+    });
+    new CfnOutput(this, 'EventSource', {
+      description: "source of the poller's events: eventSource",
+      value: this.poller.eventSource,
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      description: "ARN of the poller's state machine: stateMachine (sfn.StateMachine.fromStateMachineArn)",
+      value: this.poller.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'ServiceName', {
+      description:
+        "The poller's serviceName: the service dimension of its metrics, and the poller a watch request names",
+      value: this.poller.serviceName,
+    });
   }
 }

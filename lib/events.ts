@@ -172,4 +172,9 @@ export interface ImportTaskWatchRequestDetail {
    * by accident.
    */
   readonly rewatch?: boolean;
+  /**
+   * The `serviceName` of the one poller that should watch the task; a request without it is taken
+   * by every poller that hears the bus.
+   */
+  readonly poller?: string;
 }

@@ -19,7 +19,7 @@ export function prebuiltHandlerCode(name: PrebuiltHandler): lambda.Code {
   if (!fs.existsSync(path.join(dir, 'index.mjs'))) {
     throw new Error(
       `The prebuilt ${name} handler is missing at ${dir}. In a clone of the repository, run "npm run build:handlers" ` +
-        '(npm ci runs it); an installed package ships it, so reinstall the package.',
+        '(npm start, npm test, npm run local and npm run bench run it first); an installed package ships it, so reinstall the package.',
     );
   }
   return lambda.Code.fromAsset(dir);

@@ -45,6 +45,14 @@ export function watchExecutionName(taskId: string, watch: number): string {
 }
 
 /**
+ * Whether `name` is the name of a watch of `taskId` that the start path gives (the task id, or
+ * the task id and `-watch-<n>`): one watch per name, one name per watch of a task.
+ */
+export function isWatchExecutionName(name: string, taskId: string): boolean {
+  return name === taskId || (name.startsWith(`${taskId}-watch-`) && /^\d+$/.test(name.slice(taskId.length + 7)));
+}
+
+/**
  * Name of the execution that continues, as its `generation`th, the watch whose first execution
  * is `watchName`. Each watch has its own names, so chains of continued executions never collide.
  */

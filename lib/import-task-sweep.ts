@@ -10,7 +10,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createPollerFunction, type PollerLogLevel } from './poller-function';
 import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from './sweep-contract';
-import { PollerPropsValidationError } from './validation';
+import { PollerPropsValidationError, wholeSeconds } from './validation';
 
 /** Settings of the sweep: one `ListImportTasks` listing of the account's import tasks, on a schedule. */
 export interface ImportTaskSweepOptions {
@@ -52,7 +52,7 @@ export function resolveSweepOptions(options: ImportTaskSweepOptions = {}): Resol
   if (options.enabled === false) return undefined;
   const interval = options.interval ?? Duration.minutes(1);
   if (!interval.isUnresolved()) {
-    const seconds = interval.toSeconds();
+    const seconds = wholeSeconds('sweep.interval', interval);
     if (seconds < 60 || seconds > 3600 || seconds % 60 !== 0) {
       throw new PollerPropsValidationError(
         `sweep.interval must be whole minutes from 1 minute to 1 hour (an EventBridge schedule's rate); got ${interval.toHumanString()}.`,

@@ -52,6 +52,30 @@ export interface NeptuneImportTaskPollerAttributes {
   readonly serviceName?: string;
 }
 
+/** What the entries of one `PutEvents` request may carry, as conditions of a grant. */
+export interface PutEventsConditionsOptions {
+  /** The only `source` the entries may have. @default - any */
+  readonly sources?: string[];
+  /** The only `detail-type` values the entries may have. */
+  readonly detailTypes: string[];
+}
+
+/**
+ * Conditions of a `PutEvents` grant that let every entry of a request through only with one of
+ * these sources and detail-types. IAM sees the values of all entries of a request at once (the
+ * keys are multivalued): `ForAllValues` checks each, `Null` refuses a request that has none.
+ */
+export function putEventsConditions(options: PutEventsConditionsOptions): Record<string, Record<string, unknown>> {
+  const values: Record<string, string[]> = {
+    ...(options.sources === undefined ? {} : { 'events:source': options.sources }),
+    'events:detail-type': options.detailTypes,
+  };
+  return {
+    'ForAllValues:StringEquals': values,
+    Null: Object.fromEntries(Object.keys(values).map((key) => [key, 'false'])),
+  };
+}
+
 /** A Neptune Analytics import task poller, defined in this stack or imported. */
 export interface INeptuneImportTaskPoller extends IConstruct {
   /** The bus the poller's events are put on. */
@@ -261,7 +285,7 @@ export abstract class NeptuneImportTaskPollerBase extends Construct implements I
       grantee,
       actions: ['events:PutEvents'],
       resourceArns: [this.eventBus.eventBusArn],
-      conditions: { StringEquals: { 'events:detail-type': WATCH_REQUEST_DETAIL_TYPE } },
+      conditions: putEventsConditions({ detailTypes: [WATCH_REQUEST_DETAIL_TYPE] }),
     });
   }
 
@@ -274,7 +298,9 @@ export abstract class NeptuneImportTaskPollerBase extends Construct implements I
     validateGraphIds(options.graphIds);
     const rule = new events.Rule(this, id, {
       eventBus: this.eventBus,
-      eventPattern: pattern,
+      // Step Functions adds the state machine's ARN to the resources of every event its executions put:
+      // the rule hears this poller only, whatever other poller puts events of the same source on the bus.
+      eventPattern: { ...pattern, resources: [this.stateMachine.stateMachineArn] },
       ...(options.ruleName === undefined ? {} : { ruleName: options.ruleName }),
       ...(options.description === undefined ? {} : { description: options.description }),
       ...(options.crossStackScope === undefined ? {} : { crossStackScope: options.crossStackScope }),

@@ -1,15 +1,4 @@
-import {
-  ArnFormat,
-  Aws,
-  Duration,
-  Fn,
-  Names,
-  RemovalPolicy,
-  Stack,
-  Token,
-  Validations,
-  type CfnResource,
-} from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -20,10 +9,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { DEFAULT_EVENT_SOURCE } from './events';
+import { DEFAULT_EVENT_SOURCE, MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from './events';
 import { createWatchTable, ImportTaskSweep, resolveSweepOptions } from './import-task-sweep';
+import { acknowledgeWildcard } from './nag-acknowledgements';
 import {
   NeptuneImportTaskPollerBase,
+  putEventsConditions,
   type INeptuneImportTaskPoller,
   type NeptuneImportTaskPollerAttributes,
 } from './neptune-import-task-poller-base';
@@ -57,7 +48,7 @@ export { pollerConfigOf };
  *
  * Props it cannot work with make the constructor throw before anything is created, with a message
  * that names the prop, shows the value given and says what to do: a `PollerPropsValidationError`
- * in TypeScript, the jsii runtime's error in other languages (`JSIIError` in Python).
+ * in TypeScript, the jsii runtime's error in other languages (the built-in `RuntimeError` in Python).
  */
 export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
   /**
@@ -158,17 +149,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
       serviceName: this.serviceName,
     });
     this.pollFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['neptune-graph:GetImportTask'],
-        resources: [
-          stack.formatArn({
-            service: 'neptune-graph',
-            resource: 'import-task',
-            resourceName: '*',
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ],
-      }),
+      new iam.PolicyStatement({ actions: ['neptune-graph:GetImportTask'], resources: [importTasksArn(stack)] }),
     );
 
     if (sweep !== undefined) this.watchTable = createWatchTable(this, 'WatchTable', key);
@@ -184,6 +165,14 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
+      role: new StateMachineRole(
+        this,
+        'StateMachineRole',
+        putEventsConditions({
+          sources: [this.eventSource],
+          detailTypes: [STATUS_CHANGE_DETAIL_TYPE, MONITORING_FAILED_DETAIL_TYPE],
+        }),
+      ),
       definitionBody: sfn.DefinitionBody.fromChainable(
         buildPollerDefinition(this, {
           pollFunction: this.pollFunction,
@@ -209,6 +198,15 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
       ],
     });
+    // Step Functions reads and writes encrypted execution data with the role, under the state machine's ARN as
+    // encryption context. In a policy of its own, as the state machine depends on its role's default policy.
+    const executionDataKeyPolicy =
+      key === undefined
+        ? undefined
+        : new iam.Policy(this, 'ExecutionDataKeyPolicy', {
+            roles: [this.stateMachine.role],
+            statements: [executionDataKeyStatement(key, this.stateMachine)],
+          });
     // The park task writes the waiting watch's item.
     this.watchTable?.grant(this.stateMachine, 'dynamodb:PutItem');
     if (this.watchTable !== undefined && key !== undefined) grantKeyUse(key, this.stateMachine);
@@ -263,8 +261,17 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
       maxEventAge: Duration.hours(6),
     });
     this.stateMachine.grantStartExecution(this.startFunction);
-    // Lambda's delivery of a failed invocation and the malformed triggers the function keeps both send with its role.
-    if (key !== undefined && props.deadLetterQueue === undefined) grantKeyUse(key, this.startFunction);
+    if (key !== undefined) {
+      // StartExecution, DescribeExecution and GetExecutionHistory of an encrypted state machine use its key.
+      this.startFunction.addToRolePolicy(executionDataKeyStatement(key, this.stateMachine));
+      // Lambda's delivery of a failed invocation and the malformed triggers the function keeps both send with its role.
+      if (props.deadLetterQueue === undefined) grantKeyUse(key, this.startFunction);
+    }
+    if (executionDataKeyPolicy !== undefined) {
+      // Nothing starts a watch before its executions can use the key.
+      this.startFunction.node.addDependency(executionDataKeyPolicy);
+      this.sweepFunction?.node.addDependency(executionDataKeyPolicy);
+    }
     if (this.sweepFunction !== undefined && sweep?.discovery === true) {
       // The function itself only: grantInvoke() would add its versions and aliases, a wildcard.
       this.startFunction.addToRolePolicy(
@@ -285,6 +292,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
       deadLetterQueue: this.deadLetterQueue,
       stateMachineArn: this.stateMachine.stateMachineArn,
       eventBus: this.eventBus,
+      pollerName: this.serviceName,
       ...(props.graphIds === undefined ? {} : { graphIds: props.graphIds }),
       startOnApiCalls: props.startOnApiCalls ?? true,
       startOnWatchRequests: props.startOnWatchRequests ?? true,
@@ -357,48 +365,92 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
 
   /** Wildcards that IAM offers no narrower form of; each acknowledged on the one role that holds it. */
   private acknowledgeNecessaryWildcards(): void {
-    const stack = Stack.of(this);
-    const stateMachineId = stack.getLogicalId(this.stateMachine.node.defaultChild as CfnResource);
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    Validations.of(this.startFunction.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:<${stateMachineId}.Name>:*]`,
-      reason:
-        "Execution names are known only at run time; DescribeExecution and GetExecutionHistory are allowed on this state machine's executions only.",
-    });
-    Validations.of(this.pollFunction.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:${region}:${account}:import-task/*]`,
-      reason:
-        'Task ids are known only when an import starts; GetImportTask is allowed on import tasks of this account and region only.',
-    });
+    const importTasks = importTasksArn(Stack.of(this));
+    acknowledgeWildcard(
+      this.startFunction.role!,
+      this.executionsArn(),
+      "Execution names are known only at run time; DescribeExecution and GetExecutionHistory are allowed on this state machine's executions only.",
+    );
+    acknowledgeWildcard(
+      this.pollFunction.role!,
+      importTasks,
+      'Task ids are known only when an import starts; GetImportTask is allowed on import tasks of this account and region only.',
+    );
     if (this.sweepFunction !== undefined) {
-      Validations.of(this.sweepFunction.role!).acknowledge(
-        {
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:neptune-graph:${region}:${account}:import-task/*]`,
-          reason:
-            'ListImportTasks lists every import task of the account and region; IAM offers no narrower resource for it. GetImportTask reads when a listed task ended, for tasks known only by id at run time.',
-        },
-        {
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:<${stateMachineId}.Name>:*]`,
-          reason:
-            "Execution names are known only at run time; DescribeExecution is allowed on this state machine's executions only.",
-        },
+      acknowledgeWildcard(
+        this.sweepFunction.role!,
+        importTasks,
+        'ListImportTasks lists every import task of the account and region; IAM offers no narrower resource for it. GetImportTask reads when a listed task ended, for tasks known only by id at run time.',
+      );
+      acknowledgeWildcard(
+        this.sweepFunction.role!,
+        this.executionsArn(),
+        "Execution names are known only at run time; DescribeExecution is allowed on this state machine's executions only.",
       );
     }
-    const pollFunctionId = stack.getLogicalId(this.pollFunction.node.defaultChild as CfnResource);
-    Validations.of(this.stateMachine.role).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::<${pollFunctionId}.Arn>:*]`,
-        reason:
-          "Step Functions' Lambda integration grants the poll function's versions and aliases as well; no other function.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray trace upload and CloudWatch Logs log delivery (vended logs) do not support resource-level permissions.',
-      },
+    acknowledgeWildcard(
+      this.stateMachine.role,
+      `${this.pollFunction.functionArn}:*`,
+      "Step Functions' Lambda integration grants the poll function's versions and aliases as well; no other function.",
+    );
+    acknowledgeWildcard(
+      this.stateMachine.role,
+      '*',
+      'X-Ray trace upload and CloudWatch Logs log delivery (vended logs) do not support resource-level permissions.',
     );
   }
+}
+
+/**
+ * The state machine's role. Step Functions' PutEvents integration grants putting any event on the
+ * poller's bus; this role adds `putEvents` conditions to that grant, so that an execution can put
+ * only the poller's own events: no watch request, and no event of another source.
+ */
+class StateMachineRole extends iam.Role {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly putEvents: Record<string, Record<string, unknown>>,
+  ) {
+    super(scope, id, { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+  }
+
+  public override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    if (statement.effect === iam.Effect.ALLOW && statement.actions.includes('events:PutEvents')) {
+      if (statement.actions.length !== 1) {
+        throw new Error(
+          `A grant of events:PutEvents with other actions cannot be narrowed: ${statement.actions.join(', ')}`,
+        );
+      }
+      statement.addConditions(this.putEvents);
+    }
+    return super.addToPrincipalPolicy(statement);
+  }
+}
+
+/** Every import task of the stack's account and region. */
+function importTasksArn(stack: Stack): string {
+  return stack.formatArn({
+    service: 'neptune-graph',
+    resource: 'import-task',
+    resourceName: '*',
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
+/**
+ * Use of `key` for the execution data of `stateMachine`: Step Functions encrypts and decrypts it
+ * with the state machine's ARN as encryption context, for the state machine's own role and for
+ * every caller of StartExecution, DescribeExecution or GetExecutionHistory.
+ */
+function executionDataKeyStatement(key: kms.IKey, stateMachine: sfn.IStateMachine): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: [key.keyArn],
+    conditions: {
+      StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': stateMachine.stateMachineArn },
+    },
+  });
 }
 
 /**
@@ -429,6 +481,18 @@ function grantKeyToServices(key: kms.IKey, stack: Stack): void {
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
+      // For this account's rules only: their ARNs would make the key depend on the rules, which depend on it.
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: '*',
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        },
+      },
     }),
   );
 }

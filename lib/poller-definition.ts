@@ -25,11 +25,28 @@ export const LAMBDA_TRANSIENT_ERRORS: readonly string[] = [
 ];
 
 /**
- * Retries of a poll step whose invocation Lambda refused or lost. With full jitter below a bound
- * that reaches a minute after five retries, they last about 18 minutes, and less than 10 about
- * once in a million watches.
+ * Retries of a step whose call Lambda, EventBridge or Step Functions refused or lost: the poll
+ * step, the terminal event's put and the hand-over to a new execution. With full jitter below a
+ * bound that reaches a minute after five retries, they last about 18 minutes, and less than 10
+ * about once in a million watches. The closing step's retries (at most 3 history events each) fit
+ * in the 1,000 events that the largest `historyEventBudget` leaves below Step Functions' limit.
  */
 export const LAMBDA_RETRIES = 40;
+
+/** How every step whose fault must not end a watch retries: {@link LAMBDA_RETRIES} times, about 18 minutes. */
+function faultOutlastingRetry(errors: readonly string[]): sfn.RetryProps {
+  return {
+    errors: [...errors],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxDelay: Duration.minutes(1),
+    maxAttempts: LAMBDA_RETRIES,
+    jitterStrategy: sfn.JitterType.FULL,
+  };
+}
+
+/** Errors of a PutEvents or StartExecution integration worth another call: refused entries, throttling, outages. */
+const SERVICE_TASK_TRANSIENT_ERRORS: readonly string[] = [sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT];
 
 /** Names Step Functions gives a StartExecution refused because the name is taken. */
 export const EXECUTION_ALREADY_EXISTS_ERRORS: readonly string[] = [
@@ -51,8 +68,18 @@ export interface PollerDefinitionProps {
   readonly watchTable?: dynamodb.ITable;
 }
 
-function publishTask(scope: Construct, id: string, props: PollerDefinitionProps): sfn.TaskStateBase {
-  return new tasks.EventBridgePutEvents(scope, id, {
+/**
+ * The put of a watch's event. The terminal event is retried for about 18 minutes; a status change,
+ * which the watch does not wait on for long, for about 2.5 minutes (10 retries from 1 s).
+ */
+function publishTask(
+  scope: Construct,
+  id: string,
+  props: PollerDefinitionProps,
+  outcome: 'terminal' | 'statusChange',
+): sfn.TaskStateBase {
+  const errors = ['EventBridge.FailedEntry', ...SERVICE_TASK_TRANSIENT_ERRORS];
+  const task = new tasks.EventBridgePutEvents(scope, id, {
     entries: [
       {
         detail: sfn.TaskInput.fromJsonPathAt(P.eventDetail),
@@ -62,14 +89,19 @@ function publishTask(scope: Construct, id: string, props: PollerDefinitionProps)
       },
     ],
     resultPath: sfn.JsonPath.DISCARD,
-  }).addRetry({
-    errors: ['EventBridge.FailedEntry', sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT],
-    interval: Duration.seconds(1),
-    backoffRate: 2,
-    maxDelay: Duration.minutes(1),
-    maxAttempts: 10,
-    jitterStrategy: sfn.JitterType.FULL,
   });
+  return task.addRetry(
+    outcome === 'terminal'
+      ? faultOutlastingRetry(errors)
+      : {
+          errors,
+          interval: Duration.seconds(1),
+          backoffRate: 2,
+          maxDelay: Duration.minutes(1),
+          maxAttempts: 10,
+          jitterStrategy: sfn.JitterType.FULL,
+        },
+  );
 }
 
 /** Errors of the park task's put that another attempt may get past: throttling, and failures on the services' side. */
@@ -133,14 +165,7 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
   const names = POLLER_STATE_NAMES;
   // Throttling or an outage of Lambda lasting minutes must not end a watch: about 18 minutes of
   // retries on average (no less than 10 in practice), one history event budget apart from the rest.
-  const lambdaRetry: sfn.RetryProps = {
-    errors: [...LAMBDA_TRANSIENT_ERRORS],
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxDelay: Duration.minutes(1),
-    maxAttempts: LAMBDA_RETRIES,
-    jitterStrategy: sfn.JitterType.FULL,
-  };
+  const lambdaRetry = faultOutlastingRetry(LAMBDA_TRANSIENT_ERRORS);
 
   const poll = new tasks.LambdaInvoke(scope, names.poll, {
     lambdaFunction: props.pollFunction,
@@ -164,7 +189,9 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
   }).addRetry(lambdaRetry);
   poll.addCatch(describePollFailure, { errors: [sfn.Errors.ALL], resultPath: P.pollFailure });
 
-  const publishOutcome = publishTask(scope, names.publishOutcome, props).next(new sfn.Succeed(scope, names.watched));
+  const publishOutcome = publishTask(scope, names.publishOutcome, props, 'terminal').next(
+    new sfn.Succeed(scope, names.watched),
+  );
   describePollFailure.next(publishOutcome);
 
   const waitOrPark =
@@ -172,7 +199,7 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
       ? new sfn.Wait(scope, names.wait, { time: sfn.WaitTime.secondsPath(P.waitSeconds) }).next(poll)
       : parkedWait(scope, props.watchTable, poll);
   // A progress event that cannot be put after its retries is given up; the watch, and its terminal event, go on.
-  const publishStatusChange = publishTask(scope, names.publishStatusChange, props)
+  const publishStatusChange = publishTask(scope, names.publishStatusChange, props, 'statusChange')
     .addCatch(waitOrPark, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD })
     .next(waitOrPark);
 
@@ -193,14 +220,7 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
     },
   })
     .addRetry({ errors: [...EXECUTION_ALREADY_EXISTS_ERRORS], maxAttempts: 0 })
-    .addRetry({
-      errors: [sfn.Errors.TASKS_FAILED, sfn.Errors.TIMEOUT],
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxDelay: Duration.minutes(1),
-      maxAttempts: 8,
-      jitterStrategy: sfn.JitterType.FULL,
-    })
+    .addRetry(faultOutlastingRetry(SERVICE_TASK_TRANSIENT_ERRORS))
     .addCatch(continued, { errors: [...EXECUTION_ALREADY_EXISTS_ERRORS], resultPath: sfn.JsonPath.DISCARD })
     .next(continued);
 

@@ -5,6 +5,7 @@
  * entry).
  */
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
   importEndedPattern,
   importFailedPattern,
@@ -73,7 +74,7 @@ export interface WatchRequestPutEventsEntry {
   readonly source: string;
   /** `DetailType` of the entry: always `PollerEvents.WATCH_REQUEST_DETAIL_TYPE`. */
   readonly detailType: string;
-  /** `Detail` of the entry: JSON with `taskId` and, when given, `graphId`. */
+  /** `Detail` of the entry: JSON with `taskId` and, when given, `graphId`, `rewatch` and `poller`. */
   readonly detail: string;
   /**
    * `EventBusName` of the entry.
@@ -136,6 +137,19 @@ export interface PollerEventPatternOptions {
    * @default - every graph
    */
   readonly graphIds?: string[];
+  /**
+   * Only events of the poller with this state machine (its `stateMachine`): Step Functions adds the
+   * state machine's ARN to the resources of every event the poller puts, so a rule with it tells
+   * pollers of one source apart.
+   * @default - events of every poller with this source
+   */
+  readonly stateMachine?: sfn.IStateMachine;
+}
+
+function ofPoller(pattern: events.EventPattern, options: PollerEventPatternOptions): events.EventPattern {
+  return options.stateMachine === undefined
+    ? pattern
+    : { ...pattern, resources: [options.stateMachine.stateMachineArn] };
 }
 
 /**
@@ -146,41 +160,41 @@ export class PollerEventPatterns {
   /**
    * Imports that ended with SUCCEEDED.
    *
-   * @param options the poller's event source, and the graphs
+   * @param options the poller's event source and state machine, and the graphs
    */
   public static importSucceeded(options: PollerEventPatternOptions = {}): events.EventPattern {
     validateGraphIds(options.graphIds);
-    return importSucceededPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds);
+    return ofPoller(importSucceededPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds), options);
   }
 
   /**
    * Imports that ended without succeeding: FAILED, CANCELLED or DELETED.
    *
-   * @param options the poller's event source, and the graphs
+   * @param options the poller's event source and state machine, and the graphs
    */
   public static importFailed(options: PollerEventPatternOptions = {}): events.EventPattern {
     validateGraphIds(options.graphIds);
-    return importFailedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds);
+    return ofPoller(importFailedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds), options);
   }
 
   /**
    * Every watch that ended, however: a terminal status, or a monitoring failure.
    *
-   * @param options the poller's event source, and the graphs
+   * @param options the poller's event source and state machine, and the graphs
    */
   public static importEnded(options: PollerEventPatternOptions = {}): events.EventPattern {
     validateGraphIds(options.graphIds);
-    return importEndedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds);
+    return ofPoller(importEndedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds), options);
   }
 
   /**
    * Watches the poller gave up on.
    *
-   * @param options the poller's event source, and the graphs
+   * @param options the poller's event source and state machine, and the graphs
    */
   public static monitoringFailed(options: PollerEventPatternOptions = {}): events.EventPattern {
     validateGraphIds(options.graphIds);
-    return monitoringFailedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds);
+    return ofPoller(monitoringFailedPattern(options.source ?? DEFAULT_EVENT_SOURCE, options.graphIds), options);
   }
 
   private constructor() {}

@@ -1,10 +1,11 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { prebuiltHandlerCode, type PrebuiltHandler } from './handler-code';
+import { acknowledgeWildcard } from './nag-acknowledgements';
 
 /** Log levels of the poller's functions. */
 export enum PollerLogLevel {
@@ -90,10 +91,11 @@ function traceActively(scope: Construct, id: string, fn: lambda.Function, role: 
       new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
     ],
   });
-  Validations.of(policy).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'X-Ray trace upload (PutTraceSegments, PutTelemetryRecords) does not support resource-level permissions.',
-  });
+  acknowledgeWildcard(
+    policy,
+    '*',
+    'X-Ray trace upload (PutTraceSegments, PutTelemetryRecords) does not support resource-level permissions.',
+  );
   (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
   // Lambda checks the role's X-Ray permissions when the function is created with tracing.
   fn.node.addDependency(policy);

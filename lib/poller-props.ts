@@ -14,8 +14,16 @@ import { CONTRACT_VERSION } from './poll-contract';
 import { validateAlarmThresholds, type PollerAlarmThresholds } from './poller-alarms';
 import type { PollerConfig } from './poller-config';
 import type { PollerLogLevel } from './poller-function';
-import { PollingStrategy } from './polling-strategy';
-import { PollerPropsValidationError } from './validation';
+import { PollingStrategy, validatePollingStrategy } from './polling-strategy';
+import {
+  eventPatternJson,
+  MAX_EVENT_PATTERN_LENGTH,
+  MAX_GRAPH_IDS,
+  maxGraphIdsIn,
+  apiCallPattern,
+  watchRequestPattern,
+} from './trigger-patterns';
+import { PollerPropsValidationError, wholeSeconds } from './validation';
 
 /** How failed `GetImportTask` requests are retried: exponential backoff with full jitter, for a time budget. */
 export interface PollErrorRetryOptions {
@@ -203,6 +211,35 @@ export function validateGraphIds(graphIds: readonly string[] | undefined, name =
   }
 }
 
+/** The longest `serviceName` a poller has, which a watch request names in `detail.poller`. */
+const MAX_SERVICE_NAME_LENGTH = 80;
+
+/**
+ * Checks that the rules made for `graphIds` fit EventBridge's limit on an event pattern's length:
+ * the rule for CloudTrail records holds each graph id twice, the rule for watch requests once.
+ */
+function validateGraphIdsFit(props: NeptuneImportTaskPollerProps): void {
+  const graphIds = props.graphIds;
+  if (graphIds === undefined || graphIds.some((id) => Token.isUnresolved(id))) return;
+  const pollerName = 'p'.repeat(MAX_SERVICE_NAME_LENGTH);
+  const [rule, max, pattern] =
+    props.startOnApiCalls === false
+      ? [
+          'the rule for watch requests',
+          maxGraphIdsIn((ids) => watchRequestPattern(ids, pollerName)),
+          watchRequestPattern(graphIds, pollerName),
+        ]
+      : ['the rule for CloudTrail records, which holds each graph id twice,', MAX_GRAPH_IDS, apiCallPattern(graphIds)];
+  const length = eventPatternJson(pattern).length;
+  if (graphIds.length > max || length > MAX_EVENT_PATTERN_LENGTH) {
+    throw new PollerPropsValidationError(
+      `graphIds names ${graphIds.length} graphs, more than the ${max} that fit: ${rule} would have an event pattern ` +
+        `of ${length} characters, over EventBridge's limit of ${MAX_EVENT_PATTERN_LENGTH}. Name at most ${max} graphs, ` +
+        'split them between several pollers, or leave graphIds out to watch every graph (and give graphIds to your own rules instead).',
+    );
+  }
+}
+
 /** Checks `eventSource`, the construct's prop or an imported poller's attribute, unless it is a token. */
 export function validateEventSource(source: string | undefined): void {
   if (source === undefined || Token.isUnresolved(source)) return;
@@ -223,6 +260,8 @@ export function validateEventSource(source: string | undefined): void {
 export function validatePollerProps(props: NeptuneImportTaskPollerProps): void {
   validateEventSource(props.eventSource);
   validateGraphIds(props.graphIds);
+  validateGraphIdsFit(props);
+  validatePollingStrategy(props.pollingStrategy);
   if (props.startOnApiCalls === false && props.startOnWatchRequests === false) {
     throw new PollerPropsValidationError(
       'startOnApiCalls and startOnWatchRequests are both false; the poller could then be started only directly. ' +
@@ -231,7 +270,8 @@ export function validatePollerProps(props: NeptuneImportTaskPollerProps): void {
   }
   const timeout = props.monitoringTimeout;
   if (timeout !== undefined && !timeout.isUnresolved()) {
-    if (timeout.toSeconds() < 60 || timeout.toSeconds() > ONE_YEAR.toSeconds()) {
+    const seconds = wholeSeconds('monitoringTimeout', timeout);
+    if (seconds < 60 || seconds > ONE_YEAR.toSeconds()) {
       throw new PollerPropsValidationError(
         `monitoringTimeout must be between 1 minute and 365 days; got ${timeout.toHumanString()}.`,
       );
@@ -239,7 +279,7 @@ export function validatePollerProps(props: NeptuneImportTaskPollerProps): void {
   }
   const grace = props.notFoundGrace;
   if (grace !== undefined && !grace.isUnresolved()) {
-    if (grace.toSeconds() > 3600) {
+    if (wholeSeconds('notFoundGrace', grace) > 3600) {
       throw new PollerPropsValidationError(
         `notFoundGrace must be from 0 seconds (no grace) to 1 hour; got ${grace.toHumanString()}.`,
       );
@@ -275,8 +315,8 @@ export function validatePollerProps(props: NeptuneImportTaskPollerProps): void {
 function validatePollErrorRetry(retry: PollErrorRetryOptions | undefined): void {
   const budget = retry?.budget;
   if (budget !== undefined && !budget.isUnresolved()) {
-    const seconds = budget.toMilliseconds() / 1000;
-    if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86_400) {
+    const seconds = wholeSeconds('pollErrorRetry.budget', budget);
+    if (seconds < 60 || seconds > 86_400) {
       throw new PollerPropsValidationError(
         `pollErrorRetry.budget must be whole seconds from 1 minute to 1 day; got ${seconds} seconds.`,
       );
@@ -293,7 +333,9 @@ function validatePollErrorRetry(retry: PollErrorRetryOptions | undefined): void 
     ['initialInterval', retry?.initialInterval],
     ['maxInterval', retry?.maxInterval],
   ] as const) {
-    if (value !== undefined && !value.isUnresolved() && (value.toSeconds() < 1 || value.toSeconds() > 3600)) {
+    if (value === undefined || value.isUnresolved()) continue;
+    const seconds = wholeSeconds(`pollErrorRetry.${name}`, value);
+    if (seconds < 1 || seconds > 3600) {
       throw new PollerPropsValidationError(
         `pollErrorRetry.${name} must be from 1 second to 1 hour; got ${value.toHumanString()}.`,
       );

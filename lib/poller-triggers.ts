@@ -20,6 +20,8 @@ export interface PollerTriggersProps {
   readonly stateMachineArn: string;
   /** The bus watch requests are put on. */
   readonly eventBus: events.IEventBus;
+  /** The poller's name, which a watch request may give in `detail.poller` to reach this poller only. */
+  readonly pollerName: string;
   /** Graphs whose imports start watches. @default - every graph */
   readonly graphIds?: string[];
   /** Whether CloudTrail records of import-starting calls start watches. */
@@ -61,7 +63,7 @@ export function addTriggerRules(scope: Construct, props: PollerTriggersProps): P
     ? new events.Rule(scope, 'WatchRequestRule', {
         description: 'Requests to watch a Neptune Analytics import task',
         eventBus: props.eventBus,
-        eventPattern: watchRequestPattern(props.graphIds),
+        eventPattern: watchRequestPattern(props.graphIds, props.pollerName),
         targets: [target],
       })
     : undefined;

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import type { PollingStrategyConfig } from './poller-config';
-import { PollerPropsValidationError } from './validation';
+import { PollerPropsValidationError, wholeSeconds } from './validation';
 
 /** Options of {@link PollingStrategy.fixed}. */
 export interface FixedPollingOptions {
@@ -77,7 +77,7 @@ function seconds(duration: Duration): number {
 
 function checkDuration(name: string, value: Duration, min: Duration, max: Duration): void {
   if (value.isUnresolved()) return;
-  const s = seconds(value);
+  const s = wholeSeconds(name, value);
   if (s < seconds(min) || s > seconds(max)) {
     throw new PollerPropsValidationError(
       `${name} must be between ${min.toHumanString()} and ${max.toHumanString()}; got ${value.toHumanString()}. ` +
@@ -210,6 +210,25 @@ export abstract class PollingStrategy {
    * @jsii ignore
    */
   public abstract readonly config: PollingStrategyConfig;
+}
+
+const STRATEGY_KINDS: readonly string[] = ['fixed', 'exponential', 'progress-aware'];
+
+/**
+ * Refuses a strategy that did not come from one of the factories: other jsii languages can
+ * construct the abstract class or subclass it, and such a strategy carries no settings for the
+ * poll function, whose every watch would then fail at its first poll.
+ */
+export function validatePollingStrategy(strategy: PollingStrategy | undefined): void {
+  if (strategy === undefined) return;
+  const kind: unknown = (strategy.config as { kind?: unknown } | undefined)?.kind;
+  if (typeof kind !== 'string' || !STRATEGY_KINDS.includes(kind)) {
+    throw new PollerPropsValidationError(
+      `pollingStrategy must be made by PollingStrategy.fixed(), PollingStrategy.exponential() or PollingStrategy.progressAware(); ` +
+        `got a ${strategy.constructor.name} with ${kind === undefined ? 'no settings' : `settings of kind ${JSON.stringify(kind)}`} ` +
+        '(constructed directly or from a subclass). Use one of the three factories.',
+    );
+  }
 }
 
 class ConfiguredPollingStrategy extends PollingStrategy {

@@ -22,6 +22,12 @@ export interface WatchRequestOptions {
    */
   readonly rewatch?: boolean;
   /**
+   * The `serviceName` of the one poller that should watch the task, when several pollers hear the
+   * same bus; a request that names no poller is taken by every poller on the bus.
+   * @default - every poller on the bus
+   */
+  readonly poller?: string;
+  /**
    * `source` of the request; any producer's own name.
    * @default 'neptune-import-poller.watch-request'
    */
@@ -60,10 +66,14 @@ export function watchRequestEntry(options: WatchRequestOptions): WatchRequestEnt
       `graphId must be g- and ten lower-case letters or digits; got ${JSON.stringify(options.graphId)}`,
     );
   }
+  if (options.poller !== undefined && options.poller.trim() === '') {
+    throw new InvalidWatchRequestError('poller must be the serviceName of a poller; got an empty string');
+  }
   const detail: ImportTaskWatchRequestDetail = {
     taskId: options.taskId,
     ...(options.graphId === undefined ? {} : { graphId: options.graphId }),
     ...(options.rewatch === true ? { rewatch: true } : {}),
+    ...(options.poller === undefined ? {} : { poller: options.poller }),
   };
   return {
     Source: options.source ?? DEFAULT_WATCH_REQUEST_SOURCE,

@@ -266,9 +266,9 @@ export class SteppingClock extends WaitSkippingClock {
     return 0;
   }
 
-  /** Retries do not move the clock: they stand for moments, not for the waits between polls. */
-  retryPauseMillis(): number {
-    return 0;
+  /** A retry's pause moves the clock as a Wait state's does: faults that last minutes outlast retries that span less. */
+  retryPauseMillis(seconds: number): number {
+    return this.realMillisFor(seconds);
   }
 
   /** Moves the clock forward without a wait, as time spent elsewhere would. */

@@ -20,15 +20,28 @@ import {
   historyReader,
 } from '../lambda/start/aws-clients';
 import { createStartHandler, type StartOutcome, type SweepRequester } from '../lambda/start/start-handler';
-import { createDynamoDbClient, createSweepNeptuneGraphClient, sweepIoFromClients } from '../lambda/sweep/aws-clients';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import {
+  createDynamoDbClient,
+  createSweepNeptuneGraphClient,
+  SWEEP_MAX_ATTEMPTS,
+  sweepIoFromClients,
+} from '../lambda/sweep/aws-clients';
 import { createSweepHandler, type SweepHandler } from '../lambda/sweep/sweep-handler';
 import { sweepEnvironmentFrom } from '../lambda/sweep/sweep-settings';
 import type { NeptuneImportTaskPollerProps } from '../lib/poller-props';
 import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from '../lib/sweep-contract';
 import { realSleep, SteppingClock, type LocalClock } from './clock';
+import { FaultProxy } from './fault-proxy';
 import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
 import { matchesEventPattern } from './event-pattern';
-import { LocalPoller, type LocalExecution, type LocalWatchTable, type PublishedEvent } from './local-poller';
+import {
+  LocalPoller,
+  type LocalExecution,
+  type LocalPollerOptions,
+  type LocalWatchTable,
+  type PublishedEvent,
+} from './local-poller';
 import { LocalSweep } from './local-sweep';
 import { StepFunctionsStandIn } from './step-functions-standin';
 import { NeptuneGraphStandIn, type NeptuneGraphStandInOptions } from './neptune-graph-standin';
@@ -62,6 +75,8 @@ export interface LocalRunOptions {
   readonly wrapPollHandler?: (handler: PollHandler) => PollHandler;
   /** The local table the park task writes to, when the poller has the sweep. */
   readonly watchTable?: LocalWatchTable;
+  /** Refuses the state machine's own StartExecution (continue-as-new) while it answers an error. */
+  readonly startExecutionFault?: LocalPollerOptions['startExecutionFault'];
 }
 
 /** A logger like the deployed functions', at `level`. */
@@ -99,10 +114,12 @@ export function createLocalPoller(options: LocalRunOptions): LocalPoller {
     synthesized,
     clock,
     pollHandler: options.wrapPollHandler?.(pollHandler) ?? pollHandler,
+    ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.putEventsVerdict === undefined ? {} : { putEventsVerdict: options.putEventsVerdict }),
     ...(options.onExecutionEnded === undefined ? {} : { onExecutionEnded: options.onExecutionEnded }),
     ...(options.watchTable === undefined ? {} : { watchTable: options.watchTable }),
+    ...(options.startExecutionFault === undefined ? {} : { startExecutionFault: options.startExecutionFault }),
   });
 }
 
@@ -231,6 +248,8 @@ export interface LocalSweepEnvironment {
   readonly watchTable: LocalWatchTable;
   readonly logLevel?: LocalRunOptions['logLevel'];
   readonly settings?: LocalSweepSettings;
+  /** Receives the sweep function's metrics; dropped by default. */
+  readonly publishMetrics?: (data: readonly MetricDatum[]) => void;
 }
 
 /** The sweep of a local run, with the clients it made. */
@@ -252,7 +271,13 @@ export function createLocalSweep(environment: LocalSweepEnvironment): LocalSweep
     ...synthesized.sweep.environment,
     WATCH_TABLE_NAME: watchTable.tableName,
   });
-  const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  // As many attempts as the deployed clients make, without their real pauses: an invocation's own retries stand
+  // for moments on the run's clock, and would only slow a run that sweeps every simulated minute.
+  const local = {
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    retryStrategy: new ConfiguredRetryStrategy(SWEEP_MAX_ATTEMPTS, () => 0),
+  };
   const neptuneGraph = createSweepNeptuneGraphClient(
     environment.neptuneEndpoint === undefined ? {} : { ...local, endpoint: environment.neptuneEndpoint },
   );
@@ -276,7 +301,7 @@ export function createLocalSweep(environment: LocalSweepEnvironment): LocalSweep
     }),
     readDeploymentTime: () => Promise.resolve(deployedAt),
     logger,
-    publishMetrics: () => undefined,
+    publishMetrics: environment.publishMetrics ?? (() => undefined),
     now: () => environment.clock.now(),
   });
   const sweep = new LocalSweep({
@@ -316,7 +341,40 @@ export interface StandInRunOptions extends Omit<LocalRunOptions, 'clock' | 'nept
    * @default - the real sweep handler every period of the synthesized poller, against the stand-ins
    */
   readonly sweep?: false | LocalSweepSettings;
+  /** Receives the sweep function's metrics; dropped by default. */
+  readonly publishSweepMetrics?: (data: readonly MetricDatum[]) => void;
+  /**
+   * Put a {@link FaultProxy} between each function (and the park task) and each service it calls,
+   * for tests to refuse calls on the wire as AWS would.
+   * @default false
+   */
+  readonly faultProxies?: boolean;
 }
+
+/** The proxies between each caller and each service, when a run has them. */
+export interface RunFaultProxies {
+  /** The park task's PutItem to the watch table. */
+  readonly parkTable: FaultProxy;
+  /** The sweep function's calls to the watch table. */
+  readonly sweepTable: FaultProxy;
+  /** The sweep function's calls to Neptune Analytics (`GET /importtasks`, `GET /importtasks/{id}`). */
+  readonly sweepNeptuneGraph: FaultProxy;
+  /** The sweep function's calls to Step Functions (`SendTaskSuccess`, `StartExecution`, `DescribeExecution`). */
+  readonly sweepStepFunctions: FaultProxy;
+  /** The start function's calls to Step Functions (`StartExecution`, `DescribeExecution`, `GetExecutionHistory`). */
+  readonly startStepFunctions: FaultProxy;
+}
+
+/** What became of a trigger delivered to the start function as EventBridge delivers it. */
+export type TriggerDelivery =
+  | { readonly kind: 'handled'; readonly attempts: number; readonly outcome: StartOutcome }
+  | { readonly kind: 'dead-lettered'; readonly attempts: number; readonly error: string };
+
+/**
+ * Seconds Lambda waits before each retry of an asynchronous invocation whose function failed
+ * (`retryAttempts: 2`): a minute, then two.
+ */
+export const ASYNC_INVOCATION_RETRY_SECONDS: readonly number[] = [60, 120];
 
 /** A Neptune Analytics stand-in on loopback and the synthesized poller running against it, on one clock. */
 export interface StandInRun {
@@ -329,6 +387,16 @@ export interface StandInRun {
   readonly stepFunctions: StepFunctionsStandIn;
   /** The real start function, its SDK client pointed at {@link stepFunctions}; each call an actor of the clock. */
   readonly startFunction: (event: unknown) => Promise<StartOutcome>;
+  /**
+   * Delivers `event` to the start function as an EventBridge rule's asynchronous invocation is
+   * delivered: a failed invocation is retried after a minute and again two minutes later, on the
+   * run's clock; then the event goes to the dead-letter queue ({@link deadLetters}).
+   */
+  readonly deliverTrigger: (event: unknown) => Promise<TriggerDelivery>;
+  /** Events the start function could not take after every retry, as its dead-letter queue keeps them. */
+  readonly deadLetters: unknown[];
+  /** The fault proxies, with `faultProxies: true`. */
+  readonly faults?: RunFaultProxies;
   /** The local DynamoDB with the watch table; undefined when the poller has no sweep. */
   readonly watchTable?: LocalWatchTableServer;
   /** The sweep beside the watches; undefined when the poller has none, or with `sweep: false`. */
@@ -394,11 +462,28 @@ async function onTheClock<T>(clock: LocalClock, work: () => Promise<T>): Promise
 /** Starts a stand-in and a local poller against it, with the sweep beside it when the poller has one. */
 export async function startStandInRun(options: StandInRunOptions = {}): Promise<StandInRun> {
   const clock = options.clock ?? new SteppingClock();
+  // Synthesized before anything listens: a synthesis that throws leaves no server holding the process open.
+  const synthesized = options.synthesized ?? synthesizePoller(options.props);
   const standIn = new NeptuneGraphStandIn({ ...options.standIn, now: () => clock.now() });
   const endpoint = await standIn.start();
   const neptuneClient = standInNeptuneClient(endpoint, options.maxSockets);
-  const synthesized = options.synthesized ?? synthesizePoller(options.props);
-  const watchTable = synthesized.watchTableName === undefined ? undefined : await startLocalWatchTable();
+  let watchTable: LocalWatchTableServer | undefined;
+  try {
+    watchTable = synthesized.watchTableName === undefined ? undefined : await startLocalWatchTable();
+  } catch (error) {
+    neptuneClient.destroy();
+    await standIn.stop();
+    throw error;
+  }
+  const proxies: FaultProxy[] = [];
+  /** `endpoint`, or with fault proxies a new proxy in front of it, kept as `faults[key]`. */
+  const faultable = async (endpoint: string): Promise<{ endpoint: string; proxy?: FaultProxy }> => {
+    if (options.faultProxies !== true) return { endpoint };
+    const proxy = new FaultProxy(endpoint);
+    proxies.push(proxy);
+    return { endpoint: await proxy.start(), proxy };
+  };
+  const parkTable = watchTable === undefined ? undefined : await faultable(watchTable.endpoint);
   // The start function needs the Step Functions stand-in, which needs the poller: bound once both exist.
   const bound: { startFunction?: (event: unknown) => Promise<StartOutcome> } = {};
   const poller = createLocalPoller({
@@ -406,27 +491,34 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
     synthesized,
     clock,
     neptuneClient,
-    ...(watchTable === undefined ? {} : { watchTable }),
+    ...(watchTable === undefined || parkTable === undefined
+      ? {}
+      : { watchTable: { tableName: watchTable.tableName, endpoint: parkTable.endpoint } }),
     ...(options.backstop === false
       ? {}
       : { onExecutionEnded: executionEndedRouter(synthesized, () => bound.startFunction!) }),
   });
   const stepFunctions = new StepFunctionsStandIn(poller, synthesized.stateMachineArn);
   const stepFunctionsEndpoint = await stepFunctions.start();
+  const sweepTable = watchTable === undefined ? undefined : await faultable(watchTable.endpoint);
+  const sweepNeptuneGraph = await faultable(endpoint);
+  const sweepStepFunctions = await faultable(stepFunctionsEndpoint);
+  const startStepFunctions = await faultable(stepFunctionsEndpoint);
   const localSweep =
     synthesized.sweep === undefined || watchTable === undefined || options.sweep === false
       ? undefined
       : createLocalSweep({
           synthesized,
           clock,
-          neptuneEndpoint: endpoint,
-          stepFunctionsEndpoint,
-          watchTable,
+          neptuneEndpoint: sweepNeptuneGraph.endpoint,
+          stepFunctionsEndpoint: sweepStepFunctions.endpoint,
+          watchTable: { tableName: watchTable.tableName, endpoint: sweepTable!.endpoint },
           ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
           ...(options.sweep === undefined ? {} : { settings: options.sweep }),
+          ...(options.publishSweepMetrics === undefined ? {} : { publishMetrics: options.publishSweepMetrics }),
         });
   const startFunction = createLocalStartHandler(
-    stepFunctionsEndpoint,
+    startStepFunctions.endpoint,
     synthesized.stateMachineArn,
     options.logLevel,
     localSweep === undefined
@@ -435,6 +527,37 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
   );
   bound.startFunction = startFunction;
   localSweep?.sweep.start();
+  const deadLetters: unknown[] = [];
+  const deliverTrigger = async (event: unknown): Promise<TriggerDelivery> => {
+    // One actor for the delivery: it works through each attempt and sleeps between them.
+    const actor = clock.actor();
+    try {
+      const pauses = [0, ...ASYNC_INVOCATION_RETRY_SECONDS];
+      let error = '';
+      for (const [attempt, pause] of pauses.entries()) {
+        if (pause > 0) await actor.sleep(pause);
+        try {
+          return { kind: 'handled', attempts: attempt + 1, outcome: await startFunction(event) };
+        } catch (failed) {
+          error = String(failed);
+        }
+      }
+      deadLetters.push(event);
+      return { kind: 'dead-lettered', attempts: pauses.length, error };
+    } finally {
+      actor.retire();
+    }
+  };
+  const faults =
+    options.faultProxies === true
+      ? {
+          parkTable: parkTable?.proxy ?? new FaultProxy(''),
+          sweepTable: sweepTable?.proxy ?? new FaultProxy(''),
+          sweepNeptuneGraph: sweepNeptuneGraph.proxy!,
+          sweepStepFunctions: sweepStepFunctions.proxy!,
+          startStepFunctions: startStepFunctions.proxy!,
+        }
+      : undefined;
   return {
     clock,
     standIn,
@@ -442,6 +565,9 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
     neptuneClient,
     stepFunctions,
     startFunction: (event) => onTheClock(clock, () => startFunction(event)),
+    deliverTrigger,
+    deadLetters,
+    ...(faults === undefined ? {} : { faults }),
     ...(watchTable === undefined ? {} : { watchTable }),
     ...(localSweep === undefined ? {} : { sweep: localSweep.sweep }),
     stop: async () => {
@@ -450,6 +576,7 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
         await localSweep.stop();
         await poller.settled();
       }
+      await Promise.all(proxies.map((proxy) => proxy.stop()));
       await standIn.stop();
       await stepFunctions.stop();
       neptuneClient.destroy();

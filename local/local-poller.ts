@@ -121,6 +121,17 @@ export interface LocalPollerOptions {
    * is this table. Without it, a park task fails as a PutItem to an unreachable DynamoDB would.
    */
   readonly watchTable?: LocalWatchTable;
+  /**
+   * Draws of full jitter between 0 and 1, as Step Functions draws each retry's pause below its bound.
+   * @default Math.random
+   */
+  readonly random?: () => number;
+  /**
+   * The answer of the state machine's own `StartExecution` (continue-as-new) before it starts the
+   * execution: an error (name and message, as the integration names it, such as
+   * `StepFunctions.ThrottlingException`) refuses the call; undefined lets it through.
+   */
+  readonly startExecutionFault?: () => { readonly name: string; readonly message: string } | undefined;
 }
 
 /** A named error, as the interpreter matches `Retry` and `Catch` on `error.name`. */
@@ -321,7 +332,7 @@ function interpreterStates(states: Record<string, StateJson>): Record<string, St
       result[name] = state;
       continue;
     }
-    const { TimeoutSeconds: timeout, TimeoutSecondsPath: _path, ...rest } = state;
+    const { TimeoutSeconds: timeout, TimeoutSecondsPath: timeoutPath, ...rest } = state;
     if (timeout !== undefined && !isTaskTimeout(timeout)) {
       throw new RangeError(
         `${name}: TimeoutSeconds must be a whole number from 1 to ${STEP_FUNCTIONS_LIMITS.taskTimeoutSeconds}; got ${JSON.stringify(timeout)}`,
@@ -329,6 +340,18 @@ function interpreterStates(states: Record<string, StateJson>): Record<string, St
     }
     if ('HeartbeatSeconds' in state || 'HeartbeatSecondsPath' in state) {
       throw new RangeError(`${name}: the local runner does not enforce heartbeats; the definition has one`);
+    }
+    const timesOut =
+      timeout !== undefined || timeoutPath !== undefined || String(state.Resource).endsWith(WAIT_FOR_TASK_TOKEN);
+    const handlers = [
+      ...((state.Retry ?? []) as { ErrorEquals: string[] }[]),
+      ...((state.Catch ?? []) as { ErrorEquals: string[] }[]),
+    ];
+    if (timesOut && handlers.some((handler) => handler.ErrorEquals.includes('States.TaskFailed'))) {
+      // The interpreter tells a timeout from a failure only for its own timers, which the runner replaces.
+      throw new RangeError(
+        `${name}: the local runner cannot keep States.TaskFailed from matching the task's timeout; name the errors instead`,
+      );
     }
     result[name] = { ...rest, TimeoutSeconds: INTERPRETER_TASK_TIMEOUT_SECONDS };
   }
@@ -383,8 +406,10 @@ function interpreterRetries(state: StateJson, error: unknown, retrierAttempts: n
   if (isRetryable === false) return false;
   const retriers = (state.Retry ?? []) as { ErrorEquals: string[]; MaxAttempts?: number }[];
   for (const [index, retrier] of retriers.entries()) {
-    // The interpreter's States.TaskFailed leaves out only its own timeout error, which the runner never raises.
-    const matches = retrier.ErrorEquals.some((e) => e === name || e === 'States.ALL' || e === 'States.TaskFailed');
+    // States.TaskFailed matches every error of a task but its timeout.
+    const matches = retrier.ErrorEquals.some(
+      (e) => e === name || e === 'States.ALL' || (e === 'States.TaskFailed' && name !== 'States.Timeout'),
+    );
     if (!matches) continue;
     const made = retrierAttempts[index] ?? 0;
     if (made >= (retrier.MaxAttempts ?? 3)) return false;
@@ -392,6 +417,33 @@ function interpreterRetries(state: StateJson, error: unknown, retrierAttempts: n
     return true;
   }
   return false;
+}
+
+/** A retrier of a state's `Retry`, as the definition writes it. */
+interface RetrierJson {
+  readonly ErrorEquals: string[];
+  readonly IntervalSeconds?: number;
+  readonly MaxAttempts?: number;
+  readonly BackoffRate?: number;
+  readonly MaxDelaySeconds?: number;
+  readonly JitterStrategy?: 'FULL' | 'NONE';
+}
+
+/**
+ * Seconds Step Functions pauses before the `retry`-th retry (from 1) of `retrier`: its interval
+ * (1 s by default) times its backoff rate (2 by default) to the power of the retries before,
+ * capped by its maximum delay, and with full jitter a share of that drawn by `random`.
+ */
+export function retryPauseSeconds(
+  retrier: Omit<RetrierJson, 'ErrorEquals'>,
+  retry: number,
+  random: () => number,
+): number {
+  const bound = Math.min(
+    retrier.MaxDelaySeconds ?? Infinity,
+    (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, retry - 1),
+  );
+  return retrier.JitterStrategy === 'FULL' ? bound * random() : bound;
 }
 
 /** How a token's task ended. */
@@ -606,7 +658,7 @@ export class LocalPoller {
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(running),
         waitTimeOverrides: this.waitOverrides(running),
-        retryIntervalOverrides: this.retryOverrides(),
+        retryIntervalOverrides: this.retryOverrides(running),
       },
       context: {
         Execution: { Id: record.arn, Name: record.name },
@@ -959,6 +1011,8 @@ export class LocalPoller {
         `No state machine ${request.StateMachineArn}`,
       );
     }
+    const fault = this.options.startExecutionFault?.();
+    if (fault !== undefined) throw new StatesTaskError(fault.name, fault.message);
     const childInput = typeof request.Input === 'string' ? request.Input : JSON.stringify(request.Input ?? {});
     try {
       const child = this.startExecution(String(request.Name), childInput, record);
@@ -1011,13 +1065,37 @@ export class LocalPoller {
     return overrides;
   }
 
-  /** Retry pauses: each retrier's first interval, paced by the clock (backoff and jitter are not simulated). */
-  private retryOverrides(): Record<string, number[]> {
+  /**
+   * Retry pauses as Step Functions takes them: the retrier's interval times its backoff rate to the
+   * power of the retries it made before, capped by its maximum delay, and with full jitter a random
+   * share of that; paced by the run's clock. Worked out once per failed attempt, when the
+   * interpreter first reads it.
+   */
+  private retryOverrides(running: RunningExecution): Record<string, number[]> {
     const overrides: Record<string, number[]> = {};
+    const random = this.options.random ?? Math.random;
+    const paused = new WeakMap<TaskVisit, number>();
     for (const [name, state] of Object.entries(this.states)) {
-      const retriers = state.Retry as { IntervalSeconds?: number }[] | undefined;
+      const retriers = state.Retry as RetrierJson[] | undefined;
       if (retriers === undefined) continue;
-      overrides[name] = retriers.map((retrier) => this.options.clock.retryPauseMillis(retrier.IntervalSeconds ?? 1));
+      const pauses: number[] = [];
+      for (const [index, retrier] of retriers.entries()) {
+        Object.defineProperty(pauses, index, {
+          enumerable: true,
+          get: () => {
+            const visit = running.retry;
+            if (visit === undefined || visit.state !== name) return this.options.clock.retryPauseMillis(0);
+            const known = paused.get(visit);
+            if (known !== undefined) return known;
+            const millis = this.options.clock.retryPauseMillis(
+              retryPauseSeconds(retrier, visit.retrierAttempts[index] ?? 1, random),
+            );
+            paused.set(visit, millis);
+            return millis;
+          },
+        });
+      }
+      overrides[name] = pauses;
     }
     return overrides;
   }

@@ -17,6 +17,8 @@ import {
   describeInvalidTaskId,
   isGraphId,
   isTaskId,
+  isWatchExecutionName,
+  watchExecutionName,
 } from '../../lib/identifiers';
 import {
   MAX_ERROR_MESSAGE_CHARS,
@@ -47,7 +49,9 @@ import { nextPollWait } from './strategies';
 export type WatchStart =
   | { readonly kind: 'watch'; readonly watch: WatchState }
   | { readonly kind: 'refused'; readonly decision: PollDecision }
-  | { readonly kind: 'report'; readonly decision: PollDecision };
+  | { readonly kind: 'report'; readonly decision: PollDecision }
+  /** An execution under a name of its own hands the watch to the execution named as the start path names it. */
+  | { readonly kind: 'handed-over'; readonly decision: PollDecision };
 
 /** What the poll step should do before it sends a request. */
 export type PollPlan =
@@ -168,23 +172,28 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
       decision: monitoringFailed(unwatched(taskId, null, now), 'INVALID_REQUEST', message, now, null),
     };
   }
+  const watch: WatchState = {
+    taskId,
+    graphId: typeof graphId === 'string' ? graphId : null,
+    watchStartedAt: now,
+    deadline: now + config.timeoutSeconds * 1000,
+    pollCount: 0,
+    consecutiveErrors: 0,
+    lastStatus: null,
+    generation: 0,
+    historyEvents: HISTORY_EVENTS_PER_STATE.executionStart,
+    strategyMemory: {},
+    contractVersion: CONTRACT_VERSION,
+    ...(followsMonitoringFailure ? { followsMonitoringFailure } : {}),
+    ...(executionName === undefined ? {} : { watchName: executionName.slice(0, MAX_EXECUTION_NAME_LENGTH) }),
+  };
+  if (executionName === undefined || isWatchExecutionName(executionName, taskId)) return { kind: 'watch', watch };
+  // Started directly under another name (or none): the watch goes on under the task's own name, which every
+  // trigger and the sweep use too, so that one task has one watch and one parked item.
+  const watchName = watchExecutionName(taskId, 1);
   return {
-    kind: 'watch',
-    watch: {
-      taskId,
-      graphId: typeof graphId === 'string' ? graphId : null,
-      watchStartedAt: now,
-      deadline: now + config.timeoutSeconds * 1000,
-      pollCount: 0,
-      consecutiveErrors: 0,
-      lastStatus: null,
-      generation: 0,
-      historyEvents: HISTORY_EVENTS_PER_STATE.executionStart,
-      strategyMemory: {},
-      contractVersion: CONTRACT_VERSION,
-      ...(followsMonitoringFailure ? { followsMonitoringFailure } : {}),
-      ...(executionName === undefined ? {} : { watchName: executionName.slice(0, MAX_EXECUTION_NAME_LENGTH) }),
-    },
+    kind: 'handed-over',
+    decision: { action: POLL_ACTIONS.continue, executionName: watchName, input: { watch: { ...watch, watchName } } },
   };
 }
 

@@ -110,6 +110,12 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
       deps.logger.warn('Watch request refused', { decision: start.decision });
       return finish({ polled: false, decision: start.decision, now: deps.now() });
     }
+    if (start.kind === 'handed-over') {
+      deps.logger.info('Started under a name of its own; the watch goes on in the execution named after the task', {
+        decision: start.decision,
+      });
+      return finish({ polled: false, decision: start.decision, now: deps.now() });
+    }
     if (start.kind === 'report') {
       deps.logger.error('An execution ended without its terminal event; reporting it', { decision: start.decision });
       return finish({ polled: false, decision: start.decision, now: deps.now() });

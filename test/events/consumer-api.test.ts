@@ -2,7 +2,7 @@
  * The rules the construct makes for its events, matched, with EventBridge's pattern semantics,
  * against the events the poller really put in local runs.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -105,19 +105,24 @@ describe('the rule methods', () => {
     poller.onMonitoringFailed('Gave', { ruleName: 'poller-gave-up' });
 
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')).map((r) => r.Properties);
+    // Each rule hears this poller's events only: Step Functions puts its state machine's ARN in their resources.
+    const ofThisPoller = (pattern: Parameters<typeof rulePatternOf>[0]) => ({
+      ...rulePatternOf(pattern),
+      resources: [{ Ref: stack.getLogicalId(poller.stateMachine.node.defaultChild as CfnResource) }],
+    });
     expect(rules).toContainEqual(
       expect.objectContaining({
-        EventPattern: rulePatternOf(importSucceededPattern('com.example.imports', ['g-0123456789'])),
+        EventPattern: ofThisPoller(importSucceededPattern('com.example.imports', ['g-0123456789'])),
         Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^Inbox/), 'Arn'] } })],
       }),
     );
     expect(rules).toContainEqual(
-      expect.objectContaining({ EventPattern: rulePatternOf(importFailedPattern('com.example.imports')) }),
+      expect.objectContaining({ EventPattern: ofThisPoller(importFailedPattern('com.example.imports')) }),
     );
     expect(rules).toContainEqual(
       expect.objectContaining({
         Description: 'every end',
-        EventPattern: rulePatternOf(importEndedPattern('com.example.imports')),
+        EventPattern: ofThisPoller(importEndedPattern('com.example.imports')),
       }),
     );
     expect(rules).toContainEqual(expect.objectContaining({ Name: 'poller-gave-up' }));

@@ -8,7 +8,7 @@ import { eventSchemaViolations } from '../../local/event-schema-validation';
 import { simpleTimeline } from '../../local/import-timeline';
 import { LocalPoller } from '../../local/local-poller';
 import { SteppingClock } from '../../local/clock';
-import { startHarness, synthesizeOnce } from '../support/harness';
+import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const validStatusChange = {
   taskId: 't-0123456789',
@@ -80,8 +80,14 @@ describe('the shipped schemas', () => {
 });
 
 describe('events of a local run', () => {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+  });
+
   test('GIVEN every kind of terminal outcome THEN each event conforms, envelope included', async () => {
-    const harness = await startHarness({ synthesized: synthesizeOnce({ emitStatusChanges: true }) });
+    harness = await startHarness({ synthesized: synthesizeOnce({ emitStatusChanges: true }) });
     const ok = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
     await harness.poller.watch({ taskId: ok.taskId });
     const failed = harness.standIn.addTask({
@@ -105,7 +111,6 @@ describe('events of a local run', () => {
     expect(events.find((e) => e.Detail.taskId === failed.taskId && e.Detail.terminal)?.Detail.truncatedFields).toEqual([
       'importTask.importTaskDetails.errorDetails',
     ]);
-    await harness.stop();
   });
 
   test('GIVEN a decision whose event breaks the schema THEN the execution fails and the breach is recorded', async () => {

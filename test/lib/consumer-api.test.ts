@@ -51,10 +51,15 @@ describe('GIVEN a poller imported from its attributes', () => {
       const imported = ruleOf(stack, poller[method]('Rule', { graphIds: ['g-0123456789'] }));
       const ownStack = new Stack(new App(), 'DataPlatform', { env: ENV });
       const own = new NeptuneImportTaskPoller(ownStack, 'Poller', { eventSource: 'com.example.imports' });
+      const ownPattern = ruleOf(ownStack, own[method]('Rule', { graphIds: ['g-0123456789'] })).EventPattern as {
+        resources: unknown[];
+      };
       expect(imported.EventBusName).toBe('data-platform');
-      expect(imported.EventPattern).toEqual(
-        ruleOf(ownStack, own[method]('Rule', { graphIds: ['g-0123456789'] })).EventPattern,
-      );
+      // Each rule hears its own poller only: the events' resources hold the state machine's ARN.
+      expect(ownPattern.resources).toEqual([
+        { Ref: ownStack.getLogicalId(own.stateMachine.node.defaultChild as never) },
+      ]);
+      expect(imported.EventPattern).toEqual({ ...ownPattern, resources: [STATE_MACHINE_ARN] });
     },
   );
 
@@ -88,7 +93,10 @@ describe('GIVEN a poller imported from its attributes', () => {
             Effect: 'Allow',
             Action: 'events:PutEvents',
             Resource: BUS_ARN,
-            Condition: { StringEquals: { 'events:detail-type': 'Neptune Analytics Import Task Watch Requested' } },
+            Condition: {
+              'ForAllValues:StringEquals': { 'events:detail-type': ['Neptune Analytics Import Task Watch Requested'] },
+              Null: { 'events:detail-type': 'false' },
+            },
           },
         ],
       },
@@ -154,15 +162,16 @@ describe('GIVEN the options of a rule', () => {
   function pollerRule(options: ImportEventRuleOptions) {
     const stack = new Stack(new App(), 'Rules', { env: ENV });
     const poller = new NeptuneImportTaskPoller(stack, 'Poller', { eventSource: 'com.example.imports' });
-    return { stack, rule: poller.onImportFailed('Failed', options) };
+    return { stack, poller, rule: poller.onImportFailed('Failed', options) };
   }
 
   test('WHEN eventPattern names another field THEN the rule takes only the events that also match it', () => {
-    const { stack, rule } = pollerRule({ eventPattern: { detail: { importTask: { format: ['CSV'] } } } });
+    const { stack, poller, rule } = pollerRule({ eventPattern: { detail: { importTask: { format: ['CSV'] } } } });
     expect(ruleOf(stack, rule).EventPattern).toEqual({
       source: ['com.example.imports'],
       'detail-type': ['Neptune Analytics Import Task Status Change'],
       detail: { status: ['FAILED', 'CANCELLED', 'DELETED'], terminal: [true], importTask: { format: ['CSV'] } },
+      resources: [{ Ref: stack.getLogicalId(poller.stateMachine.node.defaultChild as never) }],
     });
   });
 

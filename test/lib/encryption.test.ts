@@ -106,3 +106,57 @@ test('GIVEN a key in an account and region of its own THEN cdk-nag finds nothing
   new NeptuneImportTaskPoller(stack, 'Poller', { encryptionKey: key });
   expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
 });
+
+describe("GIVEN a customer-managed key, the sweep off and the user's own dead-letter queue", () => {
+  const stack = new Stack(new App(), 'OwnQueue', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const key = new kms.Key(stack, 'Key');
+  const poller = new NeptuneImportTaskPoller(stack, 'Poller', {
+    encryptionKey: key,
+    sweep: { enabled: false },
+    deadLetterQueue: new sqs.Queue(stack, 'Mine'),
+  });
+  const template = Template.fromStack(stack);
+  const executionData = {
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: { 'Fn::GetAtt': [idOf(stack, key), 'Arn'] },
+    Condition: {
+      StringEquals: {
+        'kms:EncryptionContext:aws:states:stateMachineArn': { Ref: idOf(stack, poller.stateMachine) },
+      },
+    },
+  };
+
+  test("THEN the state machine may use the key under its own full ARN, in a policy apart from the role's default one", () => {
+    const roleId = idOf(stack, poller.stateMachine.role);
+    expect(statementsOfRole(template, roleId)).toContainEqual(executionData);
+    const policyId = idOf(stack, poller.node.findChild('ExecutionDataKeyPolicy'));
+    expect(template.findResources('AWS::IAM::Policy')[policyId].Properties.PolicyDocument.Statement).toEqual([
+      executionData,
+    ]);
+    // Nothing starts a watch before the state machine can use the key.
+    expect(template.findResources('AWS::Lambda::Function')[idOf(stack, poller.startFunction)].DependsOn).toContain(
+      policyId,
+    );
+  });
+
+  test('THEN the start function may use the key under the state machine ARN, for its StartExecution and reads', () => {
+    expect(statementsOfRole(template, idOf(stack, poller.startFunction.role!))).toContainEqual(executionData);
+  });
+});
+
+test("GIVEN a customer-managed key THEN EventBridge may use it for this account's rules only", () => {
+  const { stack, key, template } = synth();
+  const policy = template.findResources('AWS::KMS::Key')[idOf(stack, key)].Properties.KeyPolicy as {
+    Statement: Json[];
+  };
+  const eventBridge = policy.Statement.find((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'))!;
+  expect(eventBridge.Condition).toEqual({
+    StringEquals: { 'aws:SourceAccount': '111122223333' },
+    ArnLike: {
+      'aws:SourceArn': {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:rule/*']],
+      },
+    },
+  });
+});

@@ -1,5 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { LAMBDA_RETRIES } from '../../lib/poller-definition';
+import { MAX_GRAPH_IDS } from '../../lib/trigger-patterns';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -152,6 +154,17 @@ describe('NeptuneImportTaskPoller', () => {
           Resource: {
             'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:event-bus/default']],
           },
+          // Its own events only: no watch request, no event of another source.
+          Condition: {
+            'ForAllValues:StringEquals': {
+              'events:source': ['neptune-import-poller'],
+              'events:detail-type': [
+                'Neptune Analytics Import Task Status Change',
+                'Neptune Analytics Import Task Monitoring Failed',
+              ],
+            },
+            Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+          },
         },
       ]);
       const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
@@ -266,15 +279,18 @@ describe('NeptuneImportTaskPoller', () => {
       expect(States.DescribePollFailure.Catch).toBeUndefined();
     });
 
-    test('THEN refused events are retried with backoff and jitter', () => {
+    test('THEN refused events are retried with backoff and jitter: the terminal one as long as a poll, a status change for minutes', () => {
       const { States } = definitionOf(template);
-      for (const name of ['PublishOutcome', 'PublishStatusChange']) {
+      for (const [name, attempts] of [
+        ['PublishOutcome', LAMBDA_RETRIES],
+        ['PublishStatusChange', 10],
+      ] as const) {
         expect(States[name].Resource).toMatch(/:states:::events:putEvents$/);
         expect(States[name].Retry).toEqual([
           expect.objectContaining({
-            ErrorEquals: expect.arrayContaining(['EventBridge.FailedEntry']),
+            ErrorEquals: expect.arrayContaining(['EventBridge.FailedEntry', 'States.TaskFailed']),
             JitterStrategy: 'FULL',
-            MaxAttempts: 10,
+            MaxAttempts: attempts,
           }),
         ]);
       }
@@ -345,7 +361,14 @@ describe('NeptuneImportTaskPoller', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } },
+            {
+              Effect: 'Allow',
+              Action: 'events:PutEvents',
+              Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+              Condition: Match.objectLike({
+                'ForAllValues:StringEquals': Match.objectLike({ 'events:source': ['com.example.imports'] }),
+              }),
+            },
           ]),
         },
       });
@@ -462,7 +485,8 @@ describe('NeptuneImportTaskPoller', () => {
             Action: 'events:PutEvents',
             Resource: Match.anyValue(),
             Condition: {
-              StringEquals: { 'events:detail-type': 'Neptune Analytics Import Task Watch Requested' },
+              'ForAllValues:StringEquals': { 'events:detail-type': ['Neptune Analytics Import Task Watch Requested'] },
+              Null: { 'events:detail-type': 'false' },
             },
           },
         ],
@@ -506,7 +530,7 @@ describe('NeptuneImportTaskPoller', () => {
       [
         'pollErrorRetry.budget is fractional seconds',
         { pollErrorRetry: { budget: Duration.millis(90_500) } },
-        /pollErrorRetry.budget must be whole seconds from 1 minute to 1 day; got 90\.5 seconds\./,
+        /pollErrorRetry.budget must be whole seconds; got 1 minute 30 seconds \(90500 ms\)/,
       ],
       [
         'pollErrorRetry.backoffRate is below 1',
@@ -542,6 +566,79 @@ describe('NeptuneImportTaskPoller', () => {
     ])('fails when %s', (_case, make, message) => {
       expect(make).toThrow(PollerPropsValidationError);
       expect(make).toThrow(message);
+    });
+
+    test.each<[string, () => unknown, RegExp]>([
+      [
+        'the fixed interval is a second and a half',
+        () => PollingStrategy.fixed({ interval: Duration.millis(1500) }),
+        /fixed polling interval must be whole seconds; got 1 second 500 millis \(1500 ms\)/,
+      ],
+      [
+        'progress-aware minWait is under a second',
+        () => PollingStrategy.progressAware({ minWait: Duration.millis(300) }),
+        /progress-aware polling minWait must be whole seconds; got 300 millis/,
+      ],
+      [
+        'the sweep interval is fractional',
+        () => synth({ sweep: { interval: Duration.seconds(90.5) } }),
+        /sweep.interval must be whole seconds; got 1 minute 30 seconds \(90500 ms\)/,
+      ],
+      [
+        'monitoringTimeout is fractional',
+        () => synth({ monitoringTimeout: Duration.millis(3_600_500) }),
+        /monitoringTimeout must be whole seconds/,
+      ],
+      [
+        'notFoundGrace is fractional',
+        () => synth({ notFoundGrace: Duration.millis(500) }),
+        /notFoundGrace must be whole seconds/,
+      ],
+      [
+        'pollErrorRetry.maxInterval is fractional',
+        () => synth({ pollErrorRetry: { maxInterval: Duration.millis(2500) } }),
+        /pollErrorRetry.maxInterval must be whole seconds/,
+      ],
+    ])('fails when %s, naming the prop', (_case, make, message) => {
+      expect(make).toThrow(PollerPropsValidationError);
+      expect(make).toThrow(message);
+    });
+
+    // What other jsii languages can do: Python may construct the abstract class, or subclass it.
+    class HandMadeStrategy extends PollingStrategy {
+      public readonly config = undefined as unknown as PollingStrategy['config'];
+    }
+    test.each<[string, PollingStrategy]>([
+      ['constructed directly', Object.create(PollingStrategy.prototype) as PollingStrategy],
+      ['subclassed', new HandMadeStrategy()],
+    ])('fails when pollingStrategy was %s rather than made by a factory', (_case, pollingStrategy) => {
+      expect(() => synth({ pollingStrategy })).toThrow(PollerPropsValidationError);
+      expect(() => synth({ pollingStrategy })).toThrow(
+        /pollingStrategy must be made by PollingStrategy.fixed\(\), PollingStrategy.exponential\(\) or PollingStrategy.progressAware\(\); got a \w+ with no settings/,
+      );
+    });
+
+    const graphs = (count: number) => Array.from({ length: count }, (_, i) => `g-${String(i).padStart(10, '0')}`);
+    test(`GIVEN ${MAX_GRAPH_IDS} graphIds THEN every rule's pattern fits; one more fails, naming the count and the limit`, () => {
+      expect(MAX_GRAPH_IDS).toBe(57);
+      const { template } = synth({ graphIds: graphs(MAX_GRAPH_IDS) });
+      const lengths = Object.values(template.findResources('AWS::Events::Rule'))
+        .filter((rule) => rule.Properties.EventPattern !== undefined)
+        .map((rule) => JSON.stringify(rule.Properties.EventPattern).length);
+      expect(Math.max(...lengths)).toBeGreaterThan(2000);
+      expect(Math.max(...lengths)).toBeLessThanOrEqual(2048);
+      const tooMany = () => synth({ graphIds: graphs(MAX_GRAPH_IDS + 1) });
+      expect(tooMany).toThrow(PollerPropsValidationError);
+      expect(tooMany).toThrow(
+        /graphIds names 58 graphs, more than the 57 that fit: the rule for CloudTrail records, which holds each graph id twice, would have an event pattern of 20\d\d characters, over EventBridge's limit of 2048/,
+      );
+    });
+
+    test('GIVEN no rule for CloudTrail records THEN graphIds may name as many graphs as the watch-request rule holds', () => {
+      expect(() => synth({ startOnApiCalls: false, graphIds: graphs(100) })).not.toThrow();
+      expect(() => synth({ startOnApiCalls: false, graphIds: graphs(200) })).toThrow(
+        /more than the 119 that fit: the rule for watch requests/,
+      );
     });
   });
 });

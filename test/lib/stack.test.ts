@@ -38,3 +38,16 @@ test('fails when emitStatusChanges is neither true nor false', () => {
     'Context value emitStatusChanges must be true or false; got "yes".',
   );
 });
+
+test('GIVEN the stack THEN it outputs what another app passes to fromNeptuneImportTaskPollerAttributes', () => {
+  const { stack, template } = stackWith({ eventBusName: 'data-platform', eventSource: 'com.example.imports' });
+  const { poller } = stack;
+  const outputs = template.findOutputs('*');
+  expect(Object.fromEntries(Object.entries(outputs).map(([id, output]) => [id, output.Value]))).toEqual({
+    EventBusArn: stack.resolve(poller.eventBus.eventBusArn),
+    EventSource: 'com.example.imports',
+    StateMachineArn: { Ref: stack.getLogicalId(poller.stateMachine.node.defaultChild as never) },
+    ServiceName: poller.serviceName,
+  });
+  expect(poller.serviceName).toMatch(/^Ctx-Poller-[0-9A-F]{8}$/);
+});

@@ -20,11 +20,11 @@ describe('local clocks', () => {
     expect(clock.realMillisFor(60)).toBeCloseTo(60);
   });
 
-  test('SteppingClock: stands still until a wait moves it, and retries do not', () => {
+  test("SteppingClock: stands still until a wait or a retry's pause moves it, at once", () => {
     const clock = new SteppingClock(0);
     expect(clock.realMillisFor(90)).toBe(0);
-    expect(clock.retryPauseMillis()).toBe(0);
-    expect(clock.now()).toBe(90_000);
+    expect(clock.retryPauseMillis(2.5)).toBe(0);
+    expect(clock.now()).toBe(92_500);
   });
 
   test.each([0, -1, 2])('fails when the scale is %d', (scale) => {

@@ -13,9 +13,12 @@ import { simpleTimeline } from '../../local/import-timeline';
 import {
   ExecutionAlreadyExistsError,
   InvalidExecutionNameError,
+  LocalPoller,
   STEP_FUNCTIONS_LIMITS,
   executionNameProblem,
+  retryPauseSeconds,
 } from '../../local/local-poller';
+import { SteppingClock } from '../../local/clock';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const TASK_ID = 't-0123456789';
@@ -233,4 +236,53 @@ describe('the local runner enforces Step Functions limits', () => {
     expect(() => harness.poller.startExecution(name, '{}')).toThrow(InvalidExecutionNameError);
     expect(executionNameProblem('a'.repeat(80))).toBeUndefined();
   });
+
+  test('GIVEN a poll function that Lambda refuses three times THEN the retries pause as Step Functions pauses them: backoff, cap and full jitter, on the run clock', async () => {
+    let refusals = 0;
+    const times: number[] = [];
+    harness = await startHarness({
+      synthesized: synthesizeOnce(WITHOUT_SWEEP),
+      random: () => 0.5,
+      backstop: false,
+      wrapPollHandler: (real) => (event) => {
+        times.push(harness.clock.now());
+        if (refusals++ < 3) {
+          return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
+        }
+        return real(event);
+      },
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(0) });
+
+    await harness.poller.watch({ taskId: task.taskId });
+
+    // Bounds 2, 4 and 8 s (interval 2 s, backoff 2); full jitter drawn at 0.5 halves each.
+    expect(times.slice(1, 4).map((t, i) => (t - times[i]) / 1000)).toEqual([1, 2, 4]);
+    const retrier = { IntervalSeconds: 2, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' as const };
+    expect(retryPauseSeconds(retrier, 10, () => 1)).toBe(60);
+    expect(retryPauseSeconds({ ...retrier, JitterStrategy: 'NONE' }, 3, () => 0)).toBe(8);
+  });
+
+  test.each([['Retry'], ['Catch']])(
+    'GIVEN a definition whose timed task names States.TaskFailed in its %s THEN the runner refuses it, since it could not tell the timeout apart',
+    (field) => {
+      const synthesized = synthesizeOnce();
+      const definition = JSON.parse(JSON.stringify(synthesized.definition)) as {
+        States: Record<string, Record<string, unknown>>;
+      };
+      const park = definition.States[POLLER_STATE_NAMES.parkedWait];
+      park[field] = [
+        { ErrorEquals: ['States.TaskFailed'], ...(field === 'Catch' ? { Next: POLLER_STATE_NAMES.poll } : {}) },
+      ];
+
+      expect(
+        () =>
+          new LocalPoller({
+            synthesized: { ...synthesized, definition },
+            pollHandler: () => Promise.reject(new Error('not called')),
+            clock: new SteppingClock(),
+          }),
+      ).toThrow(/cannot keep States.TaskFailed from matching the task's timeout/);
+    },
+  );
 });

@@ -562,6 +562,23 @@ describe('the npm package in a fresh CDK app', () => {
     expect(Object.keys(installedManifest.scripts ?? {}).filter((name) => installScripts.includes(name))).toEqual([]);
   });
 
+  test("an installed copy packs again without this repository's development tools, as jsii-pacmak packs it", () => {
+    // Into a copy: packing writes the tarball beside the manifest, and the install must stay as npm extracted it.
+    const copy = mkdtempSync(path.join(tmpdir(), 'poller-repack-'));
+    try {
+      execFileSync('cp', ['-R', installed, path.join(copy, 'package')]);
+      const [packed] = JSON.parse(
+        execFileSync('npm', ['pack', '--json', '--silent', '--pack-destination', copy], {
+          cwd: path.join(copy, 'package'),
+          encoding: 'utf8',
+        }),
+      ) as { files: { path: string }[] }[];
+      expect(packed.files.map((file) => file.path).sort()).toEqual([...packedFiles].sort());
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   test('the main entry declares the construct library and nothing else', () => {
     expect(declaredExports(path.join(installed, 'dist'), 'main.d.ts')).toEqual(MAIN_ENTRY_EXPORTS);
     const values = printed("process.stdout.write(JSON.stringify(Object.keys(require('neptune-import-poller'))))");

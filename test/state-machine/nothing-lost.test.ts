@@ -220,4 +220,31 @@ describe('one watch at a time per task, not one per 90 days', () => {
       'SUCCEEDED',
     ]);
   });
+
+  test('GIVEN two direct executions of one task under names of their own THEN both hand the watch to the execution named after the task: one watch, one parked item, one terminal event', async () => {
+    harness = await startHarness();
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(900) });
+    const input = JSON.stringify({ taskId: task.taskId, graphId: task.graphId });
+
+    const first = harness.poller.startExecution('nightly-load', input);
+    const second = harness.poller.startExecution('nightly-load-retry', input);
+    const chains = await Promise.all([harness.poller.followChain(first), harness.poller.followChain(second)]);
+    await harness.poller.settled();
+
+    expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect([first.events, second.events]).toEqual([[], []]);
+    // The first hand-over started the watch under the task's name; the second found it there and ended.
+    expect(chains.map((chain) => chain.executions.map((e) => e.name))).toEqual([
+      ['nightly-load', task.taskId],
+      ['nightly-load-retry'],
+    ]);
+    const watch = harness.poller.executions.get(task.taskId)!;
+    expect(JSON.parse(watch.input)).toMatchObject({ watch: { taskId: task.taskId, watchName: task.taskId } });
+    const events = terminalEventsOf(harness, task.taskId);
+    expect(events.map((e) => [e.executionName, e.Detail.status])).toEqual([[task.taskId, 'SUCCEEDED']]);
+    // Every poll was the one watch's: the named executions handed over before sending any request.
+    expect(harness.standIn.pollsOf(task.taskId)).toHaveLength(Number(events[0].Detail.pollCount));
+    const items = (await harness.watchTable!.items()).filter((item) => item.taskId === task.taskId);
+    expect(items.map((item) => item.executionName)).toEqual([task.taskId]);
+  });
 });

@@ -76,6 +76,40 @@ describe('startFrom', () => {
     });
   });
 
+  test.each([['t-0123456789'], ['t-0123456789-watch-2']])(
+    'an execution named as the start path names watches (%s) watches the task itself',
+    (name) => {
+      expect(startFrom({ taskId: 't-0123456789' }, CONFIG, NOW, name)).toMatchObject({
+        kind: 'watch',
+        watch: { watchName: name },
+      });
+    },
+  );
+
+  test.each([['nightly-load'], ['t-0123456789-watch-x'], ['t-0123456789-continued-1'], ['t-9999999999']])(
+    'an execution started directly under another name (%s) hands the watch to the one named after the task',
+    (name) => {
+      const start = startFrom({ taskId: 't-0123456789', graphId: 'g-abcdefghij' }, CONFIG, NOW, name);
+
+      expect(start).toEqual({
+        kind: 'handed-over',
+        decision: {
+          action: 'CONTINUE',
+          executionName: 't-0123456789',
+          input: {
+            watch: expect.objectContaining({
+              taskId: 't-0123456789',
+              graphId: 'g-abcdefghij',
+              watchName: 't-0123456789',
+              pollCount: 0,
+              generation: 0,
+            }),
+          },
+        },
+      });
+    },
+  );
+
   test('a previous decision continues its watch unchanged', () => {
     const previous = watch({ pollCount: 7 });
     expect(startFrom({ action: 'WAIT', waitSeconds: 30, watch: previous }, CONFIG, NOW)).toEqual({
