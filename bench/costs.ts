@@ -21,6 +21,12 @@ export const PRICES = {
   dynamoDbPerReadRequestUnitUsd: 0.125 / 1_000_000,
   /** The sweep's `BatchGetItem` reads strongly consistent: one read request unit per item under 4 KB. */
   readRequestUnitsPerKey: 1,
+  /**
+   * Items of an import the sweep reads: at its first listing (discovery), the read that settles
+   * it, and at its end the read that wakes, the read that clears the stale token and the read
+   * that settles. A status once settled is not read again, however long the task stays listed.
+   */
+  itemReadsPerImport: 5,
 } as const;
 
 /**
@@ -50,8 +56,8 @@ export interface CostBreakdown {
 
 /**
  * The cost of 1,000 imports: their watches' state transitions and poll invocations and, with the
- * sweep, the parks' writes and a share of the sweeps of one cycle of the workload (`listing`,
- * shared by its `imports`): their invocations and their look-ups of the listed tasks.
+ * sweep, the parks' writes, the reads of their items, and a share of the sweeps of one cycle of
+ * the workload (`listing`, shared by its `imports`): their invocations.
  */
 export function costPer1000Imports(
   usage: ImportUsage,
@@ -67,7 +73,7 @@ export function costPer1000Imports(
   let sweepFunction = 0;
   let dynamoDb = 0;
   if (sweep !== undefined) {
-    const { sweeps, pages, tasksRead } = sweep.listing;
+    const { sweeps, pages } = sweep.listing;
     const billedSeconds = sweeps * PRICES.sweepBilledSecondsPerRun + pages * PRICES.sweepBilledSecondsPerPage;
     sweepFunction =
       (sweeps * PRICES.lambdaPerRequestUsd +
@@ -75,7 +81,7 @@ export function costPer1000Imports(
       sweep.imports;
     dynamoDb =
       (usage.parks + usage.sweepWrites) * PRICES.dynamoDbPerWriteRequestUnitUsd +
-      ((tasksRead * PRICES.readRequestUnitsPerKey) / sweep.imports) * PRICES.dynamoDbPerReadRequestUnitUsd;
+      PRICES.itemReadsPerImport * PRICES.readRequestUnitsPerKey * PRICES.dynamoDbPerReadRequestUnitUsd;
   }
   return {
     stepFunctions: stepFunctions * 1000,

@@ -9,6 +9,11 @@
  * `m` cycles away from the measured one.
  */
 
+import { LIST_PAGE_SIZE } from '../lambda/sweep/aws-clients';
+import { DEFAULT_DISCOVERY_GRACE_SECONDS } from '../lambda/sweep/sweep-settings';
+import { resolveSweepOptions } from '../lib/import-task-sweep';
+import { pollerConfigOf } from '../lib/poller-props';
+
 /** Settings of the modelled sweep. */
 export interface SweepModel {
   /** Seconds between two sweeps. */
@@ -24,16 +29,38 @@ export interface SweepModel {
    * task ever started.
    */
   readonly listingRetentionSeconds: number;
+  /**
+   * Whether any change of the listed status wakes a watch (`emitStatusChanges`), rather than only
+   * a terminal status.
+   * @default false
+   */
+  readonly wakeOnEveryChange?: boolean;
+  /**
+   * Seconds discovery leaves an active task to its trigger after a sweep first lists it.
+   * @default 0
+   */
+  readonly discoveryGraceSeconds?: number;
 }
 
-/** The sweep of the construct's defaults: every minute, at most 10 pages of 100 tasks. */
-export const DEFAULT_SWEEP: SweepModel = {
-  periodSeconds: 60,
-  wakeDelaySeconds: 2,
-  pageSize: 100,
-  maxPagesPerSweep: 10,
-  listingRetentionSeconds: 3600,
-};
+/**
+ * The sweep of the construct's defaults, read from the construct: its interval and page limit,
+ * and whether the watches emit status changes. How long ended tasks stay listed is not the
+ * construct's to say (AWS documents nothing): an hour is assumed.
+ */
+export const DEFAULT_SWEEP: SweepModel = defaultSweepModel();
+
+function defaultSweepModel(): SweepModel {
+  const options = resolveSweepOptions()!;
+  return {
+    periodSeconds: options.interval.toSeconds(),
+    wakeDelaySeconds: 2,
+    pageSize: LIST_PAGE_SIZE,
+    maxPagesPerSweep: options.maxPages,
+    listingRetentionSeconds: 3600,
+    wakeOnEveryChange: pollerConfigOf({}).emitStatusChanges,
+    discoveryGraceSeconds: DEFAULT_DISCOVERY_GRACE_SECONDS,
+  };
+}
 
 /** When an import runs, seconds from the workload's start. */
 export interface ImportLife {
@@ -114,6 +141,11 @@ export class SweepListing {
     if (at < life.startsAt || at >= life.endsAt + this.model.listingRetentionSeconds) return 'unlisted';
     const view = this.view(k);
     return view.oldestSeen === undefined || this.positionOf[index] >= view.oldestSeen ? 'seen' : 'beyond-cap';
+  }
+
+  /** Whether sweep `k` reads the whole listing: only then does it wake the watches of tasks it does not list. */
+  readsWhole(k: number): boolean {
+    return this.view(k).oldestSeen === undefined;
   }
 
   /** Totals of the sweeps within one cycle. */

@@ -1,16 +1,23 @@
 /**
  * `npm run bench [-- --json] [-- --write-docs]`: the polling strategies side by side on a seeded
  * workload of simulated imports, without and with the sweep, the state machine's cost per poll
- * measured in the local interpreter, and the poll handler's bundle beside the floor. Exits 1
- * when a target is missed.
+ * measured in the local interpreter, what each costs an account for a month from idle to 5,000
+ * imports a day, how long ends wait in every listing order, and the poll handler's bundle beside
+ * the floor. Stops at once when the handlers are not built; exits 1 when a target is missed.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Duration } from 'aws-cdk-lib';
 import { HISTORY_EVENTS_PER_STATE } from '../lambda/poll/history-accounting';
+import { IDLE_LISTING_SECONDS } from '../lambda/sweep/sweep-memory';
+import { prebuiltHandlerDir, type PrebuiltHandler } from '../lib/handler-code';
+import { pollerConfigOf } from '../lib/poller-props';
 import { PollingStrategy } from '../lib/polling-strategy';
+import { ACCOUNT_SIZES, accountMonth, type AccountMonth, type StrategyUsage } from './account-month';
+import { alarmMetricsOf } from './alarm-count';
+import { listingOrderCases, simulateListingOrder, type ListingOrderFigures } from './listing-orders';
 import { quantile } from '../local/seeded-random';
 import { compareBundles, type BundleComparison } from './bundle-size';
 import { compareStrategies, type StrategyFigures } from './compare';
@@ -23,13 +30,20 @@ import { DEFAULT_WORKLOAD, generateWorkload, type SimulatedImport, type Workload
 import { timelineSeconds } from '../local/import-timeline';
 
 /**
- * The watches' own polling in the construct's default configuration with the sweep on (a backstop,
- * since the sweep wakes them on every change), and how the report names it.
+ * How the report names the watches' own polling in the construct's default configuration with
+ * the sweep on (a backstop, since the sweep wakes them at their end), read from the construct.
  */
-export const SWEPT_DEFAULT_POLLING = {
-  strategy: PollingStrategy.fixed({ interval: Duration.hours(2), jitter: 0.1 }),
-  description: 'PollingStrategy.fixed({ interval: Duration.hours(2), jitter: 0.1 })',
-} as const;
+export function sweptDefaultPollingDescription(): string {
+  const polling = pollerConfigOf({}).polling;
+  if (polling.kind !== 'fixed') return `PollingStrategy.${polling.kind}()`;
+  return `PollingStrategy.fixed({ interval: Duration.seconds(${polling.intervalSeconds}), jitter: ${polling.jitter} })`;
+}
+
+/** Seconds from a sweep to the woken poll the latency is shown for, beside the model's. */
+const WAKE_DELAYS_SECONDS = [1, 2, 3, 5, 10] as const;
+
+/** Most pages the construct lets a sweep read (`sweep.maxPages`). */
+const MAX_PAGES_PER_SWEEP = 100;
 
 /** The row of the construct's default configuration, with the sweep on. */
 const DEFAULT_SWEPT = 'default+sweep';
@@ -40,8 +54,8 @@ const LISTING_RETENTIONS_SECONDS = [0, 3600, 86_400, Number.POSITIVE_INFINITY] a
 function defaultSwept(sweep: SweepModel): ScheduleFactory {
   return pollerSchedule(
     DEFAULT_SWEPT,
-    `${SWEPT_DEFAULT_POLLING.description} with the sweep: the construct default`,
-    SWEPT_DEFAULT_POLLING.strategy,
+    `${sweptDefaultPollingDescription()} with the sweep: the construct default`,
+    undefined,
     sweep,
   );
 }
@@ -161,7 +175,16 @@ export interface RetentionRow {
 export function checkTargets(
   rows: readonly StrategyRow[],
   bundle: BundleComparison,
+  accounts: readonly AccountRow[],
+  orders: readonly ListingOrderFigures[],
 ): { target: string; met: boolean; measured: string }[] {
+  const unreadEnds = orders.reduce((sum, o) => sum + o.unread, 0);
+  const undiscovered = orders.reduce((sum, o) => sum + o.neverListedToASweep, 0);
+  const monthOf = (name: string, importsPerDay: number): AccountMonth =>
+    accounts.find((row) => row.name === name)!.months.find((month) => month.importsPerDay === importsPerDay)!;
+  const idle = monthOf(DEFAULT_SWEPT, 0);
+  const sweptAt20 = monthOf(DEFAULT_SWEPT, 20);
+  const unsweptAt20 = monthOf('default', 20);
   const byName = (name: string) => rows.find((row) => row.name === name)!;
   const best = byName('default');
   const fixed30 = byName('fixed-30s');
@@ -204,11 +227,24 @@ export function checkTargets(
       measured: `${swept.maxEndLatencySeconds} s, ${swept.undetected} undetected`,
     },
     {
-      target: `${DEFAULT_SWEPT}: GetImportTask and ListImportTasks calls at most 2 % of fixed-30s's`,
-      met: swept.shareOfFixed30sCalls <= 0.02,
-      measured:
-        `${swept.meanPolls} + ${swept.listCallsPerImport} = ${swept.callsPerImport} vs ${fixed30.callsPerImport} ` +
-        `(${(swept.shareOfFixed30sCalls * 100).toFixed(2)} %)`,
+      target: `${DEFAULT_SWEPT}, an idle account: running cost at most $0.30 a month (alarms apart)`,
+      met: idle.costUsd.running <= 0.3,
+      measured: `$${idle.costUsd.running.toFixed(3)} (alarms $${idle.costUsd.alarms.toFixed(2)})`,
+    },
+    {
+      target: `${DEFAULT_SWEPT}, an idle account: at most 3,000 ListImportTasks calls a month`,
+      met: idle.listCalls <= 3000,
+      measured: `${Math.round(idle.listCalls)}`,
+    },
+    {
+      target: `${DEFAULT_SWEPT} at 20 imports a day: no more than \`default\` (progress-aware polling, no sweep)`,
+      met: sweptAt20.costUsd.total <= unsweptAt20.costUsd.total,
+      measured: `$${sweptAt20.costUsd.total.toFixed(2)} vs $${unsweptAt20.costUsd.total.toFixed(2)} a month, alarms included`,
+    },
+    {
+      target: 'every order, 2,000 and 20,000 tasks listed: every end read by a sweep, every import listed to one',
+      met: unreadEnds === 0 && undiscovered === 0,
+      measured: `${unreadEnds} ends unread, ${undiscovered} imports never read`,
     },
     {
       target: 'poll handler bundle at most 1.2× the floor in size',
@@ -248,12 +284,14 @@ function sweepModelLines(report: Report): string[] {
     prose(
       "With the sweep on, a function lists the account's import tasks with `ListImportTasks`",
       `every ${m.periodSeconds} s (pages of ${m.pageSize} tasks, one call per page,`,
-      `at most ${m.maxPagesPerSweep} pages) and, for every listed task`,
-      'whose status differs from the status its watch last saw, wakes the watch (`SendTaskSuccess` on the token of its',
-      'parked wait). The watch polls `GetImportTask` at once, publishes what it sees and parks again.',
+      `at most ${m.maxPagesPerSweep} pages, the next sweep going on where it stopped) and, for every listed task`,
+      'whose status is terminal and differs from the status its watch last saw, wakes the watch (`SendTaskSuccess` on',
+      'the token of its parked wait; with `emitStatusChanges`, any other status that differs too). The watch polls',
+      '`GetImportTask` at once and puts its event. While no watch is parked the sweep reads the listing only in the',
+      `first minute of every ${IDLE_LISTING_SECONDS / 60} minutes.`,
       'When no wake comes, its wait ends when due and it polls on its own schedule: with the sweep on,',
-      `the construct's default is a backstop, \`${SWEPT_DEFAULT_POLLING.description}\`,`,
-      'since the sweep sees the changes no schedule can foresee.',
+      `the construct's default is a backstop, \`${sweptDefaultPollingDescription()}\`,`,
+      'since the sweep sees the ends no schedule can foresee.',
     ),
     '',
     'The benchmark models it so:',
@@ -272,14 +310,15 @@ function sweepModelLines(report: Report): string[] {
       `${hoursLabel(m.listingRetentionSeconds)} before. AWS does not document how long ended tasks stay listed:`,
       'the section "How long ended tasks stay listed" shows what other durations change.',
       `A sweep reads as many pages as the listed tasks fill (${m.pageSize} a page),`,
-      `at least 1 and at most ${m.maxPagesPerSweep}.`,
-      'The order of the listing is not documented either; newest first is assumed, so the tasks beyond the last page',
-      'read are the oldest. A sweep that would wake a watch whose task is beyond it does not ("missed by the sweep");',
-      'the watch still sees the change at its own next poll.',
+      `at least 1 and at most ${m.maxPagesPerSweep}: here the whole listing. Should it not fit, newest first is`,
+      'assumed, and a sweep that would wake a watch whose task is beyond its pages does not ("missed by the sweep");',
+      'the section "Any listing order, any length" shows longer listings, in every order, read on from where the last',
+      'sweep stopped.',
     ),
     prose(
-      "- A sweep wakes a watch when the status its task lists at the sweep's time (from the import's timeline) differs",
-      'from the one the watch last saw: a new phase, a restart (REPROVISIONING), a rollback (ROLLING_BACK), the end.',
+      "- A sweep wakes a watch when the status its task lists at the sweep's time (from the import's timeline) is",
+      'terminal and differs from the one the watch last saw (the very decision of the sweep function);',
+      'a new phase, a restart or a rollback wakes nobody.',
       `The woken watch polls ${m.wakeDelaySeconds} s after the sweep (the sweep's own run, the wake, the poll),`,
       'unless its own poll comes first, and then waits as the poll function decides.',
       'Each poll is one `GetImportTask` call; an end is seen at the first poll that answers the terminal status.',
@@ -291,9 +330,9 @@ function sweepModelLines(report: Report): string[] {
       `on average, at most ${listing.maxListed}).`,
     ),
     prose(
-      '- Left out: failed or throttled sweeps and wakes, and discovery, by which a sweep starts the watch of a task',
-      'it lists before the CloudTrail-triggered start does (it would start some watches earlier;',
-      'the record the sweep writes for such a task is counted).',
+      '- Left out: failed or throttled sweeps and wakes. Discovery leaves an active task to its trigger for',
+      `${(DEFAULT_SWEEP.discoveryGraceSeconds ?? 0) / 60} minutes after a sweep first lists it, so it starts none of`,
+      'these watches; the record the sweep writes for a task it lists before its watch first parked is counted.',
     ),
     '',
   ];
@@ -316,6 +355,7 @@ function latencyLines(report: Report): string[] {
       'failures midway, max',
       'all ends, p95',
       'all ends, max',
+      'restarts, p95',
       'missed by the sweep',
     ),
     ...report.strategies.map((r) =>
@@ -329,6 +369,7 @@ function latencyLines(report: Report): string[] {
         r.maxFailureLatencySeconds,
         r.p95EndLatencySeconds,
         r.maxEndLatencySeconds,
+        r.p95RestartLatencySeconds,
         r.sweep === undefined ? '–' : r.missedBySweep,
       ),
     ),
@@ -338,12 +379,30 @@ function latencyLines(report: Report): string[] {
     prose(
       "p50, p95 and max are from the import's true end (its terminal status) to the poll that sees it;",
       '`undetected` counts imports whose end the schedule never saw (the CLI waiter stops after 8 hours).',
-      `"All ends" adds to the ${w.imports} terminal statuses (successes and failures midway)`,
-      `the ${w.restartingWithNewAttempt} restarts, each the end of a first attempt, seen at the first poll after`,
-      'REPROVISIONING began. Failures midway cannot be foreseen by any schedule: without the sweep, the default sees',
+      `"All ends" are the ${w.imports} terminal statuses, successes and failures midway alike; the`,
+      `${w.restartingWithNewAttempt} restarts (the end of a first attempt) are no end anyone hears of without`,
+      'status-change events, and are shown apart ("restarts, p95": with the sweep, seen at the backstop poll).',
+      'Failures midway cannot be foreseen by any schedule: without the sweep, the default sees',
       'them at its next poll, at most an hour later; with it, the next sweep wakes the watch.',
       '"Missed by the sweep" counts the sweeps that would have woken a watch',
       'but did not read the page its task was on.',
+    ),
+    '',
+    prose(
+      `The ${DEFAULT_SWEEP.wakeDelaySeconds} s from a sweep to the woken poll is assumed, not measured: the sweep's run`,
+      'up to the page of the task (pages are read one after another), `SendTaskSuccess`, the state machine, and a poll',
+      `function that may be cold. \`${DEFAULT_SWEPT}\` over all ends, for other such delays:`,
+    ),
+    '',
+    ...head('seconds from the sweep to the woken poll', 'all ends, p95 (s)', 'all ends, max (s)'),
+    ...report.wakeDelays.map((d) =>
+      row(
+        d.wakeDelaySeconds === DEFAULT_SWEEP.wakeDelaySeconds
+          ? `${d.wakeDelaySeconds} (the model)`
+          : d.wakeDelaySeconds,
+        d.p95EndLatencySeconds,
+        d.maxEndLatencySeconds,
+      ),
     ),
     '',
   ];
@@ -422,12 +481,189 @@ function costLines(report: Report): string[] {
       `at ${PRICES.sweepLambdaMemoryGb * 1024} MB; DynamoDB on-demand $0.625 per million write request units and`,
       '$0.125 per million read request units. With the sweep: one write per park (every wait; items under 1 KB),',
       "the sweep's own writes (the record of a task it lists before its watch first parked, the removal of the stale",
-      'token of a task it lists after its watch ended), and per page one `BatchGetItem` of the tasks listed on it',
-      `at ${PRICES.readRequestUnitsPerKey} read request unit each (strongly consistent).`,
+      `token of a task it lists after its watch ended), and ${PRICES.itemReadsPerImport} reads of each import's item`,
+      `at ${PRICES.readRequestUnitsPerKey} read request unit each (strongly consistent): around its first listing`,
+      'and around its end; a status once settled is not read again, however long the task stays listed.',
       '`ListImportTasks`, `GetImportTask` and `SendTaskSuccess` calls have no price of their own. Free tiers left out.',
     ),
     '',
     '![p95 latency over all ends against calls per import](benchmark-latency-vs-polls.svg)',
+    '',
+  ];
+}
+
+const money = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(0));
+const thousands = (value: number): string => Math.round(value).toLocaleString('en-US');
+
+function accountLines(report: Report): string[] {
+  const sizes = ACCOUNT_SIZES;
+  const swept = report.accounts.find((row) => row.name === DEFAULT_SWEPT)!;
+  const unswept = report.accounts.find((row) => row.name === 'default')!;
+  const sizeTitle = (size: number) => (size === 0 ? 'idle' : `${thousands(size)} a day`);
+  return [
+    '## Cost per account-month',
+    '',
+    prose(
+      'What an account pays in 30 days, by how many imports it starts a day, with every part charged: the state',
+      "machine's transitions, the functions' invocations, the sweep's runs and its reads and writes of the watch",
+      'table, custom metrics by the hour they receive a value ($0.30 a metric-month), logs (the state machine logs',
+      'every history event with its data), X-Ray traces, and the alarms the construct creates',
+      '($0.10 per metric an alarm reads, counted in the synthesized template). A dashboard (`createDashboard`) adds',
+      "$3.00 beyond an account's first three. Imports run as in the workload (the same durations); the number",
+      'running at a moment is Poisson, so an account of one import a day is idle most of the time.',
+      'USD a month, alarms included:',
+    ),
+    '',
+    ...head('strategy', ...sizes.map(sizeTitle), 'all ends, p95 (s)', 'all ends, max (s)'),
+    ...report.accounts.map((r) =>
+      row(
+        `\`${r.name}\``,
+        ...r.months.map((m) => money(m.costUsd.total)),
+        r.p95EndLatencySeconds,
+        r.maxEndLatencySeconds,
+      ),
+    ),
+    '',
+    `\`${DEFAULT_SWEPT}\` and \`default\` part by part (USD a month):`,
+    '',
+    ...head(
+      'imports a day',
+      'strategy',
+      'Step Functions',
+      'poll and start functions',
+      'sweep function',
+      'DynamoDB',
+      'custom metrics',
+      'logs',
+      'X-Ray',
+      'running',
+      'alarms',
+      'total',
+    ),
+    ...sizes.flatMap((size, i) =>
+      [swept, unswept].map((r) => {
+        const c = r.months[i].costUsd;
+        return row(
+          sizeTitle(size),
+          `\`${r.name}\``,
+          ...[c.stepFunctions, c.functions, c.sweep, c.dynamoDb, c.customMetrics, c.logs, c.xray, c.running].map((v) =>
+            v.toFixed(3),
+          ),
+          c.alarms.toFixed(2),
+          c.total.toFixed(2),
+        );
+      }),
+    ),
+    '',
+    'Calls a month, and against the physical limit:',
+    '',
+    ...head(
+      'imports a day',
+      'imports running, mean',
+      `\`${DEFAULT_SWEPT}\` ListImportTasks`,
+      'GetImportTask',
+      'physical limit',
+      'calls per import',
+      'physical limit per import',
+      'ratio',
+      '`default` ratio',
+    ),
+    ...sizes.map((size, i) => {
+      const m = swept.months[i];
+      const u = unswept.months[i];
+      return row(
+        sizeTitle(size),
+        m.meanRunning.toFixed(2),
+        thousands(m.listCalls),
+        thousands(m.getCalls),
+        thousands(m.physicalCalls),
+        m.imports === 0 ? '–' : ((m.listCalls + m.getCalls) / m.imports).toFixed(1),
+        m.imports === 0 ? '–' : (m.physicalCalls / m.imports).toFixed(1),
+        m.callsOverPhysical === undefined ? '–' : `${m.callsOverPhysical.toFixed(2)}×`,
+        u.callsOverPhysical === undefined ? '–' : `${u.callsOverPhysical.toFixed(2)}×`,
+      );
+    }),
+    '',
+    prose(
+      'The physical limit is the fewest calls that see every end within a minute: one listing a minute while any',
+      'import runs (a page per 100 running), none while nothing runs, and one `GetImportTask` per import for the',
+      "event's details. Above it, the default pays for its first poll and its backstop polls (every two hours), and",
+      'for listing the tasks that ended within the hour before.',
+    ),
+    '',
+    '### Which to choose',
+    '',
+    prose(
+      `- **Most accounts: the default (\`${DEFAULT_SWEPT}\`).** Every end is seen within about a minute, at every`,
+      `size, and from ${report.sweepBreakEvenImportsPerDay ?? 'more than 100'} imports a day up it costs no more than`,
+      'polling without the sweep, alarms included: its fixed part (about',
+      `$${swept.months[0].costUsd.running.toFixed(2)} a month idle, and`,
+      `$${(swept.months[0].costUsd.alarms - unswept.months[0].costUsd.alarms).toFixed(2)} of alarms of its own)`,
+      'is paid back by the polls it saves. Below that it costs at most',
+      `$${Math.max(...sizes.map((_, i) => swept.months[i].costUsd.total - unswept.months[i].costUsd.total)).toFixed(2)}`,
+      'a month more, for failures midway seen within a minute rather than up to an hour late.',
+      'A task started without any trigger is watched within 5 or 6 minutes while other imports are watched, and within',
+      `${IDLE_LISTING_SECONDS / 60 + 6} minutes in an idle account.`,
+    ),
+    prose(
+      '- **An account of a few imports a month, that can wait for failures midway: `sweep: { enabled: false }`**',
+      '(`default`): no fixed part but its alarms; every end is still announced, a failure midway up to an hour late,',
+      'and only triggers start watches.',
+    ),
+    prose(
+      '- **Polling strategies with the sweep on (`progress-aware+sweep`)** poll more and see ends no sooner:',
+      'keep the default backstop unless the sweep cannot list the account (another region, a missing permission).',
+    ),
+    '',
+  ];
+}
+
+function orderLines(report: Report): string[] {
+  return [
+    '## Any listing order, any length',
+    '',
+    prose(
+      'AWS documents neither the order of `ListImportTasks` nor how long ended tasks stay listed. Each sweep reads',
+      'its pages from where the last one stopped and, at the end of the listing, goes on from the first page; the',
+      'listing shifts between sweeps as tasks start and leave it. Six hours of sweeps a minute apart, after two hours',
+      'of warm-up, over imports that start as a Poisson process (durations as in the workload), ended tasks kept',
+      'listed long enough to list the number shown. Latency is from an end to its watch\'s wake; "longest unread"',
+      'is the most seconds a listed task went unread, what `SweepListingUnreadSeconds` reports.',
+    ),
+    '',
+    ...head(
+      'pages a sweep',
+      'order',
+      'tasks listed',
+      'imports at once',
+      'ends',
+      'p95 (s)',
+      'max (s)',
+      'ends unread',
+      'imports never read',
+      'longest unread (s)',
+    ),
+    ...report.orders.map((o) =>
+      row(
+        o.maxPagesPerSweep === DEFAULT_SWEEP.maxPagesPerSweep ? `${o.maxPagesPerSweep} (default)` : o.maxPagesPerSweep,
+        o.order,
+        thousands(o.listed),
+        thousands(o.running),
+        o.ends,
+        o.p95Seconds,
+        o.maxSeconds,
+        o.unread,
+        o.neverListedToASweep,
+        o.maxUnreadSeconds,
+      ),
+    ),
+    '',
+    prose(
+      'Every end is read and every import is listed to a sweep, in every order. The latency is that of a pass:',
+      `with ${DEFAULT_SWEEP.maxPagesPerSweep} pages a sweep, 2,000 tasks take two sweeps;`,
+      `with \`sweep: { maxPages: ${MAX_PAGES_PER_SWEEP} }\`, one sweep reads 10,000 tasks, and the ends of an`,
+      'account that lists 2,000 are seen within a minute.',
+    ),
     '',
   ];
 }
@@ -438,8 +674,10 @@ function retentionLines(report: Report): string[] {
     '',
     prose(
       `\`${DEFAULT_SWEPT}\` with ended tasks listed for other durations.`,
-      "With 0, no sweep lists an end, so the watches' own polls see every end; with every task ever started,",
-      `every sweep reads its ${DEFAULT_SWEEP.maxPagesPerSweep} pages and the oldest tasks are beyond them.`,
+      'With 0, no sweep lists an end: the first sweep after it reads the whole listing without the task and wakes',
+      'its watch as a task not listed. With every task ever started, this model reads the newest',
+      `${DEFAULT_SWEEP.maxPagesPerSweep} pages of every sweep, and the oldest tasks are beyond them; the sweep goes on`,
+      'from where it stopped, which the section "Any listing order, any length" shows.',
     ),
     '',
     ...head(
@@ -503,6 +741,8 @@ function markdown(report: Report): string {
     ...sweepModelLines(report),
     ...latencyLines(report),
     ...costLines(report),
+    ...accountLines(report),
+    ...orderLines(report),
     ...retentionLines(report),
     '## Poll handler bundle',
     '',
@@ -548,21 +788,109 @@ export async function runBenchmark() {
     listing: strategy.listing!,
     strategy,
   }));
+  const accounts = accountMonths(figures, stateMachine, workload);
+  const sweepBreakEvenImportsPerDay = breakEven(
+    accounts.find((row) => row.name === DEFAULT_SWEPT)!,
+    accounts.find((row) => row.name === 'default')!,
+  );
+  const wakeDelays = compareStrategies(
+    workload,
+    WAKE_DELAYS_SECONDS.map((wakeDelaySeconds) => defaultSwept({ ...DEFAULT_SWEEP, wakeDelaySeconds })),
+    seed,
+  ).map((f, i) => ({
+    wakeDelaySeconds: WAKE_DELAYS_SECONDS[i],
+    p95EndLatencySeconds: f.p95EndLatencySeconds,
+    maxEndLatencySeconds: f.maxEndLatencySeconds,
+  }));
+  const orders = [DEFAULT_SWEEP.maxPagesPerSweep, MAX_PAGES_PER_SWEEP].flatMap((pages) =>
+    listingOrderCases(pages, seed).map(simulateListingOrder),
+  );
   const bundle = await compareBundles();
   return {
     workload: describeWorkload(workload, strategies.find((r) => r.name === DEFAULT_SWEPT)?.listing),
     sweep: DEFAULT_SWEEP,
     strategies,
     retentions,
+    accounts,
+    sweepBreakEvenImportsPerDay,
+    wakeDelays,
+    orders,
     prices: PRICES,
     stateMachine,
     bundle,
-    targets: checkTargets(strategies, bundle),
+    targets: checkTargets(strategies, bundle, accounts, orders),
   };
+}
+
+/** One strategy's months in accounts of every size, with its latency (which does not depend on the size). */
+export interface AccountRow {
+  readonly name: string;
+  readonly months: readonly AccountMonth[];
+  readonly p95EndLatencySeconds: number;
+  readonly maxEndLatencySeconds: number;
+  /** Its month in an account of any size. */
+  readonly monthAt: (importsPerDay: number) => AccountMonth;
+}
+
+/** Every strategy's month in accounts of {@link ACCOUNT_SIZES}, from its per-import figures. */
+function accountMonths(
+  figures: readonly StrategyFigures[],
+  stateMachine: StateMachineCosts,
+  workload: Workload,
+): AccountRow[] {
+  const meanDuration = mean(workload.imports.map((i) => timelineSeconds(i.timeline)));
+  const alarms = { swept: alarmMetricsOf({}), unswept: alarmMetricsOf({ sweep: { enabled: false } }) };
+  return figures.map((f) => {
+    const usage: StrategyUsage = {
+      name: f.name,
+      polls: f.meanPolls,
+      parks: mean(f.results.map((r) => r.parks)),
+      sweepWrites: mean(f.results.map((r) => r.sweepWrites)),
+      wakes: f.meanWakes,
+      ...(f.sweep === undefined ? {} : { sweep: f.sweep }),
+      alarmMetrics: f.sweep === undefined ? alarms.unswept : alarms.swept,
+    };
+    return {
+      name: f.name,
+      months: ACCOUNT_SIZES.map((size) => accountMonth(usage, size, meanDuration, stateMachine)),
+      p95EndLatencySeconds: f.p95EndLatencySeconds,
+      maxEndLatencySeconds: f.maxEndLatencySeconds,
+      monthAt: (importsPerDay: number) => accountMonth(usage, importsPerDay, meanDuration, stateMachine),
+    };
+  });
+}
+
+/**
+ * The fewest imports a day, up to 100, from which `swept` costs no more than `unswept` a month,
+ * alarms included; undefined when none.
+ */
+function breakEven(swept: AccountRow, unswept: AccountRow): number | undefined {
+  for (let importsPerDay = 1; importsPerDay <= 100; importsPerDay++) {
+    if (swept.monthAt(importsPerDay).costUsd.total <= unswept.monthAt(importsPerDay).costUsd.total)
+      return importsPerDay;
+  }
+  return undefined;
+}
+
+/** The prebuilt handlers synthesis needs: missing, the benchmark would fail midway, so it stops at once. */
+const HANDLERS: readonly PrebuiltHandler[] = ['poll', 'start', 'sweep'];
+
+/** The handlers not built yet. */
+export function missingHandlers(): PrebuiltHandler[] {
+  return HANDLERS.filter((name) => !existsSync(path.join(prebuiltHandlerDir(name), 'index.mjs')));
 }
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const missing = missingHandlers();
+  if (missing.length > 0) {
+    process.stderr.write(
+      `The prebuilt ${missing.join(', ')} handler(s) are missing. Run "npm run -s build:handlers" ` +
+        '(npm run bench runs it first), then the benchmark again.\n',
+    );
+    process.exitCode = 1;
+    return;
+  }
   const { values } = parseArgs({
     options: { json: { type: 'boolean', default: false }, 'write-docs': { type: 'boolean', default: false } },
   });

@@ -32,18 +32,19 @@ export interface ScheduleFactory {
 }
 
 /**
- * The poller itself, with its defaults and `pollingStrategy`: each step is the poll function's
- * own decision. With `sweep`, the poller runs the sweep that model describes; without, it is
- * turned off.
+ * The poller itself, with its defaults and `pollingStrategy` (the construct's default when
+ * undefined): each step is the poll function's own decision. With `sweep`, the poller runs the
+ * sweep that model describes; without, it is turned off.
  */
 export function pollerSchedule(
   name: string,
   description: string,
-  pollingStrategy: PollingStrategy,
+  pollingStrategy: PollingStrategy | undefined,
   sweep?: SweepModel,
 ): ScheduleFactory {
   const config = pollerConfigOf({
-    pollingStrategy,
+    ...(pollingStrategy === undefined ? {} : { pollingStrategy }),
+    emitStatusChanges: sweep?.wakeOnEveryChange ?? false,
     sweep:
       sweep === undefined
         ? { enabled: false }

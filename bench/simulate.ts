@@ -1,4 +1,5 @@
 /** Runs a schedule against a simulated import and measures what a user would see. */
+import { wakeMatters } from '../lambda/sweep/sweep-memory';
 import { importStateAt, timelineSeconds, type ImportTimeline } from '../local/import-timeline';
 import type { SweepListing } from './listing';
 import type { ScheduleFactory } from './schedules';
@@ -65,8 +66,9 @@ interface WaitEnd {
 
 /**
  * The end of a wait parked after a poll at `from` that saw `seen`, due at `due` (seconds since the
- * import started): the first sweep that lists a different status, and reads the page the task is
- * on, wakes the watch; the watch polls `wakeDelaySeconds` later, unless its own poll comes first.
+ * import started): the first sweep that lists a status worth a wake (a terminal one; any other
+ * with `wakeOnEveryChange`), and reads the page the task is on, or that reads the whole listing
+ * and does not find the task in it, wakes the watch; the watch polls `wakeDelaySeconds` later, unless its own poll comes first.
  */
 function waitEnd(subject: SimulatedImport, sweep: SweepContext, from: number, due: number, seen: string): WaitEnd {
   const { listing, index } = sweep;
@@ -75,8 +77,12 @@ function waitEnd(subject: SimulatedImport, sweep: SweepContext, from: number, du
   for (let k = listing.firstTickAfter(subject.startsAt + from); ; k++) {
     const elapsed = listing.tickAt(k) - subject.startsAt;
     if (elapsed + model.wakeDelaySeconds >= due) return { elapsed: due, woken: false, missed };
-    if (statusAt(subject.timeline, elapsed) === seen) continue;
     const visibility = listing.visibility(index, k);
+    // A task that left a listing read whole has its watch woken, whatever its status.
+    if (visibility === 'unlisted' && listing.readsWhole(k)) {
+      return { elapsed: elapsed + model.wakeDelaySeconds, woken: true, missed };
+    }
+    if (!wakeMatters(statusAt(subject.timeline, elapsed), seen, model.wakeOnEveryChange ?? false)) continue;
     if (visibility === 'seen') return { elapsed: elapsed + model.wakeDelaySeconds, woken: true, missed };
     if (visibility === 'beyond-cap') missed += 1;
   }

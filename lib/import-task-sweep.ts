@@ -9,7 +9,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createPollerFunction, type PollerLogLevel } from './poller-function';
-import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from './sweep-contract';
+import { DEFAULT_SWEEP_MAX_PAGES, PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from './sweep-contract';
 import { PollerPropsValidationError, wholeSeconds } from './validation';
 
 /** Settings of the sweep: one `ListImportTasks` listing of the account's import tasks, on a schedule. */
@@ -27,9 +27,10 @@ export interface ImportTaskSweepOptions {
    */
   readonly interval?: Duration;
   /**
-   * Pages of 100 tasks one sweep reads at most; tasks listed beyond them are not seen by that
-   * sweep (their watches still poll on their own), and the `SweepsTruncated` metric counts it.
-   * @default 10
+   * Pages of 100 tasks one sweep reads at most; the next sweep goes on from where this one
+   * stopped, so a listing longer than this is read whole in a few sweeps, whatever its order
+   * (`SweepListingUnreadSeconds` says how long a task went unread).
+   * @default 20
    */
   readonly maxPages?: number;
   /**
@@ -59,7 +60,7 @@ export function resolveSweepOptions(options: ImportTaskSweepOptions = {}): Resol
       );
     }
   }
-  const maxPages = options.maxPages ?? 10;
+  const maxPages = options.maxPages ?? DEFAULT_SWEEP_MAX_PAGES;
   if (!Token.isUnresolved(maxPages) && (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 100)) {
     throw new PollerPropsValidationError(
       `sweep.maxPages must be a whole number from 1 to 100 (pages of 100 tasks); got ${maxPages}.`,
@@ -108,6 +109,8 @@ export interface ImportTaskSweepProps {
   readonly executionsArn: string;
   /** Graphs whose tasks discovery may watch. @default - every graph */
   readonly graphIds?: string[];
+  /** Whether watches publish every status change: then any listed change wakes a watch, not only an end. */
+  readonly emitStatusChanges: boolean;
   readonly logGroup: logs.ILogGroup;
   readonly logLevel: PollerLogLevel;
   readonly serviceName: string;
@@ -144,6 +147,8 @@ export class ImportTaskSweep extends Construct {
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
         MAX_PAGES: String(options.maxPages),
         DISCOVERY: String(options.discovery),
+        EMIT_STATUS_CHANGES: String(props.emitStatusChanges),
+        SWEEP_INTERVAL_SECONDS: String(options.interval.toSeconds()),
         ...(props.graphIds === undefined ? {} : { GRAPH_IDS: props.graphIds.join(',') }),
       },
     });

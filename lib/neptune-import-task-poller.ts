@@ -219,6 +219,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         stateMachine: this.stateMachine,
         executionsArn: this.executionsArn(),
         ...(props.graphIds === undefined ? {} : { graphIds: props.graphIds }),
+        emitStatusChanges: props.emitStatusChanges ?? false,
         logGroup: this.sweepLogGroup,
         logLevel,
         serviceName: this.serviceName,
@@ -317,7 +318,9 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
           : {
               sweepFunction: this.sweepFunction,
               sweepInterval: sweep.interval,
-              sweepsTruncated: this.metric(POLLER_METRICS.sweepsTruncated),
+              sweepListingUnreadSeconds: this.metric(POLLER_METRICS.sweepListingUnreadSeconds, {
+                statistic: 'Maximum',
+              }),
               // Published every sweep, zeros included: one period per sweep interval.
               sweepTaskFailures: this.metric(POLLER_METRICS.sweepTaskFailures, {
                 period: sweep.interval,

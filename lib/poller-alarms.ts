@@ -69,10 +69,10 @@ export interface PollerAlarmThresholds {
    */
   readonly sweepFailures?: number;
   /**
-   * Sweeps cut short by their page limit.
-   * @default 1
+   * Seconds a listed task went unread by the sweep (its listing read whole less often than this).
+   * @default 300
    */
-  readonly sweepsTruncated?: number;
+  readonly sweepListingUnread?: number;
   /**
    * Invocations of the poll, start or sweep function that Lambda throttled.
    * @default 1
@@ -104,7 +104,7 @@ const DEFAULT_THRESHOLDS: Required<PollerAlarmThresholds> = {
   deadLetterQueueDepth: 1,
   malformedTriggers: 1,
   sweepFailures: 2,
-  sweepsTruncated: 1,
+  sweepListingUnread: 300,
   functionThrottles: 1,
   sweepTaskFailures: 1,
   watchedTasksUnlisted: 1,
@@ -160,10 +160,11 @@ export interface PollerAlarmsProps {
    */
   readonly sweepFunction?: lambda.IFunction;
   /**
-   * The poller's count of sweeps cut short by their page limit (`SweepsTruncated`).
-   * @default - no alarm on truncated sweeps
+   * The poller's `SweepListingUnreadSeconds`: how long a listed task may have gone unread, when a
+   * whole pass over the listing takes more than two sweep intervals.
+   * @default - no alarm on a listing read too slowly
    */
-  readonly sweepsTruncated?: cloudwatch.IMetric;
+  readonly sweepListingUnreadSeconds?: cloudwatch.IMetric;
   /**
    * The poller's count of a sweep's wakes, discoveries and records that failed (`SweepTaskFailures`).
    * @default - no alarm on the sweep's failed work
@@ -220,8 +221,8 @@ export class PollerAlarms extends Construct {
   public readonly malformedTriggers?: cloudwatch.Alarm;
   /** Sweeps that failed, two or more in five minutes; undefined without `sweepFunction`. */
   public readonly sweepFailures?: cloudwatch.Alarm;
-  /** Sweeps cut short by their page limit; undefined without `sweepsTruncated`. */
-  public readonly sweepsTruncated?: cloudwatch.Alarm;
+  /** Listed tasks go unread by the sweep for minutes; undefined without `sweepListingUnreadSeconds`. */
+  public readonly sweepListingUnread?: cloudwatch.Alarm;
   /** No sweep ran for twice the sweep interval (at least five minutes); undefined without `sweepFunction`. */
   public readonly sweepsNotRunning?: cloudwatch.Alarm;
   /** A sweep's wakes, discoveries or records kept failing; undefined without `sweepTaskFailures`. */
@@ -388,12 +389,12 @@ export class PollerAlarms extends Construct {
         { evaluationPeriods: 5, datapointsToAlarm: 3 },
       );
     }
-    if (props.sweepsTruncated !== undefined) {
-      this.sweepsTruncated = alarm(
-        'SweepsTruncated',
-        props.sweepsTruncated,
-        'A sweep read its page limit before the end of the listing: tasks listed beyond it are neither woken nor discovered. Raise sweep.maxPages.',
-        thresholdOf('sweepsTruncated'),
+    if (props.sweepListingUnreadSeconds !== undefined) {
+      this.sweepListingUnread = alarm(
+        'SweepListingUnread',
+        props.sweepListingUnreadSeconds,
+        'The sweep reads the listing too slowly: a listed task went unread for minutes, so ends midway are seen late and unwatched imports are discovered late. Raise sweep.maxPages (the listing is longer than a sweep reads), or shorten sweep.interval.',
+        thresholdOf('sweepListingUnread'),
       );
     }
   }
@@ -411,7 +412,7 @@ export class PollerAlarms extends Construct {
       this.deadLetterQueueDepth,
       ...(this.malformedTriggers === undefined ? [] : [this.malformedTriggers]),
       ...(this.sweepFailures === undefined ? [] : [this.sweepFailures]),
-      ...(this.sweepsTruncated === undefined ? [] : [this.sweepsTruncated]),
+      ...(this.sweepListingUnread === undefined ? [] : [this.sweepListingUnread]),
       this.functionThrottles,
       ...(this.sweepsNotRunning === undefined ? [] : [this.sweepsNotRunning]),
       ...(this.sweepTaskFailures === undefined ? [] : [this.sweepTaskFailures]),

@@ -124,22 +124,28 @@ export function pollerWidgetRows(poller: NeptuneImportTaskPoller): cloudwatch.IW
         left: [
           poller.sweepFunction.metricInvocations({ period: PERIOD, label: 'Runs' }),
           poller.sweepFunction.metricErrors({ period: PERIOD, label: 'Failed' }),
-          sum(POLLER_METRICS.sweepsTruncated, { label: 'Cut short by the page limit' }),
+          sum(POLLER_METRICS.sweepsTruncated, { label: 'Stopped before the end of the listing' }),
         ],
       }),
       new cloudwatch.GraphWidget({
-        title: 'Listing pages read',
-        width: 8,
-        left: [sum(POLLER_METRICS.sweepPagesRead, { label: 'ListImportTasks pages' })],
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Wakes and discoveries',
+        title: 'Sweep duration and listing age',
         width: 8,
         left: [
-          sum(POLLER_METRICS.watchesWoken, { label: 'Watches woken' }),
-          sum(POLLER_METRICS.staleWakeTokens, { label: 'Stale tokens' }),
-          sum(POLLER_METRICS.tasksDiscovered, { label: 'Tasks discovered' }),
-          sum(POLLER_METRICS.sweepTaskFailures, { label: 'Failed wakes or discoveries' }),
+          poller.sweepFunction.metricDuration({ period: PERIOD, statistic: 'Maximum', label: 'Longest sweep (ms)' }),
+        ],
+        right: [
+          poller.metric(POLLER_METRICS.sweepListingUnreadSeconds, {
+            period: PERIOD,
+            statistic: 'Maximum',
+            label: 'Longest a listed task went unread (s)',
+          }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Sweep failures',
+        width: 8,
+        left: [
+          sum(POLLER_METRICS.sweepTaskFailures, { label: 'Failed wakes, discoveries or records' }),
           sum(POLLER_METRICS.watchedTasksUnlisted, { label: 'Watched tasks not listed' }),
         ],
       }),

@@ -57,18 +57,10 @@ export class PollerMetrics {
   public static readonly TRIGGERS_NOT_STARTED_BY_REASON = POLLER_METRICS.triggersNotStartedByReason;
   /** Executions that failed before putting their terminal event, reported by a backstop execution. */
   public static readonly WATCH_FAILURES_REPORTED = POLLER_METRICS.watchFailuresReported;
-  /** Sweeps run, scheduled or asked for. */
-  public static readonly SWEEP_RUNS = POLLER_METRICS.sweepRuns;
-  /** `ListImportTasks` pages read by sweeps. */
-  public static readonly SWEEP_PAGES_READ = POLLER_METRICS.sweepPagesRead;
-  /** Sweeps cut short by their page limit or their time, before the end of the listing. */
+  /** Sweeps cut short by their page limit or their time, before the end of the listing; the next goes on from there. */
   public static readonly SWEEPS_TRUNCATED = POLLER_METRICS.sweepsTruncated;
-  /** Watches a sweep woke because their task's listed status changed. */
-  public static readonly WATCHES_WOKEN = POLLER_METRICS.watchesWoken;
-  /** Wake-ups whose token had already been used or had timed out: the watch had moved on. */
-  public static readonly STALE_WAKE_TOKENS = POLLER_METRICS.staleWakeTokens;
-  /** Watches started for tasks a sweep found unwatched. */
-  public static readonly TASKS_DISCOVERED = POLLER_METRICS.tasksDiscovered;
+  /** How long a listed task may have gone unread by the sweep, when a whole pass took more than two sweep intervals (seconds). */
+  public static readonly SWEEP_LISTING_UNREAD_SECONDS = POLLER_METRICS.sweepListingUnreadSeconds;
   /** Tasks a sweep could not act on (failed wake-ups, discoveries, end-time checks and records, unreadable listed entries); the next sweep tries again. */
   public static readonly SWEEP_TASK_FAILURES = POLLER_METRICS.sweepTaskFailures;
   /** Parked watches, still waiting, whose task a complete sweep did not find listed; each is woken to poll at once. */

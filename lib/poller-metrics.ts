@@ -46,18 +46,13 @@ export const POLLER_METRICS = {
   triggersNotStartedByReason: 'TriggersNotStartedByReason',
   /** Executions that failed before putting their terminal event, reported by a backstop execution (Count). */
   watchFailuresReported: 'WatchFailuresReported',
-  /** Sweeps run, scheduled or asked for (Count). */
-  sweepRuns: 'SweepRuns',
-  /** `ListImportTasks` pages read by sweeps (Count). */
-  sweepPagesRead: 'SweepPagesRead',
-  /** Sweeps cut short by their page limit or their time, before the end of the listing (Count). */
+  /** Sweeps cut short by their page limit or their time, before the end of the listing; the next goes on from there (Count). */
   sweepsTruncated: 'SweepsTruncated',
-  /** Watches a sweep woke because their task's listed status changed (Count). */
-  watchesWoken: 'WatchesWoken',
-  /** Wake-ups whose token had already been used or had timed out: the watch had moved on (Count). */
-  staleWakeTokens: 'StaleWakeTokens',
-  /** Watches started for tasks a sweep found unwatched (Count). */
-  tasksDiscovered: 'TasksDiscovered',
+  /**
+   * How long a listed task may have gone unread by the sweep: published when a whole pass over the
+   * listing took more than two sweep intervals (Seconds).
+   */
+  sweepListingUnreadSeconds: 'SweepListingUnreadSeconds',
   /**
    * Tasks a sweep could not act on: wake-ups, discoveries, end-time checks and records that
    * failed, and listed entries without a task id or status; the next sweep tries again (Count).

@@ -68,3 +68,6 @@ export interface SweepRequest {
   /** Why this sweep runs, for logs and metrics. */
   readonly reason?: (typeof SWEEP_REASONS)[number];
 }
+
+/** Pages of 100 tasks a sweep reads unless told otherwise: 2,000 listed tasks, every minute. */
+export const DEFAULT_SWEEP_MAX_PAGES = 20;

@@ -18,8 +18,8 @@ export const LOCAL_USAGE = `Usage: npm run local -- --task-id <t-…> [options]
 Watches one Neptune Analytics import task with the poller's own state machine, run locally,
 against the endpoint the AWS SDK resolves (your account, or AWS_ENDPOINT_URL_NEPTUNE_GRAPH).
 As deployed by default, the sweep runs beside the watch, on the same clock: every minute it lists
-the import tasks (ListImportTasks) and wakes the watch when its task's status changed; it wakes
-only this watch and starts no other. Each event the poller would put is printed to stdout as one
+the import tasks (ListImportTasks) and wakes the watch when its task ended (with
+--emit-status-changes, when its status changed); it wakes only this watch and starts no other. Each event the poller would put is printed to stdout as one
 JSON line; logs go to stderr.
 
 Options:
@@ -31,7 +31,8 @@ Options:
                           lasts 60 ms; default 1)
   --emit-status-changes   also print an event on every status change
   --no-sweep              run the poller without the sweep (sweep: { enabled: false }): each wait is
-                          a plain Wait state, its length chosen by the progress-aware polling
+                          a plain Wait state, its length chosen by the progress-aware polling; far
+                          quicker for a long --timeout at a tiny --time-scale (a sweep a minute)
   --log-level <level>     DEBUG, INFO, WARN, ERROR or SILENT (default INFO)
   --help                  this text
 

@@ -200,7 +200,9 @@ abstract class WaitSkippingClock implements LocalClock {
     if (this.working > 0 || earliest === undefined || this.jumpedToward === earliest) return;
     this.jumpedToward = earliest;
     const gap = earliest - this.now();
-    if (gap > 0) this.skip(this.realShare === 0 ? gap : gap * (1 - this.realShare));
+    // A real share under a millisecond is skipped too: a Node.js timer waits at least one, which would
+    // make a day of minute-long sleeps at a tiny scale cost seconds of real time.
+    if (gap > 0) this.skip(this.realShare === 0 || gap * this.realShare < 1 ? gap : gap * (1 - this.realShare));
     this.update();
   }
 }

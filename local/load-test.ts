@@ -13,7 +13,7 @@ import { PollingStrategy } from '../lib/polling-strategy';
 import { ScaledClock } from './clock';
 import { simpleTimeline, timelineSeconds, type ImportOutcome } from './import-timeline';
 import { startStandInRun } from './local-environment';
-import type { StandInFault, StandInTask } from './neptune-graph-standin';
+import type { ListingOrder, StandInFault, StandInTask } from './neptune-graph-standin';
 import { logUniform, quantile, seededRandom } from './seeded-random';
 
 /** Settings of a load run. */
@@ -34,6 +34,11 @@ export interface LoadTestOptions {
    * @default 0
    */
   readonly injectedThrottles?: number;
+  /**
+   * The order the stand-in lists the tasks in.
+   * @default 'oldest-first'
+   */
+  readonly listingOrder?: ListingOrder;
 }
 
 /** What a load run measured. */
@@ -112,7 +117,10 @@ async function concurrentImports(options: LoadTestOptions) {
   const random = seededRandom(options.seed);
   const run = await startStandInRun({
     clock: new ScaledClock(options.timeScale),
-    standIn: { maxRequestsPerSecond: options.rateLimit },
+    standIn: {
+      maxRequestsPerSecond: options.rateLimit,
+      ...(options.listingOrder === undefined ? {} : { listingOrder: options.listingOrder }),
+    },
     maxSockets: options.imports,
     logLevel: 'SILENT',
   });
@@ -247,6 +255,8 @@ export function loadTestProblems(report: LoadTestReport): string[] {
   return problems;
 }
 
+const LISTING_ORDERS: readonly ListingOrder[] = ['oldest-first', 'newest-first', 'random'];
+
 const USAGE = `Usage: npm run load -- [options]
 
 Options:
@@ -256,6 +266,7 @@ Options:
   --time-scale <factor>     real seconds per simulated second (default 0.003)
   --seed <n>                seed of the imports' durations and outcomes (default 7)
   --long-watch-polls <n>    polls the long watch must need, at least (default 12000)
+  --listing-order <order>   oldest-first, newest-first or random: how the stand-in lists the tasks (default oldest-first)
   --json                    print the report as one JSON line
   --help                    this text
 
@@ -271,6 +282,7 @@ async function main(): Promise<void> {
       'time-scale': { type: 'string', default: '0.003' },
       seed: { type: 'string', default: '7' },
       'long-watch-polls': { type: 'string', default: '12000' },
+      'listing-order': { type: 'string', default: 'oldest-first' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -279,7 +291,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  const listingOrder = values['listing-order'];
+  if (!LISTING_ORDERS.includes(listingOrder as ListingOrder)) {
+    process.stderr.write(
+      `--listing-order takes ${LISTING_ORDERS.join(', ')}; got ${JSON.stringify(listingOrder)}\n\n${USAGE}\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   const report = await runLoadTest({
+    listingOrder: listingOrder as ListingOrder,
     imports: Number(values.imports),
     rateLimit: Number(values['rate-limit']),
     injectedThrottles: Number(values['injected-throttles']),

@@ -230,6 +230,11 @@ export interface LocalSweepSettings {
    * @default - as synthesized
    */
   readonly discovery?: boolean;
+  /**
+   * Seconds discovery leaves an active task to its trigger before starting a watch of its own.
+   * @default - the sweep function's default
+   */
+  readonly discoveryGraceSeconds?: number;
   /** Wraps the real sweep handler, to make the function itself fail as Lambda might. */
   readonly wrapHandler?: (handler: SweepHandler) => SweepHandler;
 }
@@ -290,6 +295,9 @@ export function createLocalSweep(environment: LocalSweepEnvironment): LocalSweep
     settings: {
       ...settings,
       ...(environment.settings?.discovery === undefined ? {} : { discovery: environment.settings.discovery }),
+      ...(environment.settings?.discoveryGraceSeconds === undefined
+        ? {}
+        : { discoveryGraceSeconds: environment.settings.discoveryGraceSeconds }),
     },
     ...sweepIoFromClients({
       neptuneGraph,
@@ -300,6 +308,8 @@ export function createLocalSweep(environment: LocalSweepEnvironment): LocalSweep
       logger,
     }),
     readDeploymentTime: () => Promise.resolve(deployedAt),
+    // The pauses that spread a sweep's wakes, on the run's clock.
+    sleep: (ms) => realSleep(environment.clock.realMillisFor(ms / 1000)),
     logger,
     publishMetrics: environment.publishMetrics ?? (() => undefined),
     now: () => environment.clock.now(),

@@ -3,7 +3,7 @@
  * the REST-JSON wire format of `GetImportTask`, `StartImportTask` and `ListImportTasks`, with
  * scripted imports, injectable faults and an optional request-rate limit answered with 429.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { importStateAt, simpleTimeline, type ImportTimeline } from './import-timeline';
@@ -56,8 +56,19 @@ export interface StandInTask {
   readonly roleArn: string;
 }
 
+/**
+ * The order `ListImportTasks` lists the tasks in, which AWS does not document: oldest first (the
+ * order they were added), newest first, or a fixed order that looks random (by a hash of the id).
+ */
+export type ListingOrder = 'oldest-first' | 'newest-first' | 'random';
+
 /** Options of the stand-in. */
 export interface NeptuneGraphStandInOptions {
+  /**
+   * The order of the listing.
+   * @default 'oldest-first'
+   */
+  readonly listingOrder?: ListingOrder;
   /** Epoch ms now, on the clock the imports follow. */
   readonly now?: () => number;
   /** Requests per second, on the stand-in's clock, answered before answering 429 `ThrottlingException`. */
@@ -201,16 +212,32 @@ export class NeptuneGraphStandIn {
     };
   }
 
+  /** Every task, in the order the listing shows them. */
+  listedTasks(): StandInTask[] {
+    const added = [...this.tasks.values()];
+    switch (this.options.listingOrder ?? 'oldest-first') {
+      case 'oldest-first':
+        return added;
+      case 'newest-first':
+        return added.reverse();
+      case 'random':
+        return added
+          .map((task) => ({ task, key: createHash('sha256').update(task.taskId).digest('hex') }))
+          .sort((a, b) => a.key.localeCompare(b.key))
+          .map(({ task }) => task);
+    }
+  }
+
   /**
-   * One page of the `ListImportTasks` answer over every task, in the order they were added, each
-   * with the status `GetImportTask` would report now (a task that starts on its first poll has
-   * not started); undefined for a page size or token the service would refuse.
+   * One page of the `ListImportTasks` answer over every task, in the listing's order, each with
+   * the status `GetImportTask` would report now (a task that starts on its first poll has not
+   * started); undefined for a page size or token the service would refuse.
    */
   listPage(maxResults: number, nextToken: string | undefined): Record<string, unknown> | undefined {
     const offset = nextToken === undefined ? 0 : Number(nextToken);
     if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_RESULTS) return undefined;
     if (!Number.isInteger(offset) || offset < 0) return undefined;
-    const all = [...this.tasks.values()];
+    const all = this.listedTasks();
     const tasks = all.slice(offset, offset + maxResults).map((task) => ({
       taskId: task.taskId,
       graphId: task.graphId,

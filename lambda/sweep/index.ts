@@ -14,6 +14,7 @@ const logger = new Logger();
 const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
 // Settings the construct would not write fail every invocation, so that the function's error alarm shows them.
 const environment = sweepEnvironmentFrom(process.env);
+const publish = powertoolsMetricsPublisher(metrics);
 const sweep = createSweepHandler({
   settings: environment.settings,
   ...sweepIoFromClients({
@@ -25,7 +26,10 @@ const sweep = createSweepHandler({
     logger,
   }),
   logger,
-  publishMetrics: powertoolsMetricsPublisher(metrics),
+  // A sweep with nothing worth a value publishes nothing, not even an empty record.
+  publishMetrics: (data) => {
+    if (data.length > 0) publish(data);
+  },
   now: () => Date.now(),
 });
 

@@ -3,8 +3,8 @@
  * nobody watches: pure, from the listed tasks, the watch table's items of the same tasks, and the
  * times the task ended and the poller was deployed.
  */
-import { TERMINAL_IMPORT_STATUSES } from '../../lib/events';
 import { isTaskId } from '../../lib/identifiers';
+import { isTerminalStatus as isTerminal, wakeMatters } from './sweep-memory';
 
 /** One task of a `ListImportTasks` page, as far as the sweep reads it. */
 export interface ListedImportTask {
@@ -38,6 +38,12 @@ export interface SweepPlanOptions {
    * @default - every graph
    */
   readonly requestGraphId?: string;
+  /**
+   * Whether the watches put an event on every status change: then any change of the listed status
+   * wakes a watch; otherwise only a terminal one does.
+   * @default false
+   */
+  readonly emitStatusChanges?: boolean;
 }
 
 /** One thing to do for one listed task. */
@@ -58,9 +64,8 @@ export type SweepAction =
    */
   | { readonly kind: 'check-end'; readonly task: ListedImportTask };
 
-const isTerminal = (status: string): boolean => TERMINAL_IMPORT_STATUSES.includes(status);
-
-function discoveryAllows(task: ListedImportTask, options: SweepPlanOptions): boolean {
+/** Whether discovery may start a watch of `task`: it is on, and the task's graph is one it may watch. */
+export function discoveryAllows(task: ListedImportTask, options: SweepPlanOptions): boolean {
   if (!options.discovery) return false;
   if (options.graphIds !== undefined && (task.graphId === undefined || !options.graphIds.includes(task.graphId))) {
     return false;
@@ -76,7 +81,9 @@ function actionFor(
 ): SweepAction | undefined {
   if (item !== undefined) {
     // An item without a token is a task already seen; its watch, if any, polls on its own.
-    if (item.token === undefined || item.status === task.status) return undefined;
+    if (item.token === undefined || !wakeMatters(task.status, item.status, options.emitStatusChanges ?? false)) {
+      return undefined;
+    }
     return { kind: 'wake', task, token: item.token, ...(item.status === undefined ? {} : { itemStatus: item.status }) };
   }
   // Nothing is recorded for a task discovery may not watch: should discovery watch it later, the
@@ -86,8 +93,9 @@ function actionFor(
 }
 
 /**
- * Decides, for every listed task, whether to wake its waiting watch (its listed status differs
- * from what the watch last saw), to start a watch of it (nobody watches it, it is active, and
+ * Decides, for every listed task, whether to wake its waiting watch (its listed status is
+ * terminal and differs from what the watch last saw; with `emitStatusChanges`, any status that
+ * differs), to start a watch of it (nobody watches it, it is active, and
  * discovery may), or to ask when it ended (nobody watches it, it has ended, and discovery may).
  * Tasks whose id is not an import task id are left alone: no watch could be named after them. A
  * task listed twice counts once.

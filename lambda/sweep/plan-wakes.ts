@@ -3,6 +3,7 @@
  * pure, from the parked watches, the tasks listed, and the time the sweep has left.
  */
 import type { WatchItem } from './plan-sweep-page';
+import { wakeMatters } from './sweep-memory';
 
 /** A waiting watch to send its token back to. */
 export interface PlannedWake {
@@ -61,4 +62,32 @@ export function spreadWakes(count: number, budgetMs: number, perSecond: number =
     delaysMs: Array.from({ length: fitting }, (_, index) => Math.round(index * gapMs)),
     deferred: count - fitting,
   };
+}
+
+/**
+ * The wakes of parked watches whose task is among `listed` (task id to listed status) with a
+ * status worth a wake ({@link wakeMatters}), other than those of `planned`: a watch that parked
+ * with an older status than the listing's after its item was last read.
+ */
+export function parkedMismatchWakes(
+  parked: readonly WatchItem[],
+  listed: ReadonlyMap<string, string>,
+  planned: ReadonlySet<string>,
+  emitStatusChanges: boolean,
+): PlannedWake[] {
+  const wakes: PlannedWake[] = [];
+  const seen = new Set<string>(planned);
+  for (const item of parked) {
+    const listedStatus = listed.get(item.taskId);
+    if (item.token === undefined || listedStatus === undefined || seen.has(item.taskId)) continue;
+    if (!wakeMatters(listedStatus, item.status, emitStatusChanges)) continue;
+    seen.add(item.taskId);
+    wakes.push({
+      taskId: item.taskId,
+      token: item.token,
+      listedStatus,
+      ...(item.status === undefined ? {} : { itemStatus: item.status }),
+    });
+  }
+  return wakes;
 }

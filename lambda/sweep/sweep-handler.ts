@@ -5,16 +5,18 @@ import type { MetricDatum } from '../poll/poll-metrics';
 import type { WatchStartOutcome } from '../start/start-watch';
 import type { ImportTaskPage } from './listing-page';
 import {
+  discoveryAllows,
   planSweepPage,
   verdictOnEndedTask,
   type ListedImportTask,
   type SweepAction,
   type WatchItem,
 } from './plan-sweep-page';
-import { spreadWakes, unlistedWakes, type PlannedWake } from './plan-wakes';
+import { parkedMismatchWakes, spreadWakes, unlistedWakes, type PlannedWake } from './plan-wakes';
+import { SweepMemory } from './sweep-memory';
 import { metricsForSweep, type SweepSummary } from './sweep-metrics';
 import { sweepRunFromEvent, type SweepRun } from './sweep-request';
-import type { SweepSettings } from './sweep-settings';
+import { DEFAULT_DISCOVERY_GRACE_SECONDS, DEFAULT_INTERVAL_SECONDS, type SweepSettings } from './sweep-settings';
 
 /** Reads the page of `ListImportTasks` that `nextToken` names (the first without one). */
 export type ImportTaskLister = (nextToken: string | undefined) => Promise<ImportTaskPage>;
@@ -115,21 +117,29 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, act: (
 
 const timer = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Parked watches that hold a token. */
+const countTokens = (items: readonly WatchItem[]): number => items.filter((item) => item.token !== undefined).length;
+
 type Counts = { -readonly [K in keyof SweepSummary]: SweepSummary[K] };
 
 /** What sending one wake came to. */
 type WakeOutcome = 'woken' | 'stale' | 'failed';
 
 /**
- * Builds the sweep handler. A sweep lists the account's import tasks page by page; on each page
- * it starts a watch for every active task nobody watches (discovery) and, for every ended task
- * nobody watches, asks when it ended: a watch announces it unless it ended before the poller was
- * deployed. Once the listing is read, and when it was read whole, it finds the parked watches of
- * tasks not listed. Then it wakes the waiting watch of every task whose listed status differs
- * from what the watch last saw, and of every task not listed, a few at a time. A failed wake,
- * discovery, end-time check or record is counted and logged and the sweep goes on; a listing that
- * fails or cannot be used, and a read of the table that fails, are thrown once the wakes owed so
- * far are sent, so that the invocation fails.
+ * Builds the sweep handler. The handler remembers, from one sweep to the next of the same
+ * function instance, what it has done ({@link SweepMemory}). A sweep first looks at the index of
+ * parked watches when that is due (nothing known, nothing parked, tasks found unlisted, or a
+ * while since the last look). It reads the listing while a watch is parked, when asked, or every
+ * 15 minutes otherwise, page after page from where the last sweep stopped. For
+ * the listed tasks whose status is not settled, or that discovery may have to watch, it reads the
+ * watch table's items: it starts a watch for every active task nobody watches (discovery) and,
+ * for every ended task nobody watches, asks when it ended: a watch announces it unless it ended
+ * before the poller was deployed. Then it wakes, a few at a time, the waiting watch of every task
+ * whose listed status is terminal and differs from what the watch last saw (with
+ * `emitStatusChanges`, any status that differs), and, after a listing read whole, of every task
+ * not listed. A failed wake, discovery, end-time check or record is counted and logged and the
+ * sweep goes on; a listing that fails or cannot be used, and a read of the table that fails, are
+ * thrown once the wakes owed so far are sent, so that the invocation fails.
  */
 export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler {
   const { settings, logger } = deps;
@@ -144,46 +154,104 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     return deployedAt;
   };
 
+  const memory = new SweepMemory(
+    deps.now(),
+    settings.emitStatusChanges ?? false,
+    (settings.discoveryGraceSeconds ?? DEFAULT_DISCOVERY_GRACE_SECONDS) * 1000,
+  );
+  const intervalSeconds = settings.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
+
   const sweepOnce = async (run: SweepRun, remainingTimeMs: () => number, counts: Counts): Promise<void> => {
-    const listed = new Set<string>();
+    const listed = new Map<string, string>();
     const wakes: PlannedWake[] = [];
     let failure: { readonly error: unknown } | undefined;
     try {
-      await readListing(run, remainingTimeMs, counts, listed, wakes);
-      // Only a whole listing tells that a task is not listed.
-      if (!counts.truncated) wakes.push(...unlistedWakes(await deps.scanParkedWatches(), listed));
+      const startedAt = deps.now();
+      let parked: readonly WatchItem[] | undefined;
+      if (memory.parkedCheckDue(startedAt)) {
+        try {
+          parked = await checkParked(counts);
+          memory.parkedChecked(startedAt, countTokens(parked), 0);
+        } catch (error) {
+          // The listing's own reads still find what is owed; the sweep fails once they are sent.
+          failure = { error };
+          memory.parkedSeen();
+        }
+      }
+      if (!memory.listingDue(startedAt, intervalSeconds, run.reason !== 'schedule')) return;
+      memory.listingBegun();
+      const { whole, gone } = await readListing(run, remainingTimeMs, counts, listed, wakes);
+      memory.listingRead();
+      // A task left to its trigger that left the listing unwatched gets a watch, which says what became of it.
+      await forEachConcurrently(memory.takeVanishedUnwatched(), CONCURRENCY, async (task) => {
+        if (!(await discover(task, counts))) memory.stillUnwatched(task);
+      });
+      // A task that left a listing read whole may have a parked watch: look for it now.
+      if (whole && gone > 0 && parked === undefined) parked = await checkParked(counts);
+      if (parked !== undefined) {
+        const planned = new Set(wakes.map((wake) => wake.taskId));
+        const unlisted = whole ? unlistedWakes(parked, new Set(listed.keys())) : [];
+        const mismatched = parkedMismatchWakes(parked, listed, planned, settings.emitStatusChanges ?? false);
+        for (const missed of mismatched) memory.unsettle(missed.taskId, deps.now());
+        wakes.push(...mismatched, ...unlisted);
+        memory.parkedChecked(deps.now(), countTokens(parked), unlisted.length);
+      }
     } catch (error) {
       failure = { error };
     }
     // The wakes found before a failure are owed to their watches whatever failed after.
     await sendWakes(wakes, remainingTimeMs, counts);
+    if (counts.failures > 0) memory.workLeftUndone();
     if (failure !== undefined) throw failure.error;
   };
 
+  const checkParked = async (counts: Counts): Promise<readonly WatchItem[]> => {
+    counts.parkedChecked = true;
+    return deps.scanParkedWatches();
+  };
+
+  /**
+   * Reads the listing from where the last sweep stopped, page after page, while the sweep has
+   * pages and time left; at the end of the listing it goes on from the first page, unless it
+   * started there. Resolves whether it read the listing whole, first page to last, and how many
+   * remembered tasks a pass that reached the end no longer listed.
+   */
   const readListing = async (
     run: SweepRun,
     remainingTimeMs: () => number,
     counts: Counts,
-    listed: Set<string>,
+    listed: Map<string, string>,
     wakes: PlannedWake[],
-  ): Promise<void> => {
+  ): Promise<{ whole: boolean; gone: number }> => {
     const planOptions = {
       discovery: settings.discovery,
+      emitStatusChanges: settings.emitStatusChanges ?? false,
       ...(settings.graphIds === undefined ? {} : { graphIds: settings.graphIds }),
       ...(run.graphId === undefined ? {} : { requestGraphId: run.graphId }),
     };
-    let nextToken: string | undefined;
-    do {
+    let token = memory.cursor;
+    let fromFirst = token === undefined;
+    let gone = 0;
+    for (;;) {
       if (counts.pagesRead >= settings.maxPages || remainingTimeMs() < TIME_RESERVE_MS) {
         counts.truncated = true;
-        logger.warn('Sweep cut short: tasks beyond the pages read were not seen', {
+        memory.stoppedAt(token);
+        logger.warn('Sweep cut short: the next sweep goes on from the page it stopped at', {
           pagesRead: counts.pagesRead,
           maxPages: settings.maxPages,
           remainingTimeMs: remainingTimeMs(),
         });
-        break;
+        return { whole: false, gone };
       }
-      const page = await deps.listImportTasks(nextToken);
+      const page = await readPage(token, counts, counts.pagesRead === 0 && !fromFirst);
+      if (page === undefined) {
+        token = undefined;
+        fromFirst = true;
+        continue;
+      }
+      const now = deps.now();
+      memory.pageRead(now, token);
+      if (token === undefined) fromFirst = true;
       counts.pagesRead += 1;
       counts.tasksListed += page.tasks.length;
       if (page.unreadable > 0) {
@@ -193,25 +261,92 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
           unreadable: page.unreadable,
         });
       }
-      for (const task of page.tasks) listed.add(task.taskId);
-      const items = await readItems(page.tasks.map((task) => task.taskId));
-      const others: Exclude<SweepAction, { kind: 'wake' }>[] = [];
-      for (const action of planSweepPage(page.tasks, items, planOptions)) {
-        if (action.kind !== 'wake') others.push(action);
-        else {
-          wakes.push({
-            taskId: action.task.taskId,
-            token: action.token,
-            listedStatus: action.task.status,
-            ...(action.itemStatus === undefined ? {} : { itemStatus: action.itemStatus }),
-          });
-        }
+      await actOnPage(page.tasks, now, planOptions, remainingTimeMs, counts, listed, wakes);
+      token = page.nextToken;
+      if (token === undefined) {
+        gone += memory.stoppedAt(undefined);
+        if (fromFirst) return { whole: true, gone };
+        // Started in the middle: the first pages, where new tasks may be, come next.
+        fromFirst = false;
       }
-      await forEachConcurrently(others, CONCURRENCY, (action) =>
-        action.kind === 'discover' ? discover(action.task, counts) : checkEnd(action.task, remainingTimeMs, counts),
-      );
-      nextToken = page.nextToken;
-    } while (nextToken !== undefined);
+    }
+  };
+
+  /**
+   * Reads the page `token` names; undefined when the service refuses a token a past sweep kept
+   * (`kept`; the listing is then read again from its first page).
+   */
+  const readPage = async (
+    token: string | undefined,
+    counts: Counts,
+    kept: boolean,
+  ): Promise<ImportTaskPage | undefined> => {
+    try {
+      return await deps.listImportTasks(token);
+    } catch (error) {
+      if (!kept || summarizeError(error).name !== 'ValidationException') throw error;
+      counts.failures += 1;
+      memory.restartListing();
+      logger.warn('The listing token kept from the last sweep was refused: reading from the first page', {
+        error: summarizeError(error),
+      });
+      return undefined;
+    }
+  };
+
+  /**
+   * Reads the items of the page's tasks whose listed status is not settled, or that discovery
+   * may have to watch, and acts on them: wakes are collected, discoveries and end checks done.
+   */
+  const actOnPage = async (
+    tasks: readonly ListedImportTask[],
+    now: number,
+    planOptions: Parameters<typeof planSweepPage>[2],
+    remainingTimeMs: () => number,
+    counts: Counts,
+    listed: Map<string, string>,
+    wakes: PlannedWake[],
+  ): Promise<void> => {
+    const toRead: ListedImportTask[] = [];
+    const inGrace = new Set<string>();
+    for (const task of tasks) {
+      if (listed.has(task.taskId)) continue;
+      listed.set(task.taskId, task.status);
+      const outlook = memory.listed(task.taskId, task.status, now, discoveryAllows(task, planOptions), task.graphId);
+      if (outlook.readItem) toRead.push(task);
+      if (!outlook.discoverNow) inGrace.add(task.taskId);
+    }
+    if (toRead.length === 0) return;
+    const items = await readItems(toRead.map((task) => task.taskId));
+    counts.itemsRead += toRead.length;
+    const done = new Map<string, boolean>();
+    const others: Exclude<SweepAction, { kind: 'wake' }>[] = [];
+    for (const action of planSweepPage(toRead, items, planOptions)) {
+      // An active task nobody watches is left to its trigger for a while; the next sweeps read it again.
+      if (action.kind === 'discover' && inGrace.has(action.task.taskId)) done.set(action.task.taskId, false);
+      else if (action.kind !== 'wake') others.push(action);
+      else {
+        wakes.push({
+          taskId: action.task.taskId,
+          token: action.token,
+          listedStatus: action.task.status,
+          ...(action.itemStatus === undefined ? {} : { itemStatus: action.itemStatus }),
+        });
+      }
+    }
+    await forEachConcurrently(others, CONCURRENCY, async (action) => {
+      const recorded =
+        action.kind === 'discover'
+          ? await discover(action.task, counts)
+          : await checkEnd(action.task, remainingTimeMs, counts);
+      done.set(action.task.taskId, recorded);
+    });
+    for (const task of toRead) {
+      const item = items.get(task.taskId);
+      if (item?.token !== undefined) memory.parkedSeen();
+      const acted = done.get(task.taskId);
+      memory.itemRead(task.taskId, deps.now(), item !== undefined || acted === true, acted === false);
+    }
   };
 
   const readItems = async (listedIds: readonly string[]): Promise<Map<string, WatchItem>> => {
@@ -239,6 +374,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     const { delaysMs, deferred } = spreadWakes(wakes.length, remainingTimeMs() - TIME_RESERVE_MS);
     if (deferred > 0) {
       const left = wakes.slice(delaysMs.length);
+      for (const planned of left) memory.unsettle(planned.taskId, deps.now());
       counts.wakesDeferred += deferred;
       counts.unlisted += left.filter((planned) => planned.listedStatus === null).length;
       logger.warn('Wakes left to the next sweep: no time left to send them at a pace the service answers', {
@@ -251,6 +387,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
         if (delayMs > 0) await sleep(delayMs);
         const planned = wakes[index];
         const outcome = await wake(planned, counts);
+        if (outcome === 'failed') memory.unsettle(planned.taskId, deps.now());
         if (planned.listedStatus === null) {
           // A stale token is a watch that is over: its task going unlisted is no one's concern.
           if (outcome !== 'stale') counts.unlisted += 1;
@@ -288,13 +425,17 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     return 'stale';
   };
 
-  /** Starts the watch first and records the task second: a failed start leaves no record, and the next sweep tries again. */
-  const discover = async (task: ListedImportTask, counts: Counts): Promise<void> => {
+  /**
+   * Starts the watch first and records the task second: a failed start leaves no record, and the
+   * next sweep tries again. Resolves whether the task's item is there now.
+   */
+  const discover = async (task: ListedImportTask, counts: Counts): Promise<boolean> => {
     let outcome: WatchStartOutcome;
     try {
       outcome = await deps.startWatch(task);
     } catch (error) {
-      return failed(counts, 'Could not start a watch of an unwatched task', task.taskId, error);
+      failed(counts, 'Could not start a watch of an unwatched task', task.taskId, error);
+      return false;
     }
     if (outcome.outcome === 'started') counts.discovered += 1;
     logger.info('Unwatched task found', {
@@ -303,19 +444,19 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       outcome: outcome.outcome,
       executionName: outcome.executionName,
     });
-    await record(task, counts);
+    return (await record(task, counts)) !== 'failed';
   };
 
   /**
    * Announces an ended task nobody watches, through a watch, unless it ended before the poller
    * was deployed; then it is recorded only. A check that fails leaves no record: the next sweep
    * asks again. Checks beyond {@link MAX_END_CHECKS_PER_SWEEP}, or without the time for them,
-   * are left to the next sweeps.
+   * are left to the next sweeps. Resolves whether the task's item is there now.
    */
-  const checkEnd = async (task: ListedImportTask, remainingTimeMs: () => number, counts: Counts): Promise<void> => {
+  const checkEnd = async (task: ListedImportTask, remainingTimeMs: () => number, counts: Counts): Promise<boolean> => {
     if (counts.endChecks >= MAX_END_CHECKS_PER_SWEEP || remainingTimeMs() < TIME_RESERVE_MS) {
       counts.endChecksDeferred += 1;
-      return;
+      return false;
     }
     counts.endChecks += 1;
     let verdict: ReturnType<typeof verdictOnEndedTask>;
@@ -323,23 +464,28 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       const deployed = await deploymentTime();
       verdict = verdictOnEndedTask(await deps.readImportTaskEnd(task.taskId), deployed);
     } catch (error) {
-      return failed(counts, 'Could not tell when an unwatched ended task ended', task.taskId, error);
+      failed(counts, 'Could not tell when an unwatched ended task ended', task.taskId, error);
+      return false;
     }
     if (verdict === 'announce') return discover(task, counts);
-    if (await record(task, counts)) counts.endedBeforeDeployment += 1;
+    const recorded = await record(task, counts);
+    if (recorded === 'written') counts.endedBeforeDeployment += 1;
+    return recorded !== 'failed';
   };
 
-  const record = async (task: ListedImportTask, counts: Counts): Promise<boolean> => {
+  /** Writes the task's item with its listed status unless one is there. */
+  const record = async (task: ListedImportTask, counts: Counts): Promise<'written' | 'exists' | 'failed'> => {
     try {
-      return await deps.putItemIfAbsent({
+      const written = await deps.putItemIfAbsent({
         [A.taskId]: task.taskId,
         ...(task.graphId === undefined ? {} : { [A.graphId]: task.graphId }),
         [A.status]: task.status,
         [A.discoveredAt]: new Date(deps.now()).toISOString(),
       });
+      return written ? 'written' : 'exists';
     } catch (error) {
       failed(counts, 'Could not record the task', task.taskId, error);
-      return false;
+      return 'failed';
     }
   };
 
@@ -361,14 +507,19 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       endChecksDeferred: 0,
       wakesDeferred: 0,
       failures: 0,
+      itemsRead: 0,
+      parkedChecked: false,
+      unreadSeconds: 0,
     };
     try {
       await sweepOnce(run, remainingTimeMs, counts);
+      // A sweep that left the listing for later, nothing being parked, has nothing to say of it.
+      if (counts.pagesRead > 0) counts.unreadSeconds = Math.round(memory.unreadSeconds(deps.now()));
     } catch (error) {
       logger.error('Sweep failed', { ...run, ...counts, error: summarizeError(error) });
       throw error;
     } finally {
-      deps.publishMetrics(metricsForSweep(counts));
+      deps.publishMetrics(metricsForSweep(counts, intervalSeconds));
     }
     logger.info('Sweep done', { ...run, ...counts });
     return { ...counts };

@@ -3,7 +3,7 @@ import type { MetricDatum } from '../poll/poll-metrics';
 
 /** What one sweep did, as it returns and logs it. */
 export interface SweepSummary {
-  /** `ListImportTasks` pages read. */
+  /** `ListImportTasks` pages read; 0 for a sweep that left the listing for later (nothing parked, nothing asked). */
   readonly pagesRead: number;
   /** Whether the sweep stopped before the end of the listing, at its page limit or out of time. */
   readonly truncated: boolean;
@@ -27,22 +27,33 @@ export interface SweepSummary {
   readonly wakesDeferred: number;
   /** Wakes, discoveries, end-time checks and records that failed, and listed entries that could not be read; the sweep went on without them. */
   readonly failures: number;
+  /** Watch-table items read (`BatchGetItem` keys): only those of listed tasks whose status is not settled. */
+  readonly itemsRead: number;
+  /** Whether the sweep read the index of parked watches. */
+  readonly parkedChecked: boolean;
+  /** Seconds the task read longest ago may have gone unread: since the start of the last pass read whole. */
+  readonly unreadSeconds: number;
 }
 
 /**
- * The metrics of one sweep: pure, so tests check exactly what production publishes. Every count
- * is published, zeros included, so that alarms and graphs have a value for every sweep.
+ * The metrics of one sweep: pure, so tests check exactly what production publishes. Only what
+ * an alarm watches is a metric, and a count only when it is not 0: a custom metric is billed for
+ * every hour it receives a value, zeros included, and a metric of the sweep's normal work would be
+ * billed nearly every hour. The sweeps themselves are counted by Lambda's own `Invocations`, free
+ * of charge; what each sweep did (pages, wakes, discoveries, stale tokens) is in its log line.
+ * `SweepListingUnreadSeconds` is published when the listing went unread whole for more than two
+ * intervals of `intervalSeconds`.
  */
-export function metricsForSweep(summary: SweepSummary): MetricDatum[] {
-  const count = (name: string, value: number): MetricDatum => ({ name, unit: 'Count', value });
-  return [
-    count(M.sweepRuns, 1),
-    count(M.sweepPagesRead, summary.pagesRead),
-    count(M.sweepsTruncated, summary.truncated ? 1 : 0),
-    count(M.watchesWoken, summary.woken),
-    count(M.staleWakeTokens, summary.staleTokens),
-    count(M.tasksDiscovered, summary.discovered),
-    count(M.sweepTaskFailures, summary.failures),
-    count(M.watchedTasksUnlisted, summary.unlisted),
-  ];
+export function metricsForSweep(summary: SweepSummary, intervalSeconds = 60): MetricDatum[] {
+  const data: MetricDatum[] = [];
+  const count = (name: string, value: number): void => {
+    if (value > 0) data.push({ name, unit: 'Count', value });
+  };
+  count(M.sweepsTruncated, summary.truncated ? 1 : 0);
+  count(M.sweepTaskFailures, summary.failures);
+  count(M.watchedTasksUnlisted, summary.unlisted);
+  if (summary.unreadSeconds > 2 * intervalSeconds) {
+    data.push({ name: M.sweepListingUnreadSeconds, unit: 'Seconds', value: summary.unreadSeconds });
+  }
+  return data;
 }

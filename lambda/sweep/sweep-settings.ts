@@ -1,4 +1,5 @@
 import { isGraphId } from '../../lib/identifiers';
+import { DEFAULT_SWEEP_MAX_PAGES } from '../../lib/sweep-contract';
 
 /** The function was deployed with settings the construct does not write. */
 export class InvalidSweepSettingsError extends Error {
@@ -6,9 +7,18 @@ export class InvalidSweepSettingsError extends Error {
 }
 
 /** Pages one sweep reads unless told otherwise. */
-export const DEFAULT_MAX_PAGES = 10;
+export const DEFAULT_MAX_PAGES = DEFAULT_SWEEP_MAX_PAGES;
 /** Most pages the construct lets one sweep read. */
 const MAX_MAX_PAGES = 100;
+/**
+ * Seconds an active task nobody watches is left to its trigger after a sweep first lists it:
+ * CloudTrail delivers the record that starts its watch within about five minutes. A watch the
+ * sweep started first would leave the trigger to find it running.
+ */
+export const DEFAULT_DISCOVERY_GRACE_SECONDS = 300;
+
+/** Seconds between two scheduled sweeps unless told otherwise: the construct's default interval. */
+export const DEFAULT_INTERVAL_SECONDS = 60;
 
 /** How a sweep runs, from the function's environment. */
 export interface SweepSettings {
@@ -21,6 +31,22 @@ export interface SweepSettings {
    * @default - every graph
    */
   readonly graphIds?: readonly string[];
+  /**
+   * Whether the watches put an event on every status change. Off, only a terminal status is
+   * worth a wake: any other change would cost a poll and tell no one anything.
+   * @default false
+   */
+  readonly emitStatusChanges?: boolean;
+  /**
+   * Seconds between two scheduled sweeps, as the schedule runs them.
+   * @default DEFAULT_INTERVAL_SECONDS
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds an active task nobody watches is left to its trigger before discovery starts a watch.
+   * @default DEFAULT_DISCOVERY_GRACE_SECONDS
+   */
+  readonly discoveryGraceSeconds?: number;
 }
 
 /** The sweep function's environment, read. */
@@ -47,10 +73,33 @@ function maxPagesOf(value: string | undefined): number {
   return pages;
 }
 
-function discoveryOf(value: string | undefined): boolean {
-  if (value === undefined || value === '' || value === 'true') return true;
+function flagOf(name: string, value: string | undefined, absent: boolean): boolean {
+  if (value === undefined || value === '') return absent;
+  if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new InvalidSweepSettingsError(`DISCOVERY must be "true" or "false"; got "${value}"`);
+  throw new InvalidSweepSettingsError(`${name} must be "true" or "false"; got "${value}"`);
+}
+
+function graceOf(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_DISCOVERY_GRACE_SECONDS;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
+    throw new InvalidSweepSettingsError(
+      `DISCOVERY_GRACE_SECONDS must be a whole number from 0 to 3600; got "${value}"`,
+    );
+  }
+  return seconds;
+}
+
+function intervalOf(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_INTERVAL_SECONDS;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 60 || seconds > 3600) {
+    throw new InvalidSweepSettingsError(
+      `SWEEP_INTERVAL_SECONDS must be a whole number from 60 to 3600; got "${value}"`,
+    );
+  }
+  return seconds;
 }
 
 function graphIdsOf(value: string | undefined): readonly string[] | undefined {
@@ -66,9 +115,11 @@ function graphIdsOf(value: string | undefined): readonly string[] | undefined {
 }
 
 /**
- * Reads `WATCH_TABLE_NAME`, `STATE_MACHINE_ARN`, `MAX_PAGES` (default 10), `DISCOVERY`
- * (`true` or `false`, default `true`) and `GRAPH_IDS` (comma-separated, optional); throws
- * {@link InvalidSweepSettingsError} for a value the construct would not write.
+ * Reads `WATCH_TABLE_NAME`, `STATE_MACHINE_ARN`, `MAX_PAGES` (default 20), `DISCOVERY`
+ * (`true` or `false`, default `true`), `GRAPH_IDS` (comma-separated, optional),
+ * `EMIT_STATUS_CHANGES` (`true` or `false`, default `false`: only a terminal status wakes a
+ * watch), `SWEEP_INTERVAL_SECONDS` (default 60) and `DISCOVERY_GRACE_SECONDS` (default 300); throws {@link InvalidSweepSettingsError}
+ * for a value the construct would not write.
  */
 export function sweepEnvironmentFrom(env: Readonly<Record<string, string | undefined>>): SweepEnvironment {
   const graphIds = graphIdsOf(env.GRAPH_IDS);
@@ -77,8 +128,11 @@ export function sweepEnvironmentFrom(env: Readonly<Record<string, string | undef
     stateMachineArn: required(env, 'STATE_MACHINE_ARN'),
     settings: {
       maxPages: maxPagesOf(env.MAX_PAGES),
-      discovery: discoveryOf(env.DISCOVERY),
+      discovery: flagOf('DISCOVERY', env.DISCOVERY, true),
       ...(graphIds === undefined ? {} : { graphIds }),
+      emitStatusChanges: flagOf('EMIT_STATUS_CHANGES', env.EMIT_STATUS_CHANGES, false),
+      intervalSeconds: intervalOf(env.SWEEP_INTERVAL_SECONDS),
+      discoveryGraceSeconds: graceOf(env.DISCOVERY_GRACE_SECONDS),
     },
   };
 }

@@ -32,17 +32,26 @@ const every = (seconds: number, parks = true): ScheduleFactory => ({
 });
 
 describe('simulateWatch with the sweep', () => {
-  test('GIVEN a long wait THEN each sweep that lists a new status wakes the watch, which polls 2 s later', () => {
+  test('GIVEN a long wait THEN the sweep that lists the end wakes the watch, which polls 2 s later; no other status wakes it', () => {
     // GIVEN sweeps at 30 + 60 k
     const listing = new SweepListing([{ startsAt: 0, endsAt: 1100 }], 5000, model, 30);
 
     // WHEN the watch polls at 50 s and would wait 10,000 s
     const result = simulateWatch(subject, every(10_000), () => 0, { listing, index: 0 });
 
-    // THEN the sweep at 150 s (IMPORTING) and the one at 1,110 s (SUCCEEDED) wake it
-    expect(result).toMatchObject({ polls: 3, parks: 2, wakes: 2, latencySeconds: 12, missedBySweep: 0 });
+    // THEN the sweep at 1,110 s (SUCCEEDED) wakes it; the one at 150 s (IMPORTING) does not
+    expect(result).toMatchObject({ polls: 2, parks: 1, wakes: 1, latencySeconds: 12, missedBySweep: 0 });
     // AND the sweep at 30 s records the task before its watch parked, the one at 1,170 s removes the stale token
     expect(result.sweepWrites).toBe(2);
+  });
+
+  test('GIVEN status changes emitted THEN each sweep that lists a new status wakes the watch', () => {
+    const listing = new SweepListing([{ startsAt: 0, endsAt: 1100 }], 5000, { ...model, wakeOnEveryChange: true }, 30);
+
+    const result = simulateWatch(subject, every(10_000), () => 0, { listing, index: 0 });
+
+    // The sweep at 150 s (IMPORTING) and the one at 1,110 s (SUCCEEDED) wake it
+    expect(result).toMatchObject({ polls: 3, parks: 2, wakes: 2, latencySeconds: 12, missedBySweep: 0 });
   });
 
   test('GIVEN its own poll comes before the woken one would THEN the watch polls when due', () => {
@@ -62,7 +71,7 @@ describe('simulateWatch with the sweep', () => {
     expect(due1113).toMatchObject({ polls: 2, wakes: 1, latencySeconds: 12 });
   });
 
-  test('GIVEN the task is listed beyond the pages read THEN no sweep wakes it, and its own poll sees the end', () => {
+  test('GIVEN the task is listed beyond the pages read THEN no sweep wakes it until it leaves a listing read whole', () => {
     // GIVEN one page of one task, and a newer import listed first
     const oneTask = { ...model, pageSize: 1, maxPagesPerSweep: 1 };
     const lives = [
@@ -73,8 +82,9 @@ describe('simulateWatch with the sweep', () => {
 
     const result = simulateWatch(subject, every(10_000), () => 0, { listing, index: 0 });
 
-    // THEN the sweeps at 150 to 4,650 s, which list another status than INITIALIZING, miss it
-    expect(result).toMatchObject({ polls: 2, wakes: 0, missedBySweep: 76, latencySeconds: 8950 });
+    // THEN the sweeps at 1,110 to 4,650 s, which list its end, miss it; the one at 4,710 s reads the whole
+    // listing (the other import alone) without it, and wakes its watch as a task not listed
+    expect(result).toMatchObject({ polls: 2, wakes: 1, missedBySweep: 60, latencySeconds: 3612 });
   });
 
   test('GIVEN a wait that is not parked THEN no sweep wakes it', () => {
@@ -120,5 +130,16 @@ describe('statusAt and restartSeconds', () => {
   test('a restart begins with REPROVISIONING; an import without one has none', () => {
     expect(restartSeconds(restarting)).toBe(100);
     expect(restartSeconds(timeline)).toBeUndefined();
+  });
+});
+
+describe('simulateWatch, a task that leaves the listing at its end', () => {
+  test('GIVEN ended tasks not listed THEN the first sweep after the end, reading the whole listing without the task, wakes its watch', () => {
+    const gone = { ...model, listingRetentionSeconds: 0 };
+    const listing = new SweepListing([{ startsAt: 0, endsAt: 1100 }], 5000, gone, 30);
+
+    const result = simulateWatch(subject, every(10_000), () => 0, { listing, index: 0 });
+
+    expect(result).toMatchObject({ polls: 2, wakes: 1, latencySeconds: 12 });
   });
 });

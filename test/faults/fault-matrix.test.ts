@@ -166,7 +166,7 @@ const DRIVERS: Record<FaultEdge, EdgeDriver> = {
     proxy: (h) => [h.faults!.sweepStepFunctions, 'StartExecution'],
     drive: async (harness, _taskId, startFault) => {
       startFault();
-      await runUntil(harness, harness.clock.now() + 15 * 60_000);
+      await runUntil(harness, harness.clock.now() + 25 * 60_000);
     },
   },
   'SendTaskSuccess (wake)': { proxy: (h) => [h.faults!.sweepStepFunctions, 'SendTaskSuccess'] },

@@ -105,9 +105,12 @@ describe('GIVEN the defaults', () => {
     ]);
   });
 
-  test('THEN each fires on the first occurrence, except failed sweeps, which the next sweep makes good once', () => {
+  test('THEN each fires on the first occurrence, except failed sweeps, which the next sweep makes good once, and a listing unread for five minutes', () => {
     const thresholds = poller.alarms!.all.map((alarm) => [alarm.node.id, alarmProps(alarm).Threshold]);
-    expect(thresholds.filter(([, threshold]) => threshold !== 1)).toEqual([['SweepFailures', 2]]);
+    expect(thresholds.filter(([, threshold]) => threshold !== 1)).toEqual([
+      ['SweepFailures', 2],
+      ['SweepListingUnread', 300],
+    ]);
   });
 
   const alarmProps = (alarm: { node: { defaultChild?: unknown } }) =>
@@ -260,7 +263,7 @@ describe('GIVEN alarmThresholds', () => {
       DeadLetterQueueDepth: 1,
       MalformedTriggers: 1,
       SweepFailures: 3,
-      SweepsTruncated: 1,
+      SweepListingUnread: 300,
       FunctionThrottles: 1,
       SweepsNotRunning: 1,
       SweepTaskFailures: 1,

@@ -5,7 +5,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
-import { simpleTimeline } from '../../local/import-timeline';
+import { importStateAt, simpleTimeline } from '../../local/import-timeline';
 import type { PublishedEvent } from '../../local/local-poller';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
@@ -42,7 +42,8 @@ describe('hostile GetImportTask answers, through the deployed state machine run 
 
   test('GIVEN one answer with a 200 KB status WHEN a normal answer follows THEN it counts as a malformed answer and the watch ends SUCCEEDED', async () => {
     harness = await startHarness();
-    const task = harness.standIn.addTask({ timeline: simpleTimeline(600) });
+    const timeline = simpleTimeline(600);
+    const task = harness.standIn.addTask({ timeline });
     harness.standIn.injectFaults(task.taskId, {
       kind: 'edit',
       edit: (answer) => ({ ...answer, status: 'S'.repeat(200_000) }),
@@ -53,8 +54,13 @@ describe('hostile GetImportTask answers, through the deployed state machine run 
     expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
     expect(events).toHaveLength(1);
     expect(events[0].DetailType).toBe(STATUS_CHANGE_DETAIL_TYPE);
-    expect(events[0].Detail).toMatchObject({ status: 'SUCCEEDED', terminal: true, previousStatus: 'IMPORTING' });
     const polls = harness.standIn.pollsOf(task.taskId);
+    // The malformed answer is no status: the previous one is what the poll before the last saw.
+    expect(events[0].Detail).toMatchObject({
+      status: 'SUCCEEDED',
+      terminal: true,
+      previousStatus: importStateAt(timeline, (polls.at(-2)!.at - task.startedAt) / 1000).status,
+    });
     expect(events[0].Detail.pollCount).toBe(polls.length);
     // Retried like a failed poll: the next one came within the first retry's 2 s bound.
     expect((polls[1].at - polls[0].at) / 1000).toBeLessThanOrEqual(2);

@@ -10,7 +10,7 @@ import { PollingStrategy } from '../../lib/polling-strategy';
 import { importStateAt, simpleTimeline } from '../../local/import-timeline';
 import type { HistoryEvent } from '../../local/step-functions-history';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
-import { recordDecisions, startHarness, type Harness } from '../support/harness';
+import { recordDecisions, startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 describe('the poll function inside the state machine', () => {
   let harness: Harness;
@@ -113,6 +113,8 @@ describe('the poll function inside the state machine', () => {
   test('GIVEN the function throws a bug mid-watch THEN a POLLING_ERROR event still ends the watch, with the last status', async () => {
     let polls = 0;
     harness = await startHarness({
+      // Polls that follow the import's progress: without the sweep, which wakes a watch only at its end.
+      synthesized: synthesizeOnce({ sweep: { enabled: false } }),
       wrapPollHandler: (real) => (event) => {
         if ('input' in event && ++polls === 3) {
           return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'status')"));

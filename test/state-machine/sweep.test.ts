@@ -9,10 +9,12 @@
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { Duration } from 'aws-cdk-lib';
 import { watchTableDefinition } from '../../lambda/sweep/aws-clients';
+import { IDLE_LISTING_SECONDS } from '../../lambda/sweep/sweep-memory';
+import { DEFAULT_DISCOVERY_GRACE_SECONDS } from '../../lambda/sweep/sweep-settings';
 import { STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
 import { realSleep, SteppingClock } from '../../local/clock';
-import { importStateAt, simpleTimeline, timelineSeconds, type ImportTimeline } from '../../local/import-timeline';
+import { simpleTimeline, timelineSeconds, type ImportTimeline } from '../../local/import-timeline';
 import type { LocalWatchTableServer, StandInRunOptions } from '../../local/local-environment';
 import type { PublishedEvent } from '../../local/local-poller';
 import type { StandInTask } from '../../local/neptune-graph-standin';
@@ -39,17 +41,6 @@ const FAILING_MIDWAY: ImportTimeline = {
   ],
   outcome: { status: 'FAILED', statusReason: 'Import failed: 2 files could not be parsed', errorCount: 2 },
 };
-
-/** Epoch ms on the stand-in's clock when each status of `timeline` began, from `startedAt`. */
-function statusChanges(timeline: ImportTimeline, startedAt: number): number[] {
-  const changes: number[] = [];
-  let at = startedAt;
-  for (const phase of timeline.phases.slice(0, -1)) {
-    at += phase.seconds * 1000;
-    changes.push(at);
-  }
-  return [...changes, startedAt + timelineSeconds(timeline) * 1000];
-}
 
 /** How each parked wait of `history` ended: TaskSucceeded (woken), TaskTimedOut or TaskFailed. */
 function parkedWaitOutcomes(history: readonly HistoryEvent[]): string[] {
@@ -130,7 +121,7 @@ describe('the sweep, with the default props', () => {
   let harness: Harness;
   afterEach(async () => harness.stop());
 
-  test('GIVEN an import that fails midway THEN exactly one terminal Status Change FAILED event, within a sweep period of the failure, after one poll per status', async () => {
+  test('GIVEN an import that fails midway THEN exactly one terminal Status Change FAILED event, within a sweep period of the failure, after two polls: its first and the one its end woke', async () => {
     harness = await startSweepHarness();
     const task = harness.standIn.addTask({ timeline: FAILING_MIDWAY });
 
@@ -141,30 +132,26 @@ describe('the sweep, with the default props', () => {
     expect(events[0].DetailType).toBe(STATUS_CHANGE_DETAIL_TYPE);
     expect(events[0].Detail).toMatchObject({
       status: 'FAILED',
-      previousStatus: 'IMPORTING',
+      previousStatus: 'INITIALIZING',
       progressPercentage: 62,
       terminal: true,
-      pollCount: 4,
+      pollCount: 2,
     });
     const failedAt = task.startedAt + timelineSeconds(FAILING_MIDWAY) * 1000;
     const latency = Date.parse(events[0].Time) - failedAt;
     expect(latency).toBeGreaterThanOrEqual(0);
     expect(latency).toBeLessThanOrEqual((SWEEP_PERIOD + 5) * 1000);
-    // The first poll, then one after each status change, each within a sweep period of it: no poll in between.
+    // Without emitStatusChanges no other change is worth a poll: the first poll, then the one the end woke.
     const polls = harness.standIn.pollsOf(task.taskId).map((poll) => poll.at);
-    const changes = statusChanges(FAILING_MIDWAY, task.startedAt);
-    expect(polls).toHaveLength(1 + changes.length);
+    expect(polls).toHaveLength(2);
     expect(polls[0]).toBe(task.startedAt);
-    changes.forEach((changedAt, index) => {
-      expect(polls[index + 1] - changedAt).toBeGreaterThanOrEqual(0);
-      expect(polls[index + 1] - changedAt).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
-    });
-    // Each of those polls was a wake: SendTaskSuccess answered, and each parked wait ended TaskSucceeded.
-    expect(harness.stepFunctions.taskTokenCalls.filter((call) => call.result === 'ok')).toHaveLength(changes.length);
-    expect(parkedWaitOutcomes(executions[0].history)).toEqual(changes.map(() => 'TaskSucceeded'));
+    expect(polls[1] - failedAt).toBeGreaterThanOrEqual(0);
+    expect(polls[1] - failedAt).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
+    expect(harness.stepFunctions.taskTokenCalls.filter((call) => call.result === 'ok')).toHaveLength(1);
+    expect(parkedWaitOutcomes(executions[0].history)).toEqual(['TaskSucceeded']);
   });
 
-  test('GIVEN two running watches WHEN only one task changes THEN only its watch is woken, and the other is not polled until its own task changes', async () => {
+  test('GIVEN two running watches WHEN only one task ends THEN only its watch is woken, and the other is not polled until its own end or its backstop', async () => {
     harness = await startSweepHarness();
     const quick: ImportTimeline = {
       phases: [
@@ -185,16 +172,15 @@ describe('the sweep, with the default props', () => {
     expect(changed.events.map((e) => e.Detail.status)).toEqual(['SUCCEEDED']);
     expect(unchanged.events.map((e) => e.Detail.status)).toEqual(['SUCCEEDED']);
     const quickEnd = changing.startedAt + timelineSeconds(quick) * 1000;
-    expect(harness.standIn.pollsOf(changing.taskId)).toHaveLength(3);
-    // The steady task was polled at its start, then only after each change of its own status.
+    expect(harness.standIn.pollsOf(changing.taskId)).toHaveLength(2);
+    // The steady task was polled at its start, then at its own backstop (two hours, 10 % jitter) or its end.
     const stillPolls = harness.standIn.pollsOf(still.taskId).map((poll) => poll.at);
     expect(stillPolls.filter((at) => at <= quickEnd + SWEEP_PERIOD * 1000)).toEqual([still.startedAt]);
-    const stillChanges = statusChanges(steady, still.startedAt);
-    expect(stillPolls).toHaveLength(1 + stillChanges.length);
-    stillPolls.slice(1).forEach((at, index) => {
-      expect(importStateAt(steady, (at - still.startedAt) / 1000).status).not.toBe(
-        importStateAt(steady, (stillPolls[index] - still.startedAt) / 1000).status,
-      );
+    const stillEnd = still.startedAt + timelineSeconds(steady) * 1000;
+    expect(stillPolls.at(-1)! - stillEnd).toBeGreaterThanOrEqual(0);
+    expect(stillPolls.at(-1)! - stillEnd).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
+    stillPolls.slice(1, -1).forEach((at, index) => {
+      expect(at - stillPolls[index]).toBeGreaterThanOrEqual(0.9 * 2 * HOUR_MS);
     });
   });
 
@@ -207,7 +193,11 @@ describe('the sweep, with the default props', () => {
     const { executions, events } = await harness.poller.followChain(harness.poller.executions.get(task.taskId)!);
 
     expect(JSON.parse(executions[0].input)).toMatchObject({ taskId: task.taskId, trigger: 'sweep' });
-    expect(executions[0].startedAt - task.startedAt).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
+    // Nothing else is watched: the listing is read in the first minute of each idle period, and a task is
+    // left to its trigger for a while after it is first listed.
+    expect(executions[0].startedAt - task.startedAt).toBeLessThanOrEqual(
+      (IDLE_LISTING_SECONDS + DEFAULT_DISCOVERY_GRACE_SECONDS + SWEEP_PERIOD) * 1000,
+    );
     expect(harness.stepFunctions.calls.map((call) => [call.name, call.result])).toEqual([[task.taskId, 'started']]);
     expect(events).toHaveLength(1);
     expect(events[0].Detail).toMatchObject({ taskId: task.taskId, graphId: task.graphId, status: 'FAILED' });
@@ -262,14 +252,19 @@ describe('the sweep, with the default props', () => {
 
     expect(JSON.parse(executions[0].input)).toMatchObject({ taskId: task.taskId, trigger: 'sweep' });
     expect(events.map((event) => [event.Detail.status, event.Detail.terminal])).toEqual([['FAILED', true]]);
-    await eventually(() => harness.sweep!.completedRuns.length >= 3, 'three sweeps that read the listing');
-    const { runs, completedRuns } = harness.sweep!;
+    const listingRuns = () =>
+      harness.sweep!.runs.filter((run) => run.error !== undefined || (run.summary?.pagesRead ?? 0) > 0);
+    const completedListings = () => listingRuns().filter((run) => run.summary !== undefined);
+    await eventually(() => completedListings().length >= 3, 'three sweeps that read the listing');
+    const runs = listingRuns();
+    const completedRuns = completedListings();
     expect(runs.slice(0, 3).map((run) => run.error?.name)).toEqual([
       'UnusableListingError',
       'UnusableListingError',
       'UnusableListingError',
     ]);
-    // The first sweep that read the listing found the task ended, after the deployment, and unwatched.
+    // The first sweep that read the listing found the task ended, after the deployment, and unwatched;
+    // each failed one left the listing owed to the next.
     expect(runs.indexOf(completedRuns[0])).toBe(3);
     expect(completedRuns[0].startedAt).toBeGreaterThan(task.startedAt + timelineSeconds(timeline) * 1000);
     expect(completedRuns.map((run) => run.summary)).toEqual([
@@ -310,10 +305,12 @@ describe('the sweep, with the default props', () => {
       })),
     );
 
-    await eventually(() => harness.sweep!.completedRuns.length >= orders.length + 1, 'five sweeps');
+    const listings = () =>
+      harness.sweep!.completedRuns.map((run) => run.summary!).filter((summary) => summary.pagesRead > 0);
+    await eventually(() => listings().length >= orders.length + 1, 'five sweeps that read the listing');
     await harness.poller.settled();
 
-    const summaries = harness.sweep!.completedRuns.map((run) => run.summary!);
+    const summaries = listings();
     expect(summaries.every((summary) => summary.truncated && summary.failures === 0)).toBe(true);
     expect(summaries.reduce((sum, summary) => sum + summary.endedBeforeDeployment, 0)).toBe(150);
     expect([...harness.poller.executions.keys()]).toEqual([recent.taskId]);

@@ -7,7 +7,7 @@ import type { MetricDatum } from '../../../lambda/poll/poll-metrics';
 import { powertoolsMetricsPublisher } from '../../../lambda/poll/publish-metrics';
 import { POLLER_METRICS as M, POLLER_METRICS_NAMESPACE } from '../../../lib/poller-metrics';
 import { simpleTimeline } from '../../../local/import-timeline';
-import { startHarness, type Harness } from '../../support/harness';
+import { startHarness, synthesizeOnce, type Harness } from '../../support/harness';
 
 function totals(data: MetricDatum[]): Record<string, number> {
   const sums: Record<string, number> = {};
@@ -25,7 +25,11 @@ describe('metrics of a watch', () => {
 
   beforeEach(async () => {
     published = [];
-    harness = await startHarness({ publishMetrics: (data) => published.push(...data) });
+    // Polls that follow the import's progress (each status seen): without the sweep, which wakes a watch only at its end.
+    harness = await startHarness({
+      synthesized: synthesizeOnce({ sweep: { enabled: false } }),
+      publishMetrics: (data) => published.push(...data),
+    });
   });
   afterEach(async () => harness.stop());
 

@@ -31,15 +31,31 @@ describe('planSweepPage', () => {
     test.each([
       ['IMPORTING', 'SUCCEEDED'],
       ['IMPORTING', 'FAILED'],
-      ['IMPORTING', 'ROLLING_BACK'],
-      ['IMPORTING', 'CANCELLING'],
-      ['UNKNOWN', 'INITIALIZING'],
+      ['ROLLING_BACK', 'FAILED'],
+      ['CANCELLING', 'CANCELLED'],
+      ['UNKNOWN', 'DELETED'],
     ])('GIVEN a watch that last saw %s and the task listed %s THEN it is woken with its token', (seen, status) => {
       const task = listed(status);
       expect(planSweepPage([task], items(parked(seen, 'the-token')), options())).toEqual([
         { kind: 'wake', task, token: 'the-token', itemStatus: seen },
       ]);
     });
+
+    test.each([
+      ['IMPORTING', 'ROLLING_BACK'],
+      ['IMPORTING', 'CANCELLING'],
+      ['UNKNOWN', 'INITIALIZING'],
+      ['IMPORTING', 'REPROVISIONING'],
+    ])(
+      'GIVEN a watch that last saw %s and the task listed %s THEN it is woken only with emitStatusChanges',
+      (seen, status) => {
+        const task = listed(status);
+        expect(planSweepPage([task], items(parked(seen, 'the-token')), options())).toEqual([]);
+        expect(planSweepPage([task], items(parked(seen, 'the-token')), options({ emitStatusChanges: true }))).toEqual([
+          { kind: 'wake', task, token: 'the-token', itemStatus: seen },
+        ]);
+      },
+    );
 
     test('GIVEN a waiting watch that saw the listed status THEN nothing is done', () => {
       expect(planSweepPage([listed('IMPORTING')], items(parked('IMPORTING')), options())).toEqual([]);
@@ -49,8 +65,8 @@ describe('planSweepPage', () => {
       expect(planSweepPage([listed('SUCCEEDED')], items({ taskId: TASK, status: 'IMPORTING' }), options())).toEqual([]);
     });
 
-    test('GIVEN a token and no status THEN the watch is woken', () => {
-      const task = listed('IMPORTING');
+    test('GIVEN a token and no status THEN the watch is woken for a terminal status', () => {
+      const task = listed('SUCCEEDED');
       expect(planSweepPage([task], items({ taskId: TASK, token: 't' }), options())).toEqual([
         { kind: 'wake', task, token: 't' },
       ]);

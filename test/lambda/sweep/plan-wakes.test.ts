@@ -1,5 +1,5 @@
 import type { WatchItem } from '../../../lambda/sweep/plan-sweep-page';
-import { spreadWakes, unlistedWakes, WAKES_PER_SECOND } from '../../../lambda/sweep/plan-wakes';
+import { parkedMismatchWakes, spreadWakes, unlistedWakes, WAKES_PER_SECOND } from '../../../lambda/sweep/plan-wakes';
 
 describe('unlistedWakes', () => {
   const parked = (taskId: string, token?: string, status = 'IMPORTING'): WatchItem => ({
@@ -66,5 +66,38 @@ describe('spreadWakes', () => {
 
   test('GIVEN no wakes THEN nothing', () => {
     expect(spreadWakes(0, 60_000)).toEqual({ delaysMs: [], deferred: 0 });
+  });
+});
+
+describe('parkedMismatchWakes', () => {
+  const item = (taskId: string, status: string, token?: string) => ({
+    taskId,
+    status,
+    ...(token === undefined ? {} : { token }),
+  });
+  const listed = new Map([
+    ['t-0000000001', 'SUCCEEDED'],
+    ['t-0000000002', 'ROLLING_BACK'],
+    ['t-0000000003', 'IMPORTING'],
+    ['t-0000000004', 'FAILED'],
+  ]);
+  const parked = [
+    item('t-0000000001', 'IMPORTING', 'a'),
+    item('t-0000000002', 'IMPORTING', 'b'),
+    item('t-0000000003', 'IMPORTING', 'c'),
+    item('t-0000000004', 'IMPORTING'),
+    item('t-0000000005', 'IMPORTING', 'e'),
+  ];
+
+  test('GIVEN parked watches behind the listing THEN those whose task lists a terminal status are woken, with it', () => {
+    expect(parkedMismatchWakes(parked, listed, new Set(), false)).toEqual([
+      { taskId: 't-0000000001', token: 'a', listedStatus: 'SUCCEEDED', itemStatus: 'IMPORTING' },
+    ]);
+  });
+
+  test('GIVEN emitStatusChanges THEN any other listed status wakes; a wake already planned is not planned twice', () => {
+    expect(parkedMismatchWakes(parked, listed, new Set(['t-0000000001']), true).map((wake) => wake.taskId)).toEqual([
+      't-0000000002',
+    ]);
   });
 });

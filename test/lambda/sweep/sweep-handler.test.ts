@@ -29,6 +29,7 @@ import {
   type SweepHandler,
   type SweepHandlerDependencies,
 } from '../../../lambda/sweep/sweep-handler';
+import { IDLE_LISTING_SECONDS } from '../../../lambda/sweep/sweep-memory';
 import type { SweepSettings } from '../../../lambda/sweep/sweep-settings';
 import type { SweepSummary } from '../../../lambda/sweep/sweep-metrics';
 import { simpleTimeline, type ImportTimeline } from '../../../local/import-timeline';
@@ -47,6 +48,8 @@ const TABLE = 'watch-table';
 const GRAPH = 'g-aaaaaaaaaa';
 const OTHER_GRAPH = 'g-bbbbbbbbbb';
 const HOUR_MS = 3_600_000;
+/** The start of a period of the idle listing, plus a second: a sweep then reads the listing whatever is parked. */
+const listingPeriodStart = Math.floor(Date.now() / (IDLE_LISTING_SECONDS * 1000)) * IDLE_LISTING_SECONDS * 1000 + 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 /** A timeline that stays in `status` for an hour. */
@@ -105,11 +108,14 @@ describe('sweep handler over HTTP', () => {
       ...options.clients,
     });
     const sweep: SweepHandler = createSweepHandler({
-      settings: { maxPages: 10, discovery: true, ...settings },
+      // No grace for triggers unless a test gives one: a task nobody watches is discovered at once.
+      settings: { maxPages: 10, discovery: true, discoveryGraceSeconds: 0, ...settings },
       ...io,
       logger,
       publishMetrics: (data) => metrics.push([...data]),
-      now: () => Date.now(),
+      // Held at the start of an idle listing period: every sweep reads the listing and, time not
+      // passing, no listed status settles, so each sweep reads the items of the tasks it lists.
+      now: () => listingPeriodStart,
       sleep: (ms) => {
         waits.push(ms);
         return Promise.resolve();
@@ -195,12 +201,7 @@ describe('sweep handler over HTTP', () => {
       expect(neptune.listRequests()).toHaveLength(2);
       expect(summary).toMatchObject({ pagesRead: 2, truncated: true, tasksListed: 200 });
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/cut short/), expect.objectContaining({ pagesRead: 2 }));
-      expect(metrics).toEqual([
-        expect.arrayContaining([
-          { name: 'SweepsTruncated', unit: 'Count', value: 1 },
-          { name: 'SweepPagesRead', unit: 'Count', value: 2 },
-        ]),
-      ]);
+      expect(metrics).toEqual([[{ name: 'SweepsTruncated', unit: 'Count', value: 1 }]]);
     });
 
     test('GIVEN maxPages 3 and a listing of exactly 3 pages THEN the sweep is complete, not truncated', async () => {
@@ -247,7 +248,8 @@ describe('sweep handler over HTTP', () => {
   });
 
   describe('waking waiting watches', () => {
-    test('GIVEN listed statuses that differ from what the watches saw THEN their tokens are sent back, with the listed status', async () => {
+    /** Watches parked with an older status than their task lists; one whose task is unchanged; an item without a token. */
+    const watchesBehindTheListing = async () => {
       const succeeded = endedTask('SUCCEEDED');
       const rollingBack = taskIn('ROLLING_BACK');
       const cancelling = taskIn('CANCELLING');
@@ -258,7 +260,33 @@ describe('sweep handler over HTTP', () => {
       await parkedWatch(cancelling.taskId, 'UNKNOWN', 'token-cancelling');
       await parkedWatch(unchanged.taskId, 'IMPORTING', 'token-unchanged');
       await putItem({ taskId: noToken.taskId, status: 'IMPORTING' });
+    };
+    const woken = (token: string, listedStatus: string) => ({
+      taskToken: token,
+      output: JSON.stringify({ wokenBy: 'sweep', listedStatus }),
+    });
+
+    test('GIVEN listed statuses that differ from what the watches saw THEN only the watch whose task lists a terminal status is woken, with the listed status', async () => {
+      await watchesBehindTheListing();
       const { sweep, metrics } = sweepHandler();
+
+      const summary = await sweep({ reason: 'schedule' });
+
+      expect(stepFunctions.callsOf('SendTaskSuccess').map((call) => call.body)).toEqual([
+        woken('token-succeeded', 'SUCCEEDED'),
+      ]);
+      expect(stepFunctions.waitingTokens).toEqual(
+        new Set(['token-rolling-back', 'token-cancelling', 'token-unchanged']),
+      );
+      expect(summary).toMatchObject({ woken: 1, staleTokens: 0, discovered: 0, unlisted: 0, failures: 0 });
+      // Wakes are the sweep's normal work: in its log line, not a metric billed by the hour.
+      expect(metrics).toEqual([[]]);
+      expect(stepFunctions.callsOf('StartExecution')).toEqual([]);
+    });
+
+    test('GIVEN emitStatusChanges THEN every watch whose task lists another status is woken, with the listed status', async () => {
+      await watchesBehindTheListing();
+      const { sweep, metrics } = sweepHandler({ emitStatusChanges: true });
 
       const summary = await sweep({ reason: 'schedule' });
 
@@ -266,21 +294,14 @@ describe('sweep handler over HTTP', () => {
       expect(sent).toHaveLength(3);
       expect(sent).toEqual(
         expect.arrayContaining([
-          { taskToken: 'token-succeeded', output: JSON.stringify({ wokenBy: 'sweep', listedStatus: 'SUCCEEDED' }) },
-          {
-            taskToken: 'token-rolling-back',
-            output: JSON.stringify({ wokenBy: 'sweep', listedStatus: 'ROLLING_BACK' }),
-          },
-          {
-            taskToken: 'token-cancelling',
-            output: JSON.stringify({ wokenBy: 'sweep', listedStatus: 'CANCELLING' }),
-          },
+          woken('token-succeeded', 'SUCCEEDED'),
+          woken('token-rolling-back', 'ROLLING_BACK'),
+          woken('token-cancelling', 'CANCELLING'),
         ]),
       );
       expect(stepFunctions.waitingTokens).toEqual(new Set(['token-unchanged']));
       expect(summary).toMatchObject({ woken: 3, staleTokens: 0, discovered: 0, unlisted: 0, failures: 0 });
-      expect(metrics[0]).toContainEqual({ name: 'WatchesWoken', unit: 'Count', value: 3 });
-      expect(stepFunctions.callsOf('StartExecution')).toEqual([]);
+      expect(metrics).toEqual([[]]);
     });
 
     test('GIVEN a stale token THEN the item loses its token and execution name and takes the listed status, and it is not sent again', async () => {
@@ -295,7 +316,8 @@ describe('sweep handler over HTTP', () => {
       expect(await getItem(task.taskId)).toEqual({ taskId: task.taskId, status: 'FAILED' });
       expect(first).toMatchObject({ woken: 0, staleTokens: 1, failures: 0 });
       expect(second).toMatchObject({ woken: 0, staleTokens: 0, discovered: 0, unlisted: 0 });
-      expect(metrics[0]).toContainEqual({ name: 'StaleWakeTokens', unit: 'Count', value: 1 });
+      // A stale token is a watch that ended: counted in the summary, not worth a custom metric.
+      expect(metrics).toEqual([[], []]);
     });
 
     test('GIVEN the watch parks again while its stale token is answered THEN its new token stays', async () => {
@@ -420,7 +442,7 @@ describe('sweep handler over HTTP', () => {
       await expect(sweep({})).rejects.toMatchObject({ name: 'ValidationException' });
 
       expect(stepFunctions.waitingTokens).toEqual(new Set());
-      expect(metrics[0]).toContainEqual({ name: 'WatchesWoken', unit: 'Count', value: 1 });
+      expect(metrics).toEqual([[]]);
     });
   });
 
@@ -446,7 +468,7 @@ describe('sweep handler over HTTP', () => {
       });
       expect(await getItem(endedAfter.taskId)).toMatchObject({ status: 'CANCELLED' });
       expect(first).toMatchObject({ discovered: 2, endChecks: 1, endedBeforeDeployment: 0, failures: 0 });
-      expect(metrics[0]).toContainEqual({ name: 'TasksDiscovered', unit: 'Count', value: 2 });
+      expect(metrics).toEqual([[]]);
       // The active task's status was not asked for: only ended tasks are.
       expect(endChecksOf(active)).toBe(0);
 
@@ -683,12 +705,8 @@ describe('sweep handler over HTTP', () => {
         await expect(sweep({})).rejects.toThrow(UnusableListingError);
 
         expect(stepFunctions.calls).toEqual([]);
-        expect(metrics[0]).toEqual(
-          expect.arrayContaining([
-            { name: 'SweepRuns', unit: 'Count', value: 1 },
-            { name: 'WatchedTasksUnlisted', unit: 'Count', value: 0 },
-          ]),
-        );
+        // Published all the same; the failed invocation counts in Lambda's Errors.
+        expect(metrics).toEqual([[]]);
       },
     );
 
@@ -714,7 +732,7 @@ describe('sweep handler over HTTP', () => {
       await expect(sweep({})).rejects.toThrow(SweepCallDeadlineError);
 
       expect(Date.now() - started).toBeLessThan(2_000);
-      expect(metrics[0]).toContainEqual({ name: 'SweepPagesRead', unit: 'Count', value: 0 });
+      expect(metrics).toEqual([[]]);
     });
   });
 
@@ -734,14 +752,7 @@ describe('sweep handler over HTTP', () => {
 
       // The listing was not read whole: the watch of the task not seen is not taken for unlisted.
       expect(stepFunctions.callsOf('SendTaskSuccess').map((call) => call.body.taskToken)).toEqual(['token-first']);
-      expect(metrics).toEqual([
-        expect.arrayContaining([
-          { name: 'SweepRuns', unit: 'Count', value: 1 },
-          { name: 'SweepPagesRead', unit: 'Count', value: 1 },
-          { name: 'WatchesWoken', unit: 'Count', value: 1 },
-          { name: 'WatchedTasksUnlisted', unit: 'Count', value: 0 },
-        ]),
-      ]);
+      expect(metrics).toEqual([[]]);
     });
 
     test('GIVEN the watch table cannot be read THEN the sweep throws and nothing is woken or started', async () => {
@@ -751,7 +762,218 @@ describe('sweep handler over HTTP', () => {
       await expect(sweep({})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
       expect(stepFunctions.calls).toEqual([]);
-      expect(metrics[0]).toContainEqual({ name: 'SweepRuns', unit: 'Count', value: 1 });
+      expect(metrics).toEqual([[]]);
+    });
+  });
+
+  describe('what a sweep remembers for the next', () => {
+    const MINUTE_MS = 60_000;
+    /** A handler on a clock the test moves, from `startsAt`. */
+    const onTheClock = (
+      startsAt: number,
+      settings: Partial<SweepSettings> = {},
+      clients: Partial<SweepClients> = {},
+    ) => {
+      const clock = { now: startsAt };
+      const handler = sweepHandler(settings, { deps: { now: () => clock.now }, clients });
+      const sweepAt = (at: number, event: unknown = { reason: 'schedule' }) => {
+        clock.now = at;
+        return handler.sweep(event);
+      };
+      return { ...handler, sweepAt };
+    };
+    const sentTokens = () => stepFunctions.callsOf('SendTaskSuccess').map((call) => call.body.taskToken);
+
+    test('GIVEN an ended task that stays listed THEN once its watch is woken and its token cleared, sweeps list it and read nothing of the table', async () => {
+      const ended = endedTask('SUCCEEDED');
+      const recorded = endedTask('FAILED');
+      const running = taskIn('IMPORTING');
+      await parkedWatch(ended.taskId, 'IMPORTING', 'token-ended');
+      await putItem({ taskId: recorded.taskId, status: 'FAILED' });
+      await parkedWatch(running.taskId, 'IMPORTING', 'token-running');
+      const { sweepAt } = onTheClock(listingPeriodStart);
+
+      const first = await sweepAt(listingPeriodStart);
+      const second = await sweepAt(listingPeriodStart + MINUTE_MS);
+      const later = [];
+      for (let minute = 2; minute <= 5; minute++) later.push(await sweepAt(listingPeriodStart + minute * MINUTE_MS));
+
+      // The wake, then the token found stale (the woken watch ended) and cleared.
+      expect(sentTokens()).toEqual(['token-ended', 'token-ended']);
+      expect(first).toMatchObject({ woken: 1, itemsRead: 3, pagesRead: 1 });
+      expect(second).toMatchObject({ staleTokens: 1, itemsRead: 2, pagesRead: 1 });
+      expect(await getItem(ended.taskId)).toEqual({ taskId: ended.taskId, status: 'SUCCEEDED' });
+      for (const summary of later) {
+        expect(summary).toMatchObject({ pagesRead: 1, tasksListed: 3, itemsRead: 0, woken: 0, parkedChecked: false });
+      }
+    });
+
+    test('GIVEN no parked watch THEN a sweep reads the index of parked watches only, until a period of 15 minutes begins or a watch parks', async () => {
+      const task = taskIn('IMPORTING');
+      const midPeriod = listingPeriodStart + 5 * MINUTE_MS;
+      const { sweepAt } = onTheClock(midPeriod, { discovery: false });
+
+      const idle = [await sweepAt(midPeriod), await sweepAt(midPeriod + MINUTE_MS)];
+      const listsWhileIdle = neptune.listRequests().length;
+      await parkedWatch(task.taskId, 'IMPORTING', 'token-1');
+      const afterThePark = await sweepAt(midPeriod + 2 * MINUTE_MS);
+
+      expect(idle).toEqual([
+        expect.objectContaining({ pagesRead: 0, parkedChecked: true, unreadSeconds: 0 }),
+        expect.objectContaining({ pagesRead: 0, parkedChecked: true, unreadSeconds: 0 }),
+      ]);
+      expect(listsWhileIdle).toBe(0);
+      expect(afterThePark).toMatchObject({ pagesRead: 1, tasksListed: 1, parkedChecked: true });
+    });
+
+    test('GIVEN no parked watch THEN the first sweep of each 15 minutes, and a sweep asked for, read the listing', async () => {
+      endedTask('SUCCEEDED');
+      const midPeriod = listingPeriodStart + 5 * MINUTE_MS;
+      const { sweepAt } = onTheClock(midPeriod, { discovery: false });
+      const nextPeriod = listingPeriodStart - 1000 + IDLE_LISTING_SECONDS * 1000;
+
+      const pages = [
+        (await sweepAt(midPeriod)).pagesRead,
+        (await sweepAt(midPeriod + MINUTE_MS, { reason: 'api-call-without-task-id', graphId: GRAPH })).pagesRead,
+        (await sweepAt(nextPeriod - 20_000)).pagesRead,
+        (await sweepAt(nextPeriod + 40_000)).pagesRead,
+        (await sweepAt(nextPeriod + 100_000)).pagesRead,
+      ];
+
+      expect(pages).toEqual([0, 1, 0, 1, 0]);
+    });
+
+    test('GIVEN a watch that parks with the status before the end just after a sweep read its item THEN the next sweep wakes it', async () => {
+      const task = endedTask('SUCCEEDED');
+      const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false });
+
+      const first = await sweepAt(listingPeriodStart);
+      await parkedWatch(task.taskId, 'IMPORTING', 'token-late');
+      const second = await sweepAt(listingPeriodStart + MINUTE_MS);
+
+      expect(first).toMatchObject({ itemsRead: 1, woken: 0 });
+      expect(second).toMatchObject({ woken: 1 });
+      expect(sentTokens()).toEqual(['token-late']);
+    });
+
+    test('GIVEN a watch parked behind a status already settled THEN the look at the parked watches, within 15 minutes, wakes it', async () => {
+      const task = endedTask('SUCCEEDED');
+      const running = taskIn('IMPORTING');
+      await parkedWatch(running.taskId, 'IMPORTING', 'token-running');
+      const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false });
+      await sweepAt(listingPeriodStart);
+      await sweepAt(listingPeriodStart + MINUTE_MS);
+      await parkedWatch(task.taskId, 'IMPORTING', 'token-behind');
+
+      const unnoticed = await sweepAt(listingPeriodStart + 2 * MINUTE_MS);
+      const checked = await sweepAt(listingPeriodStart + 16 * MINUTE_MS);
+
+      expect(unnoticed).toMatchObject({ woken: 0, itemsRead: 0, parkedChecked: false });
+      expect(checked).toMatchObject({ woken: 1, parkedChecked: true });
+      expect(sentTokens()).toEqual(['token-behind']);
+    });
+
+    test('GIVEN a listing longer than the page limit THEN each sweep goes on from the page the last stopped at, and from the end back to the first page', async () => {
+      for (let index = 0; index < 450; index++) activeTask();
+      await parkedWatch('t-0000parked', 'IMPORTING', 'token-1');
+      const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false, maxPages: 2 });
+
+      const summaries = [];
+      for (let minute = 0; minute < 3; minute++) summaries.push(await sweepAt(listingPeriodStart + minute * MINUTE_MS));
+
+      const tokens = neptune.listRequests().map((request) => request.taskId ?? 'page');
+      expect(tokens).toHaveLength(6);
+      expect(summaries.map((summary) => [summary.pagesRead, summary.tasksListed, summary.truncated])).toEqual([
+        [2, 200, true],
+        [2, 200, true],
+        [2, 150, true],
+      ]);
+      // The pass that began at the first sweep ended at the third: every task was read since its start.
+      expect(summaries.map((summary) => summary.unreadSeconds)).toEqual([0, 60, 120]);
+      expect(summaries.every((summary) => summary.unlisted === 0)).toBe(true);
+    });
+
+    test('GIVEN a discovery grace THEN an active task nobody watches is left to its trigger until the grace has passed since it was first listed, while an ended one is not', async () => {
+      const active = activeTask();
+      const ended = endedAfterDeployment('FAILED');
+      const { sweepAt } = onTheClock(listingPeriodStart, { discoveryGraceSeconds: 300 });
+
+      const summaries = [];
+      for (let minute = 0; minute <= 5; minute++) {
+        summaries.push(await sweepAt(listingPeriodStart + minute * MINUTE_MS));
+      }
+
+      // The task left to its trigger keeps the listing read every minute, though nothing is parked.
+      expect(summaries.map((summary) => summary.pagesRead)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(summaries.map((summary) => summary.discovered)).toEqual([1, 0, 0, 0, 0, 1]);
+      expect(startedNames()).toEqual([ended.taskId, active.taskId]);
+    });
+
+    test.each(['oldest-first', 'newest-first', 'random'] as const)(
+      'GIVEN 2,000 tasks listed %s and a limit of 10 pages THEN the watch of a task that ends is woken within the two sweeps of a pass',
+      async (listingOrder) => {
+        const ordered = new NeptuneGraphStandIn({ now: () => standInNow, listingOrder });
+        const client = createSweepNeptuneGraphClient({ ...LOCAL_CLIENT_CONFIG, endpoint: await ordered.start() });
+        try {
+          const ending = ordered.addTask({ graphId: GRAPH, timeline: simpleTimeline(600) });
+          for (let index = 0; index < 1999; index++)
+            ordered.addTask({ graphId: GRAPH, timeline: stayingIn('IMPORTING') });
+          await parkedWatch(ending.taskId, 'INITIALIZING', 'token-ending');
+          const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false }, { neptuneGraph: client });
+          const before = [await sweepAt(listingPeriodStart), await sweepAt(listingPeriodStart + MINUTE_MS)];
+
+          standInNow += 700_000;
+          const after = [
+            await sweepAt(listingPeriodStart + 2 * MINUTE_MS),
+            await sweepAt(listingPeriodStart + 3 * MINUTE_MS),
+          ];
+
+          expect(before.map((summary) => [summary.pagesRead, summary.woken, summary.itemsRead])).toEqual([
+            [10, 0, 0],
+            [10, 0, 0],
+          ]);
+          expect(after.reduce((sum, summary) => sum + summary.woken, 0)).toBe(1);
+          expect(sentTokens()).toEqual(['token-ending']);
+          // Each pass read every task once: the one that ended is read, no other item.
+          expect(after.reduce((sum, summary) => sum + summary.itemsRead, 0)).toBe(1);
+        } finally {
+          client.destroy();
+          await ordered.stop();
+        }
+      },
+    );
+
+    test('GIVEN an active task left to its trigger that leaves the listing THEN the sweep starts a watch for it all the same', async () => {
+      const leaving = activeTask();
+      const { sweepAt } = onTheClock(listingPeriodStart, { discoveryGraceSeconds: 300 });
+      const first = await sweepAt(listingPeriodStart);
+      neptune.injectListFaults({
+        kind: 'edit',
+        edit: (answer) => ({
+          ...answer,
+          tasks: (answer.tasks as { taskId: string }[]).filter((task) => task.taskId !== leaving.taskId),
+        }),
+      });
+
+      const second = await sweepAt(listingPeriodStart + MINUTE_MS);
+
+      expect(first).toMatchObject({ discovered: 0 });
+      expect(second).toMatchObject({ discovered: 1 });
+      expect(startedNames()).toEqual([leaving.taskId]);
+      expect(await getItem(leaving.taskId)).toMatchObject({ status: 'INITIALIZING' });
+    });
+
+    test('GIVEN the token kept from the last sweep is refused THEN the sweep reads from the first page, and counts a failure', async () => {
+      for (let index = 0; index < 250; index++) activeTask();
+      await parkedWatch('t-0000parked', 'IMPORTING', 'token-1');
+      const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false, maxPages: 2 });
+      await sweepAt(listingPeriodStart);
+      neptune.injectListFaults({ kind: 'error', status: 400, errorType: 'ValidationException', message: 'expired' });
+
+      const summary = await sweepAt(listingPeriodStart + MINUTE_MS);
+
+      expect(neptune.listRequests().map((request) => request.status)).toEqual([200, 200, 400, 200, 200]);
+      expect(summary).toMatchObject({ pagesRead: 2, tasksListed: 200, failures: 1 });
     });
   });
 

@@ -1,4 +1,5 @@
 import { metricsForSweep, type SweepSummary } from '../../../lambda/sweep/sweep-metrics';
+import { POLLER_METRICS } from '../../../lib/poller-metrics';
 
 const summary = (overrides: Partial<SweepSummary> = {}): SweepSummary => ({
   pagesRead: 0,
@@ -13,50 +14,50 @@ const summary = (overrides: Partial<SweepSummary> = {}): SweepSummary => ({
   endChecksDeferred: 0,
   wakesDeferred: 0,
   failures: 0,
+  itemsRead: 0,
+  parkedChecked: false,
+  unreadSeconds: 0,
   ...overrides,
 });
 
 describe('metricsForSweep', () => {
-  test('a sweep publishes one value of every sweep metric, each a count, without a dimension', () => {
+  test('a sweep publishes each count an alarm watches that is not 0, without a dimension', () => {
     const data = metricsForSweep(
-      summary({ pagesRead: 3, woken: 2, staleTokens: 1, discovered: 4, failures: 5, unlisted: 6 }),
+      summary({ pagesRead: 3, woken: 2, staleTokens: 1, discovered: 4, failures: 5, unlisted: 6, truncated: true }),
     );
     expect(data).toEqual([
-      { name: 'SweepRuns', unit: 'Count', value: 1 },
-      { name: 'SweepPagesRead', unit: 'Count', value: 3 },
-      { name: 'SweepsTruncated', unit: 'Count', value: 0 },
-      { name: 'WatchesWoken', unit: 'Count', value: 2 },
-      { name: 'StaleWakeTokens', unit: 'Count', value: 1 },
-      { name: 'TasksDiscovered', unit: 'Count', value: 4 },
+      { name: 'SweepsTruncated', unit: 'Count', value: 1 },
       { name: 'SweepTaskFailures', unit: 'Count', value: 5 },
       { name: 'WatchedTasksUnlisted', unit: 'Count', value: 6 },
     ]);
   });
 
-  test('a truncated sweep counts once in SweepsTruncated', () => {
-    expect(metricsForSweep(summary({ truncated: true, pagesRead: 10 }))).toContainEqual({
-      name: 'SweepsTruncated',
-      unit: 'Count',
-      value: 1,
-    });
+  test('a sweep that did nothing publishes nothing: a custom metric is billed for every hour it has a value, zeros included', () => {
+    expect(metricsForSweep(summary({ pagesRead: 1, tasksListed: 40, itemsRead: 3, parkedChecked: true }))).toEqual([]);
   });
 
-  test('a sweep that did nothing still publishes zeros, so alarms and graphs see every sweep', () => {
-    expect(metricsForSweep(summary()).map((datum) => [datum.name, datum.value])).toEqual([
-      ['SweepRuns', 1],
-      ['SweepPagesRead', 0],
-      ['SweepsTruncated', 0],
-      ['WatchesWoken', 0],
-      ['StaleWakeTokens', 0],
-      ['TasksDiscovered', 0],
-      ['SweepTaskFailures', 0],
-      ['WatchedTasksUnlisted', 0],
+  test('the seconds the listing went unread are published once they pass two intervals', () => {
+    expect(metricsForSweep(summary({ unreadSeconds: 120 }), 60)).toEqual([]);
+    expect(metricsForSweep(summary({ unreadSeconds: 121 }), 60)).toEqual([
+      { name: POLLER_METRICS.sweepListingUnreadSeconds, unit: 'Seconds', value: 121 },
     ]);
+    expect(metricsForSweep(summary({ unreadSeconds: 500 }), 300)).toEqual([]);
   });
 
-  test('end-time checks, tasks recorded unannounced and work left to the next sweep are not metrics of their own', () => {
+  test('pages, wakes, discoveries, stale tokens, end-time checks, tasks recorded unannounced and work left to the next sweep are not metrics', () => {
     expect(
-      metricsForSweep(summary({ endChecks: 7, endedBeforeDeployment: 6, endChecksDeferred: 5, wakesDeferred: 4 })),
-    ).toEqual(metricsForSweep(summary()));
+      metricsForSweep(
+        summary({
+          pagesRead: 9,
+          woken: 3,
+          discovered: 2,
+          staleTokens: 8,
+          endChecks: 7,
+          endedBeforeDeployment: 6,
+          endChecksDeferred: 5,
+          wakesDeferred: 4,
+        }),
+      ),
+    ).toEqual([]);
   });
 });

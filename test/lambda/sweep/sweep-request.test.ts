@@ -55,18 +55,41 @@ describe('sweepRunFromEvent', () => {
 describe('sweepEnvironmentFrom', () => {
   const required = { WATCH_TABLE_NAME: 'watches', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:x' };
 
-  test('defaults: 10 pages, discovery on, every graph', () => {
+  test('defaults: 20 pages, discovery on, every graph, a wake only for a terminal status, a sweep a minute', () => {
     expect(sweepEnvironmentFrom(required)).toEqual({
       tableName: 'watches',
       stateMachineArn: required.STATE_MACHINE_ARN,
-      settings: { maxPages: 10, discovery: true },
+      settings: {
+        maxPages: 20,
+        discovery: true,
+        emitStatusChanges: false,
+        intervalSeconds: 60,
+        discoveryGraceSeconds: 300,
+      },
     });
   });
 
   test('every setting given', () => {
     expect(
-      sweepEnvironmentFrom({ ...required, MAX_PAGES: '3', DISCOVERY: 'false', GRAPH_IDS: `${GRAPH}, g-abcdefghij` }),
-    ).toMatchObject({ settings: { maxPages: 3, discovery: false, graphIds: [GRAPH, 'g-abcdefghij'] } });
+      sweepEnvironmentFrom({
+        ...required,
+        MAX_PAGES: '3',
+        DISCOVERY: 'false',
+        GRAPH_IDS: `${GRAPH}, g-abcdefghij`,
+        EMIT_STATUS_CHANGES: 'true',
+        SWEEP_INTERVAL_SECONDS: '300',
+        DISCOVERY_GRACE_SECONDS: '0',
+      }),
+    ).toMatchObject({
+      settings: {
+        maxPages: 3,
+        discovery: false,
+        graphIds: [GRAPH, 'g-abcdefghij'],
+        emitStatusChanges: true,
+        intervalSeconds: 300,
+        discoveryGraceSeconds: 0,
+      },
+    });
   });
 
   test.each([
@@ -76,6 +99,16 @@ describe('sweepEnvironmentFrom', () => {
     ['MAX_PAGES 1.5', { ...required, MAX_PAGES: '1.5' }, /got "1.5"/],
     ['DISCOVERY yes', { ...required, DISCOVERY: 'yes' }, /DISCOVERY must be "true" or "false"; got "yes"/],
     ['a bad graph id', { ...required, GRAPH_IDS: `${GRAPH},G-BAD` }, /GRAPH_IDS must be graph ids.*"G-BAD"/],
+    [
+      'EMIT_STATUS_CHANGES 1',
+      { ...required, EMIT_STATUS_CHANGES: '1' },
+      /EMIT_STATUS_CHANGES must be "true" or "false"/,
+    ],
+    [
+      'an interval of 30 s',
+      { ...required, SWEEP_INTERVAL_SECONDS: '30' },
+      /SWEEP_INTERVAL_SECONDS .* 60 to 3600; got "30"/,
+    ],
   ])('fails when given %s', (_, env, message) => {
     expect(() => sweepEnvironmentFrom(env)).toThrow(InvalidSweepSettingsError);
     expect(() => sweepEnvironmentFrom(env)).toThrow(message);
