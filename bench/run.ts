@@ -660,9 +660,9 @@ function orderLines(report: Report): string[] {
     '',
     prose(
       'Every end is read and every import is listed to a sweep, in every order. The latency is that of a pass:',
-      `with ${DEFAULT_SWEEP.maxPagesPerSweep} pages a sweep, 2,000 tasks take two sweeps;`,
-      `with \`sweep: { maxPages: ${MAX_PAGES_PER_SWEEP} }\`, one sweep reads 10,000 tasks, and the ends of an`,
-      'account that lists 2,000 are seen within a minute.',
+      `a sweep reads ${(DEFAULT_SWEEP.maxPagesPerSweep * 100).toLocaleString('en-US')} tasks by default, so a listing longer than that takes`,
+      `two sweeps or more; with \`sweep: { maxPages: ${MAX_PAGES_PER_SWEEP} }\`, one sweep reads ${(MAX_PAGES_PER_SWEEP * 100).toLocaleString('en-US')} tasks, and`,
+      'the ends of an account that lists 20,000 are seen within two minutes.',
     ),
     '',
   ];
