@@ -4,6 +4,9 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** Folders of the Lambda functions' handlers, each bundled on its own. */
+const HANDLER_FOLDERS = ['poll', 'start', 'sweep'];
+
 export default tseslint.config(
   // Whatever git ignores (build output, the packages `npm run package` writes to dist-jsii/) is never linted.
   includeIgnoreFile(fileURLToPath(new URL('.gitignore', import.meta.url)), 'Files git ignores'),
@@ -24,6 +27,21 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Handlers in layers: what more than one function uses lives in lambda/shared/, and no function's folder imports another's.
+  ...HANDLER_FOLDERS.map((folder) => ({
+    files: [`lambda/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: HANDLER_FOLDERS.filter((other) => other !== folder).map((other) => ({
+            regex: `^(\\.\\./)+(lambda/)?${other}(/|$)`,
+            message: `lambda/${folder} must not import from lambda/${other}: move what both use to lambda/shared/.`,
+          })),
+        },
+      ],
+    },
+  })),
   {
     files: ['test/**/*.ts'],
     rules: {

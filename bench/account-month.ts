@@ -29,7 +29,7 @@ export const MONTHLY_PRICES = {
   /** A dashboard beyond the account's first three (`createDashboard`, off by default). */
   dashboardPerMonthUsd: 3,
   logsIngestionPerGbUsd: 0.5,
-  /** X-Ray: traces recorded. Every function and the state machine trace actively; at these rates the default sampling keeps every request. */
+  /** X-Ray: traces recorded by the state machine, one per execution; the functions are not actively traced. */
   xrayPerTraceUsd: 5 / 1_000_000,
   /** Lambda's START, END and REPORT lines, per invocation. */
   lambdaPlatformLogBytes: 350,
@@ -215,8 +215,8 @@ export function accountMonth(
     (getCalls + imports + sweeps) * M.functionLogBytes +
     historyEvents * M.stateMachineLogBytesPerHistoryEvent;
   const logs = (logBytes / 1e9) * M.logsIngestionPerGbUsd;
-  // A poll invoked by the state machine joins the execution's trace; a sweep and a trigger are traces of their own.
-  const xray = (executions + imports + sweeps) * M.xrayPerTraceUsd;
+  // Only the state machine traces: one trace per execution, its polls within it.
+  const xray = executions * M.xrayPerTraceUsd;
 
   const running = stepFunctions + functions + sweepCost + dynamoDb + customMetrics + logs + xray;
   const alarms = usage.alarmMetrics * M.alarmMetricPerMonthUsd;

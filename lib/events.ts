@@ -3,8 +3,10 @@
  * shape of every event's `detail`. Other teams build rules on these names and
  * fields, so they change only with a major version.
  *
- * This module has no dependency on aws-cdk-lib: the Lambda handlers import it too.
+ * This module has no dependency on aws-cdk-lib: the Lambda handlers import it too. The statuses and
+ * reasons themselves are the enums of `event-vocabulary.ts`.
  */
+import { ImportTaskStatus, MonitoringFailureReason as MonitoringFailureReasons } from './event-vocabulary';
 
 /** The `source` of the poller's events unless the construct is given another. */
 export const DEFAULT_EVENT_SOURCE = 'neptune-import-poller';
@@ -30,25 +32,33 @@ export const EXECUTION_STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Sta
 /** Statuses of an execution that ended without finishing its work: each is reported by the backstop. */
 export const FAILED_EXECUTION_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
-/** Statuses after which an import task never changes again: the poller stops at the first one it sees. */
-export const TERMINAL_IMPORT_STATUSES: readonly string[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'DELETED'];
-
 /** Terminal statuses that mean the import did not complete. */
-export const UNSUCCESSFUL_IMPORT_STATUSES: readonly string[] = ['FAILED', 'CANCELLED', 'DELETED'];
+export const UNSUCCESSFUL_IMPORT_STATUSES: readonly string[] = [
+  ImportTaskStatus.FAILED,
+  ImportTaskStatus.CANCELLED,
+  ImportTaskStatus.DELETED,
+];
 
-/** Why the poller stopped watching a task without seeing a terminal status. */
-export type MonitoringFailureReason =
-  'TASK_NOT_FOUND' | 'ACCESS_DENIED' | 'TIMED_OUT' | 'INVALID_REQUEST' | 'POLLING_ERROR' | 'POLLER_FAILED';
+/** Statuses after which an import task never changes again: the poller stops at the first one it sees. */
+export const TERMINAL_IMPORT_STATUSES: readonly string[] = [
+  ImportTaskStatus.SUCCEEDED,
+  ...UNSUCCESSFUL_IMPORT_STATUSES,
+];
+
+/** Whether `status` ends an import task. Statuses this code does not know are not terminal. */
+export function isTerminalImportStatus(status: string): boolean {
+  return TERMINAL_IMPORT_STATUSES.includes(status);
+}
+
+/**
+ * Why the poller stopped watching a task without seeing a terminal status: a value of the
+ * `MonitoringFailureReason` enum, as the JSON of an event carries it.
+ */
+export type MonitoringFailureReason = `${MonitoringFailureReasons}`;
 
 /** Every monitoring failure reason, in documentation order. */
-export const MONITORING_FAILURE_REASONS: readonly MonitoringFailureReason[] = [
-  'TASK_NOT_FOUND',
-  'ACCESS_DENIED',
-  'TIMED_OUT',
-  'INVALID_REQUEST',
-  'POLLING_ERROR',
-  'POLLER_FAILED',
-];
+export const MONITORING_FAILURE_REASONS: readonly MonitoringFailureReason[] =
+  /* @__PURE__ */ Object.values(MonitoringFailureReasons);
 
 /** `importTaskDetails` of a `GetImportTask` answer, as JSON (timestamps as ISO-8601 strings). */
 export interface ImportTaskDetailsSnapshot {

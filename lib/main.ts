@@ -20,12 +20,16 @@ export {
   type ProgressAwarePollingOptions,
 } from './polling-strategy';
 export { PollerLogLevel } from './poller-function';
-export { PollerAlarms, type PollerAlarmThresholds, type PollerAlarmsProps } from './poller-alarms';
+export {
+  PollerAlarms,
+  type PollerAlarmThreshold,
+  type PollerAlarmThresholds,
+  type PollerAlarmsProps,
+} from './poller-alarms';
 export { PollerDashboard, type PollerDashboardProps } from './poller-dashboard';
 export { PollerEventSchemas, type PollerEventSchemasProps } from './poller-event-schemas';
+export { ImportTaskStatus, MonitoringFailureReason } from './event-vocabulary';
 export {
-  ImportTaskStatus,
-  MonitoringFailureReason,
   PollerEventPatterns,
   PollerEvents,
   type PollerEventPatternOptions,

@@ -15,13 +15,7 @@ import {
   monitoringFailedPattern,
 } from './event-patterns';
 import { WATCH_REQUEST_DETAIL_TYPE } from './events';
-import {
-  POLLER_METRICS,
-  POLLER_METRICS_NAMESPACE,
-  REASON_DIMENSION,
-  SERVICE_DIMENSION,
-  TRIGGER_NOT_STARTED_REASONS,
-} from './poller-metrics';
+import { PollerMetrics, TriggerNotStartedReason } from './poller-metric-names';
 import { validateGraphIds } from './poller-props';
 import { PollerPropsValidationError } from './validation';
 
@@ -183,46 +177,46 @@ export abstract class NeptuneImportTaskPollerBase extends Construct implements I
       );
     }
     return new cloudwatch.Metric({
-      namespace: POLLER_METRICS_NAMESPACE,
+      namespace: PollerMetrics.NAMESPACE,
       metricName,
       statistic: cloudwatch.Stats.SUM,
       period: Duration.minutes(5),
       ...props,
-      dimensionsMap: { [SERVICE_DIMENSION]: serviceName, ...props.dimensionsMap },
+      dimensionsMap: { [PollerMetrics.SERVICE_DIMENSION]: serviceName, ...props.dimensionsMap },
     });
   }
 
   /** `GetImportTask` requests sent. */
   public metricPolls(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.polls, props);
+    return this.metric(PollerMetrics.POLLS, props);
   }
 
   /** Watches that ended, with their one terminal event. */
   public metricWatchesEnded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.watchesEnded, props);
+    return this.metric(PollerMetrics.WATCHES_ENDED, props);
   }
 
   /** Watches that ended with a Monitoring Failed event. */
   public metricMonitoringFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.monitoringFailures, props);
+    return this.metric(PollerMetrics.MONITORING_FAILURES, props);
   }
 
   /** Triggers that claimed an import task but named none readable; each is kept in the dead-letter queue. */
   public metricMalformedTriggers(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.triggersNotStartedByReason, {
+    return this.metric(PollerMetrics.TRIGGERS_NOT_STARTED_BY_REASON, {
       ...props,
-      dimensionsMap: { [REASON_DIMENSION]: TRIGGER_NOT_STARTED_REASONS.malformed, ...props.dimensionsMap },
+      dimensionsMap: { [PollerMetrics.REASON_DIMENSION]: TriggerNotStartedReason.MALFORMED, ...props.dimensionsMap },
     });
   }
 
   /** Executions that ended without their terminal event, reported with a `POLLER_FAILED` Monitoring Failed event. */
   public metricWatchFailuresReported(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.watchFailuresReported, props);
+    return this.metric(PollerMetrics.WATCH_FAILURES_REPORTED, props);
   }
 
   /** The imports' own elapsed time when their terminal status was seen, in seconds (p90 over an hour unless told otherwise). */
   public metricImportDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(POLLER_METRICS.importDuration, { statistic: 'p90', period: Duration.hours(1), ...props });
+    return this.metric(PollerMetrics.IMPORT_DURATION, { statistic: 'p90', period: Duration.hours(1), ...props });
   }
 
   /**

@@ -23,7 +23,7 @@ import { PollerDashboard, pollerWidgetRows } from './poller-dashboard';
 import { buildPollerDefinition } from './poller-definition';
 import { PollerEventSchemas } from './poller-event-schemas';
 import { createPollerFunction, PollerLogLevel } from './poller-function';
-import { POLLER_METRICS } from './poller-metrics';
+import { PollerMetrics } from './poller-metric-names';
 import {
   DEFAULT_MONITORING_TIMEOUT,
   pollerConfigOf,
@@ -175,7 +175,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
       ),
       definitionBody: sfn.DefinitionBody.fromChainable(
         buildPollerDefinition(this, {
-          pollFunction: this.pollFunction,
+          pollFunction: this.pollFunction.currentVersion,
           eventBus: this.eventBus,
           eventSource: this.eventSource,
           config,
@@ -207,9 +207,15 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
             roles: [this.stateMachine.role],
             statements: [executionDataKeyStatement(key, this.stateMachine)],
           });
-    // The park task writes the waiting watch's item.
-    this.watchTable?.grant(this.stateMachine, 'dynamodb:PutItem');
+    // The park task carries its PutItem; the key it writes with is the table's.
     if (this.watchTable !== undefined && key !== undefined) grantKeyUse(key, this.stateMachine);
+    // An execution keeps invoking the version its definition was deployed with, after later deploys too.
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [`${this.pollFunction.functionArn}:*`],
+      }),
+    );
 
     if (sweep !== undefined && this.watchTable !== undefined) {
       this.sweepLogGroup = new logs.LogGroup(this, 'SweepLogGroup', logGroupProps);
@@ -318,15 +324,15 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
           : {
               sweepFunction: this.sweepFunction,
               sweepInterval: sweep.interval,
-              sweepListingUnreadSeconds: this.metric(POLLER_METRICS.sweepListingUnreadSeconds, {
+              sweepListingUnreadSeconds: this.metric(PollerMetrics.SWEEP_LISTING_UNREAD_SECONDS, {
                 statistic: 'Maximum',
               }),
               // Published every sweep, zeros included: one period per sweep interval.
-              sweepTaskFailures: this.metric(POLLER_METRICS.sweepTaskFailures, {
+              sweepTaskFailures: this.metric(PollerMetrics.SWEEP_TASK_FAILURES, {
                 period: sweep.interval,
                 statistic: 'Sum',
               }),
-              watchedTasksUnlisted: this.metric(POLLER_METRICS.watchedTasksUnlisted, {
+              watchedTasksUnlisted: this.metric(PollerMetrics.WATCHED_TASKS_UNLISTED, {
                 period: sweep.interval,
                 statistic: 'Sum',
               }),
@@ -394,7 +400,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
     acknowledgeWildcard(
       this.stateMachine.role,
       `${this.pollFunction.functionArn}:*`,
-      "Step Functions' Lambda integration grants the poll function's versions and aliases as well; no other function.",
+      'Each definition invokes the published version of the poll function it was deployed with, and executions begun under earlier deploys keep invoking theirs: every version of the poll function, no other function.',
     );
     acknowledgeWildcard(
       this.stateMachine.role,

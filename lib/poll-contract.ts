@@ -5,16 +5,23 @@
  */
 
 /**
- * Version of this contract. The state machine's definition carries it in the poll function's
- * config and every watch state carries it, so that a definition and a function from different
- * releases end the watch with a Monitoring Failed event that says so, instead of misreading each
- * other. Raise it with any change either side could misread.
+ * Version of this contract. Each definition invokes the published version of the poll function it
+ * was deployed with, so a definition's config always meets the function of its own release. A
+ * watch state crosses releases: continued into a new execution, it is read by the next release's
+ * function. So every watch state carries the version that wrote it, and a function reads its own
+ * version and the one before; a state of any other version, or a config of another version, ends
+ * the watch with a Monitoring Failed event that says so instead of being misread. Raise it with
+ * any change either side could misread, and keep reading the version before.
  *
- * - 1: the first versioned contract.
- * - 2: a WAIT decision under a config with `sweep` carries `park`, which the park task writes.
+ * - 4: the poll step invokes a published version of the function; every config carries
+ *   `contractVersion`, `executionTimeoutSeconds` and `notFoundGraceSeconds`, and every watch
+ *   state its `contractVersion` and `watchName`.
  * - 3: a parking WAIT decision carries `parkFailedWaitSeconds`; the retry config has a time budget.
  */
-export const CONTRACT_VERSION = 3;
+export const CONTRACT_VERSION = 4;
+
+/** The oldest contract version of a watch state this release reads: the release before. */
+export const OLDEST_READ_WATCH_VERSION = CONTRACT_VERSION - 1;
 
 /**
  * Attempts after the first that the park task makes when its put is throttled or fails on the

@@ -56,8 +56,8 @@ export interface ErrorRetryConfig {
 
 /** Settings of one poller, fixed when it is deployed. */
 export interface PollerConfig {
-  /** The contract version of the definition (`CONTRACT_VERSION`); absent in definitions deployed before it existed (version 1). */
-  readonly contractVersion?: number;
+  /** The contract version of the definition (`CONTRACT_VERSION`), the same as its poll function's. */
+  readonly contractVersion: number;
   /** How long a task is watched, counted from the first poll of the first execution. */
   readonly timeoutSeconds: number;
   /** How long to wait between polls of a running task. */
@@ -70,19 +70,19 @@ export interface PollerConfig {
   readonly historyEventBudget: number;
   /**
    * The state machine's `TimeoutSeconds`: an execution that has run within a day of it hands the
-   * watch to a new execution. Absent in definitions deployed before it existed.
+   * watch to a new execution.
    */
-  readonly executionTimeoutSeconds?: number;
+  readonly executionTimeoutSeconds: number;
   /**
    * Seconds from the start of a watch during which `GetImportTask` answering "not found" for a
    * task never seen yet is retried, since a task just started may not be visible at once; 0 turns
-   * the grace off. Absent from definitions deployed before the grace existed, which get none.
+   * the grace off.
    */
-  readonly notFoundGraceSeconds?: number;
+  readonly notFoundGraceSeconds: number;
   /**
    * Present when a sweep can wake waiting watches: each wait is then parked in the watch table
    * (a `.waitForTaskToken` task), and each WAIT decision carries what to park. Absent when the
-   * sweep is off, and in definitions deployed before it existed.
+   * sweep is off.
    */
   readonly sweep?: SweepConfig;
 }

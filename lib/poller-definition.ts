@@ -56,7 +56,11 @@ export const EXECUTION_ALREADY_EXISTS_ERRORS: readonly string[] = [
 
 /** What the poller's definition is built from. */
 export interface PollerDefinitionProps {
-  readonly pollFunction: lambda.IFunction;
+  /**
+   * The published version of the poll function the definition invokes: each definition keeps the
+   * code it was deployed with, so a running execution never meets a handler of another release.
+   */
+  readonly pollFunction: lambda.IVersion;
   readonly eventBus: events.IEventBus;
   readonly eventSource: string;
   readonly config: PollerConfig;
@@ -116,32 +120,34 @@ export const PARK_PUT_TRANSIENT_ERRORS: readonly string[] = [
 
 /**
  * A wait that the sweep can end early: the park task writes the task's item with this wait's
- * task token, and waits for the token until the wait is over (`TimeoutSecondsPath`). Woken or
- * timed out, the watch polls next; its state passes through untouched. A put that is throttled or
- * fails is tried again; when it cannot be written even so, the watch waits in a plain Wait state
- * of at most a minute instead, which the sweep cannot wake, and polls (and parks) again after it.
+ * task token, and waits for the token until the wait is over (its timeout is the decision's
+ * `waitSeconds`). Woken or timed out, the watch polls next; its state passes through untouched. A
+ * put that is throttled or fails is tried again; when it cannot be written even so, the watch
+ * waits in a plain Wait state of at most a minute instead, which the sweep cannot wake, and polls
+ * (and parks) again after it. The task carries its own permission: `PutItem` on the table.
  */
-function parkedWait(scope: Construct, table: dynamodb.ITable, poll: sfn.State): sfn.CustomState {
+function parkedWait(scope: Construct, table: dynamodb.ITable, poll: sfn.State): sfn.TaskStateBase {
   const parkFailed = new sfn.Wait(scope, POLLER_STATE_NAMES.parkFailedWait, {
     time: sfn.WaitTime.secondsPath(P.parkFailedWaitSeconds),
   });
   parkFailed.next(poll);
-  const park = new sfn.CustomState(scope, POLLER_STATE_NAMES.parkedWait, {
-    stateJson: {
-      Type: 'Task',
-      Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:dynamodb:putItem.waitForTaskToken`,
-      Parameters: {
-        TableName: table.tableName,
-        Item: {
-          [A.taskId]: { 'S.$': PARK_PATHS.taskId },
-          [A.status]: { 'S.$': PARK_PATHS.status },
-          [A.token]: { 'S.$': sfn.JsonPath.taskToken },
-          [A.executionName]: { 'S.$': '$$.Execution.Name' },
-        },
+  const park = new tasks.CallAwsService(scope, POLLER_STATE_NAMES.parkedWait, {
+    service: 'dynamodb',
+    action: 'putItem',
+    iamAction: 'dynamodb:PutItem',
+    iamResources: [table.tableArn],
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    parameters: {
+      TableName: table.tableName,
+      Item: {
+        [A.taskId]: { S: sfn.JsonPath.stringAt(PARK_PATHS.taskId) },
+        [A.status]: { S: sfn.JsonPath.stringAt(PARK_PATHS.status) },
+        [A.token]: { S: sfn.JsonPath.taskToken },
+        [A.executionName]: { S: sfn.JsonPath.stringAt('$$.Execution.Name') },
       },
-      TimeoutSecondsPath: P.waitSeconds,
-      ResultPath: null,
     },
+    taskTimeout: sfn.Timeout.at(P.waitSeconds),
+    resultPath: sfn.JsonPath.DISCARD,
   })
     .addRetry({
       errors: [...PARK_PUT_TRANSIENT_ERRORS],

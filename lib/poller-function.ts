@@ -5,7 +5,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { prebuiltHandlerCode, type PrebuiltHandler } from './handler-code';
-import { acknowledgeWildcard } from './nag-acknowledgements';
 
 /** Log levels of the poller's functions. */
 export enum PollerLogLevel {
@@ -43,7 +42,10 @@ export const POLLER_FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /**
  * One of the poller's functions: a prebuilt handler on Node.js 24 (arm64), with its own role
- * that may write only its own log group, JSON logs, and active X-Ray tracing.
+ * that may write only its own log group, and JSON logs. Not actively traced (Lambda's PassThrough
+ * default) and no X-Ray permission: the handlers record no segments of their own (no Powertools
+ * Tracer, no captured SDK clients), so active tracing would add only an invocation segment, which
+ * the state machine's own trace shows as its poll task, for a `*` permission on every role.
  */
 export function createPollerFunction(scope: Construct, id: string, options: PollerFunctionOptions): lambda.Function {
   const role = new iam.Role(scope, `${id}Role`, {
@@ -51,7 +53,7 @@ export function createPollerFunction(scope: Construct, id: string, options: Poll
     description: options.description,
   });
   options.logGroup.grantWrite(role);
-  const fn = new lambda.Function(scope, id, {
+  return new lambda.Function(scope, id, {
     description: options.description,
     runtime: POLLER_FUNCTION_RUNTIME,
     architecture: lambda.Architecture.ARM_64,
@@ -75,28 +77,4 @@ export function createPollerFunction(scope: Construct, id: string, options: Poll
       ...options.environment,
     },
   });
-  traceActively(scope, id, fn, role);
-  return fn;
-}
-
-/**
- * Active X-Ray tracing, its permissions in a policy of their own: X-Ray offers no resource-level
- * permissions, and keeping its `*` apart lets cdk-nag acknowledge exactly that wildcard, so that
- * any other wildcard on the role is still reported.
- */
-function traceActively(scope: Construct, id: string, fn: lambda.Function, role: iam.IRole): void {
-  const policy = new iam.Policy(scope, `${id}TracingPolicy`, {
-    roles: [role],
-    statements: [
-      new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
-    ],
-  });
-  acknowledgeWildcard(
-    policy,
-    '*',
-    'X-Ray trace upload (PutTraceSegments, PutTelemetryRecords) does not support resource-level permissions.',
-  );
-  (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
-  // Lambda checks the role's X-Ray permissions when the function is created with tracing.
-  fn.node.addDependency(policy);
 }

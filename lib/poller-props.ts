@@ -125,8 +125,8 @@ export interface NeptuneImportTaskPollerProps {
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
   /**
-   * How many occurrences in five minutes make each alarm fire, for the alarms named; the others keep their default.
-   * @default - 2 failed sweeps, 1 of everything else
+   * When each alarm fires, for the alarms named: threshold, evaluation periods and datapoints to alarm (`{ executionsThrottled: { threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 2 } }`); the others, and the settings left out, keep their defaults.
+   * @default - each alarm's own, listed in PollerAlarmThresholds
    */
   readonly alarmThresholds?: PollerAlarmThresholds;
   /**

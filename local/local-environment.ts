@@ -10,15 +10,17 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateTableCommand, DescribeTableCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import dynalite from 'dynalite';
-import { createNeptuneGraphClient, importTaskFetcher, REQUEST_HANDLER_OPTIONS } from '../lambda/poll/fetch-import-task';
+import { importTaskFetcher } from '../lambda/poll/fetch-import-task';
 import { createPollHandler, type PollHandler } from '../lambda/poll/poll-handler';
-import type { MetricDatum } from '../lambda/poll/poll-metrics';
+import type { MetricDatum } from '../lambda/shared/metric-datum';
+import { createNeptuneGraphClient } from '../lambda/shared/neptune-graph-client';
+import { REQUEST_HANDLER_OPTIONS } from '../lambda/shared/request-handler';
 import {
   createStepFunctionsClient,
   executionDescriber,
   executionStarter,
-  historyReader,
-} from '../lambda/start/aws-clients';
+} from '../lambda/shared/step-functions-client';
+import { historyReader } from '../lambda/start/aws-clients';
 import { createStartHandler, type StartOutcome, type SweepRequester } from '../lambda/start/start-handler';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import {
@@ -26,11 +28,11 @@ import {
   createSweepNeptuneGraphClient,
   SWEEP_MAX_ATTEMPTS,
   sweepIoFromClients,
+  watchTableDefinition,
 } from '../lambda/sweep/aws-clients';
 import { createSweepHandler, type SweepHandler } from '../lambda/sweep/sweep-handler';
 import { sweepEnvironmentFrom } from '../lambda/sweep/sweep-settings';
 import type { NeptuneImportTaskPollerProps } from '../lib/poller-props';
-import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from '../lib/sweep-contract';
 import { realSleep, SteppingClock, type LocalClock } from './clock';
 import { FaultProxy } from './fault-proxy';
 import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
@@ -169,24 +171,7 @@ export async function startLocalWatchTable(tableName = LOCAL_WATCH_TABLE_NAME): 
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: WATCH_TABLE_ATTRIBUTES.taskId, AttributeType: 'S' },
-          { AttributeName: PARKED_WATCHES_INDEX.partitionKey, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: WATCH_TABLE_ATTRIBUTES.taskId, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: PARKED_WATCHES_INDEX.indexName,
-            KeySchema: [{ AttributeName: PARKED_WATCHES_INDEX.partitionKey, KeyType: 'HASH' }],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...PARKED_WATCHES_INDEX.projectedAttributes] },
-          },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await client.send(new CreateTableCommand(watchTableDefinition(tableName)));
     // Writes to a table that is still being created are refused, as in DynamoDB.
     for (let attempt = 0; ; attempt++) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

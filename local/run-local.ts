@@ -6,7 +6,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
-import { createNeptuneGraphClient } from '../lambda/poll/fetch-import-task';
+import { createNeptuneGraphClient } from '../lambda/shared/neptune-graph-client';
 import { PollerPropsValidationError } from '../lib/validation';
 import { LOCAL_USAGE, parseLocalRunArgs, UsageError, type LocalRunArgs } from './cli-args';
 import { FastForwardClock } from './clock';

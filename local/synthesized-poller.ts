@@ -20,7 +20,7 @@ export const LOCAL_REGION = 'us-east-1';
 export interface SynthesizedPoller {
   /** The state machine definition, as deployed, with references resolved. */
   readonly definition: Record<string, unknown>;
-  /** ARN the definition uses for the poll function. */
+  /** ARN the definition invokes the poll function by: that of its published version. */
   readonly pollFunctionArn: string;
   /** ARN of the state machine. */
   readonly stateMachineArn: string;
@@ -53,6 +53,9 @@ function localArn(logicalId: string, type: string | undefined): string {
   switch (type) {
     case 'AWS::Lambda::Function':
       return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+    // A published version: the function's ARN and a number; the version's logical id stands for both.
+    case 'AWS::Lambda::Version':
+      return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}:1`;
     case 'AWS::StepFunctions::StateMachine':
       return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
     case 'AWS::Events::EventBus':
@@ -108,7 +111,15 @@ export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): Synt
   const resources = template.Resources;
   const logicalId = (resource: CfnResource): string => stack.getLogicalId(resource);
   const stateMachineId = logicalId(stack.poller.stateMachine.node.defaultChild as CfnResource);
+  // The definition invokes the poll function's published version, not the function itself; its logical id ends
+  // with a hash of the code, known only in the template.
   const pollFunctionId = logicalId(stack.poller.pollFunction.node.defaultChild as CfnResource);
+  const pollVersionId = Object.keys(resources).find(
+    (id) =>
+      resources[id].Type === 'AWS::Lambda::Version' &&
+      JSON.stringify(resources[id].Properties?.FunctionName) === JSON.stringify({ Ref: pollFunctionId }),
+  );
+  if (pollVersionId === undefined) throw new Error('The template publishes no version of the poll function');
   const definitionString = resources[stateMachineId].Properties?.DefinitionString as Json;
   const definition = JSON.parse(asText(resolveIntrinsics(definitionString, resources))) as Record<string, unknown>;
   const rulePatterns: Record<string, unknown> = {};
@@ -144,7 +155,7 @@ export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): Synt
           },
         }),
     definition,
-    pollFunctionArn: localArn(pollFunctionId, 'AWS::Lambda::Function'),
+    pollFunctionArn: localArn(pollVersionId, 'AWS::Lambda::Version'),
     stateMachineArn: localArn(stateMachineId, 'AWS::StepFunctions::StateMachine'),
     eventBusArn: asText(resolveIntrinsics(stack.resolve(stack.poller.eventBus.eventBusArn) as Json, resources)),
     eventSource: stack.poller.eventSource,

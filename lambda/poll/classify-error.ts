@@ -1,5 +1,6 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { MonitoringFailureReason } from '../../lib/events';
+import { asErrorLike, httpStatusOf, summarizeError } from '../shared/error-summary';
 
 /** The answer of `GetImportTask` arrived but cannot be what the service sends. */
 export class MalformedImportTaskError extends Error {
@@ -22,13 +23,6 @@ export interface PollErrorClass {
   >;
 }
 
-/** The parts of an error worth telling people about. */
-export interface ErrorSummary {
-  readonly name: string;
-  readonly message: string;
-  readonly httpStatusCode?: number;
-}
-
 const NOT_FOUND_NAMES = new Set(['ResourceNotFoundException', 'NotFoundException']);
 const ACCESS_DENIED_NAMES = new Set([
   'AccessDeniedException',
@@ -47,24 +41,6 @@ const INVALID_REQUEST_NAMES = new Set(['ValidationException', 'InvalidParameterE
 
 /** Status codes that say "try again later" without naming a known throttling or server error. */
 const RETRYABLE_STATUS_CODES = new Set([408, 425, 429]);
-
-interface ErrorLike {
-  readonly name?: unknown;
-  readonly message?: unknown;
-  readonly code?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-  readonly $retryable?: unknown;
-}
-
-function asErrorLike(error: unknown): ErrorLike {
-  return typeof error === 'object' && error !== null ? error : {};
-}
-
-/** The HTTP status of the answer that caused `error`, when there was one. */
-function httpStatusOf(error: unknown): number | undefined {
-  const status = asErrorLike(error).$metadata?.httpStatusCode;
-  return typeof status === 'number' ? status : undefined;
-}
 
 /**
  * Names the reason a failed request ends a watch with, should failures outlast the retry budget.
@@ -100,49 +76,4 @@ export function isThrottled(error: unknown): boolean {
   return (
     typeof error === 'object' && error !== null && isThrottlingError(error as Parameters<typeof isThrottlingError>[0])
   );
-}
-
-/** The SDK's note appended to deserialization errors, which points at a field events do not carry. */
-const SDK_DESERIALIZATION_NOTE =
-  /\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\.?/;
-
-/** A message fit for an event: the SDK's note removed, control and binary characters replaced, spaces folded. */
-export function cleanMessage(message: string): string {
-  return (
-    message
-      .replace(SDK_DESERIALIZATION_NOTE, '')
-      // Control characters and U+FFFD, which stands for bytes that were not text.
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
-}
-
-/** Longest error name kept: names are short identifiers, but an answer's error type is whatever the server sent. */
-export const MAX_ERROR_NAME_CHARS = 200;
-
-/** Longest error message kept. */
-export const MAX_ERROR_MESSAGE_CHARS = 1000;
-
-/** Name, message and HTTP status of any thrown value, for logs and events; name and message cut short. */
-export function summarizeError(error: unknown): ErrorSummary {
-  const like = asErrorLike(error);
-  const name =
-    typeof like.name === 'string' && like.name !== ''
-      ? like.name
-      : typeof like.code === 'string'
-        ? like.code
-        : typeof error === 'object' && error !== null
-          ? 'Error'
-          : typeof error;
-  const rawMessage = cleanMessage(
-    typeof like.message === 'string' ? like.message : typeof error === 'string' ? error : '',
-  );
-  const httpStatusCode = httpStatusOf(error);
-  return {
-    name: name.slice(0, MAX_ERROR_NAME_CHARS),
-    message: rawMessage.slice(0, MAX_ERROR_MESSAGE_CHARS),
-    ...(httpStatusCode === undefined ? {} : { httpStatusCode }),
-  };
 }

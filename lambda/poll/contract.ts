@@ -13,8 +13,8 @@ export type { ErrorRetryConfig, PollerConfig };
  * bounded values are copied into it from answers: a well-formed graph id, a plausible status.
  */
 export interface WatchState {
-  /** The contract version of the function that wrote it; absent in watches begun before it existed (version 1). */
-  readonly contractVersion?: number;
+  /** The contract version of the function that wrote it: this release's or the one before. */
+  readonly contractVersion: number;
   readonly taskId: string;
   /** The task's graph: from the request, or from an answer that names a well-formed one. */
   readonly graphId: string | null;
@@ -46,11 +46,8 @@ export interface WatchState {
   readonly generation: number;
   /** History events the current execution has used, as accounted by the poll function. */
   readonly historyEvents: number;
-  /**
-   * Name of the watch's first execution, which its continued executions' names extend. Absent in
-   * watches begun before it existed, whose first execution was named after the task.
-   */
-  readonly watchName?: string;
+  /** Name of the watch's first execution, which its continued executions' names extend. */
+  readonly watchName: string;
   /** Whatever the polling strategy remembers between polls. */
   readonly strategyMemory: Record<string, unknown>;
 }
@@ -92,9 +89,9 @@ export interface PollRequest {
   /** The state's input: an execution input, or the previous decision. */
   readonly input: unknown;
   /** Name of the execution (`$$.Execution.Name`). */
-  readonly executionName?: string;
+  readonly executionName: string;
   /** When the execution started (`$$.Execution.StartTime`, ISO-8601). */
-  readonly executionStartTime?: string;
+  readonly executionStartTime: string;
   /** Failed attempts of this invocation before this one (`$$.State.RetryCount`). */
   readonly retryCount?: number;
 }

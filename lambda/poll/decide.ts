@@ -5,7 +5,7 @@
 import {
   MONITORING_FAILED_DETAIL_TYPE,
   STATUS_CHANGE_DETAIL_TYPE,
-  TERMINAL_IMPORT_STATUSES,
+  isTerminalImportStatus,
   type ImportTaskMonitoringFailedDetail,
   type ImportTaskSnapshot,
   type ImportTaskStatusChangeDetail,
@@ -20,14 +20,12 @@ import {
   isWatchExecutionName,
   watchExecutionName,
 } from '../../lib/identifiers';
-import {
-  MAX_ERROR_MESSAGE_CHARS,
-  MAX_ERROR_NAME_CHARS,
-  type ErrorSummary,
-  type PollErrorClass,
-} from './classify-error';
+import { MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS, type ErrorSummary } from '../shared/error-summary';
+import { isRecord } from '../shared/records';
+import type { PollErrorClass } from './classify-error';
 import {
   CONTRACT_VERSION,
+  OLDEST_READ_WATCH_VERSION,
   PARK_FAILED_MAX_WAIT_SECONDS,
   POLL_ACTIONS,
   POLL_FAILURE_KEY,
@@ -57,14 +55,11 @@ export type WatchStart =
 export type PollPlan =
   { readonly kind: 'poll'; readonly watch: WatchState } | { readonly kind: 'decided'; readonly decision: PollDecision };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
 /** Whether `status` ends an import task. Statuses this code does not know are not terminal. */
 export function isTerminalStatus(status: string): boolean {
-  return TERMINAL_IMPORT_STATUSES.includes(status);
+  return isTerminalImportStatus(status);
 }
 
 function isWatchState(value: unknown): value is WatchState {
@@ -185,7 +180,7 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
     strategyMemory: {},
     contractVersion: CONTRACT_VERSION,
     ...(followsMonitoringFailure ? { followsMonitoringFailure } : {}),
-    ...(executionName === undefined ? {} : { watchName: executionName.slice(0, MAX_EXECUTION_NAME_LENGTH) }),
+    watchName: (executionName ?? taskId).slice(0, MAX_EXECUTION_NAME_LENGTH),
   };
   if (executionName === undefined || isWatchExecutionName(executionName, taskId)) return { kind: 'watch', watch };
   // Started directly under another name (or none): the watch goes on under the task's own name, which every
@@ -199,22 +194,20 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
 
 /**
  * Why the definition's config or the carried watch state speaks a contract version this function
- * does not read (one from a later release), or undefined. Earlier versions are read: executions
- * started under an earlier definition, and their watch states, go on after an upgrade. Absent
- * versions are version 1, from before versions were written.
+ * does not read, or undefined. The definition invokes the function version it was deployed with,
+ * so its config speaks this function's version; a watch state continued across a deploy speaks
+ * this version or the one before.
  */
 function contractMismatch(input: unknown, config: PollerConfig): string | undefined {
   const fix = 'deploy the state machine and the poll function from the same release of neptune-import-poller';
-  const readable = (version: unknown): boolean =>
-    typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= CONTRACT_VERSION;
-  const configVersion = config.contractVersion ?? 1;
-  if (!readable(configVersion)) {
-    return `The state machine's definition speaks contract version ${JSON.stringify(configVersion)}; this poll function reads versions 1 to ${CONTRACT_VERSION}: ${fix}`;
+  if (config.contractVersion !== CONTRACT_VERSION) {
+    return `The state machine's definition speaks contract version ${JSON.stringify(config.contractVersion)}; this poll function speaks version ${CONTRACT_VERSION}: ${fix}`;
   }
   const watch = isRecord(input) && isRecord(input.watch) ? input.watch : undefined;
-  const watchVersion = watch?.contractVersion ?? 1;
-  if (!readable(watchVersion)) {
-    return `The watch state was written under contract version ${JSON.stringify(watchVersion)}; this poll function reads versions 1 to ${CONTRACT_VERSION}: ${fix}`;
+  if (watch === undefined) return undefined;
+  const version = watch.contractVersion;
+  if (version !== CONTRACT_VERSION && version !== OLDEST_READ_WATCH_VERSION) {
+    return `The watch state was written under contract version ${JSON.stringify(version) ?? 'none'}; this poll function reads versions ${OLDEST_READ_WATCH_VERSION} and ${CONTRACT_VERSION}: ${fix}`;
   }
   return undefined;
 }
@@ -235,13 +228,13 @@ export const EXECUTION_TIMEOUT_MARGIN_SECONDS = 86_400;
 export interface ExecutionClock {
   /** Epoch milliseconds now. */
   readonly now: number;
-  /** Epoch milliseconds when the execution started; unknown in definitions deployed before it was passed. */
+  /** Epoch milliseconds when the execution started; unknown when its start time could not be read. */
   readonly executionStartedAt?: number;
 }
 
 function executionTooOld(config: PollerConfig, clock: ExecutionClock | undefined): boolean {
   const limit = config.executionTimeoutSeconds;
-  if (limit === undefined || clock?.executionStartedAt === undefined) return false;
+  if (clock?.executionStartedAt === undefined) return false;
   return clock.now - clock.executionStartedAt >= (limit - EXECUTION_TIMEOUT_MARGIN_SECONDS) * 1000;
 }
 
@@ -261,7 +254,7 @@ export function planPoll(watch: WatchState, config: PollerConfig, clock?: Execut
     kind: 'decided',
     decision: {
       action: POLL_ACTIONS.continue,
-      executionName: continuedExecutionName(watch.watchName ?? watch.taskId, generation),
+      executionName: continuedExecutionName(watch.watchName, generation),
       input: { watch: { ...watch, generation, historyEvents: HISTORY_EVENTS_PER_STATE.executionStart } },
     },
   };
@@ -404,10 +397,9 @@ function retryWait(retry: ErrorRetryConfig, failures: number, random: () => numb
   return Math.max(1, Math.round(random() * retryIntervalCap(retry, failures)));
 }
 
-/** Seconds of the not-found grace; none when the config, deployed before the grace existed, has no positive one. */
+/** Seconds of the not-found grace; 0 turns it off. */
 function notFoundGraceSeconds(config: PollerConfig): number {
-  const grace = config.notFoundGraceSeconds;
-  return typeof grace === 'number' && Number.isFinite(grace) && grace > 0 ? grace : 0;
+  return Math.max(0, config.notFoundGraceSeconds);
 }
 
 function describeError(error: ErrorSummary): string {

@@ -1,24 +1,13 @@
-import { GetImportTaskCommand, NeptuneGraphClient, type NeptuneGraphClientConfig } from '@aws-sdk/client-neptune-graph';
-import { REQUEST_HANDLER_OPTIONS } from '../shared/request-handler';
+import { GetImportTaskCommand, type NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { PollRequestTimeoutError } from './classify-error';
 
-// Local runs build clients of their own with the same settings.
-export { REQUEST_HANDLER_OPTIONS };
+// Local runs read these from here.
 
 /** Milliseconds a whole `GetImportTask` call may take, body included, before it is abandoned. */
 export const CALL_TIMEOUT_MS = 10_000;
 
 /** Fetches one import task's `GetImportTask` answer, or throws what went wrong. */
 export type ImportTaskFetcher = (taskId: string) => Promise<unknown>;
-
-/**
- * A Neptune Analytics client that fails fast: one attempt per call (the state machine owns
- * retries and their backoff) and the functions' shared connection and request timeouts.
- * `overrides` (endpoint, credentials, …) serve local runs.
- */
-export function createNeptuneGraphClient(overrides: NeptuneGraphClientConfig = {}): NeptuneGraphClient {
-  return new NeptuneGraphClient({ maxAttempts: 1, requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });
-}
 
 /** Calls `GetImportTask` with `client`, abandoning the call after `callTimeoutMs` whatever the server does. */
 export function importTaskFetcher(client: NeptuneGraphClient, callTimeoutMs = CALL_TIMEOUT_MS): ImportTaskFetcher {

@@ -2,14 +2,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { PollDecision, PollFailureReport, PollRequest } from './contract';
-import { createNeptuneGraphClient, importTaskFetcher } from './fetch-import-task';
+import { createNeptuneGraphClient } from '../shared/neptune-graph-client';
+import { powertoolsMetricsPublisher } from '../shared/publish-metrics';
+import { importTaskFetcher } from './fetch-import-task';
 import { createPollHandler } from './poll-handler';
-import { powertoolsMetricsPublisher } from './publish-metrics';
-import { POLLER_METRICS_NAMESPACE } from '../../lib/poller-metrics';
+import { PollerMetrics } from '../../lib/poller-metric-names';
 
 // The service name comes from POWERTOOLS_SERVICE_NAME, unique per poller, so that pollers do not share metrics.
 const logger = new Logger();
-const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
+const metrics = new Metrics({ namespace: PollerMetrics.NAMESPACE });
 const client = createNeptuneGraphClient();
 const poll = createPollHandler({
   fetchImportTask: importTaskFetcher(client),

@@ -1,12 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { POLL_ACTIONS } from '../../lib/poll-contract';
-import { classifyPollError, isThrottled, summarizeError } from './classify-error';
+import { summarizeError } from '../shared/error-summary';
+import type { MetricDatum } from '../shared/metric-datum';
+import { classifyPollError, isThrottled } from './classify-error';
 import type { PollDecision, PollFailureReport, PollRequest, PollerConfig } from './contract';
 import { afterAnswer, afterError, describePollFailure, planPoll, startFrom, withRetriedAttempts } from './decide';
 import type { ImportTaskFetcher } from './fetch-import-task';
 import { boundFieldPaths } from './fit-event-detail';
 import { toImportTaskSnapshot, type ReadImportTask } from './import-task-snapshot';
-import { metricsForPollStep, type MetricDatum, type PollStepRecord } from './poll-metrics';
+import { metricsForPollStep, type PollStepRecord } from './poll-metrics';
 
 /** The poll function's state machine payload was not built by this construct. */
 export class InvalidPollerConfigError extends Error {
@@ -40,7 +42,9 @@ function assertConfig(config: unknown): asserts config is PollerConfig {
     c.polling !== null &&
     typeof c.errorRetry === 'object' &&
     c.errorRetry !== null &&
-    (c.notFoundGraceSeconds === undefined || typeof c.notFoundGraceSeconds === 'number');
+    typeof c.contractVersion === 'number' &&
+    typeof c.executionTimeoutSeconds === 'number' &&
+    typeof c.notFoundGraceSeconds === 'number';
   if (!ok) {
     throw new InvalidPollerConfigError(
       `The payload's config is missing or incomplete (got ${JSON.stringify(config)?.slice(0, 300) ?? 'nothing'}); ` +
@@ -122,7 +126,7 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
     }
     const logger = deps.logger.createChild({ persistentKeys: { taskId: start.watch.taskId } });
     const started = withRetriedAttempts(start.watch, event.retryCount);
-    const executionStartedAt = Date.parse(event.executionStartTime ?? '');
+    const executionStartedAt = Date.parse(event.executionStartTime);
     const plan = planPoll(started, config, {
       now: deps.now(),
       ...(Number.isFinite(executionStartedAt) ? { executionStartedAt } : {}),

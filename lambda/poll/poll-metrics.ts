@@ -1,17 +1,12 @@
 import { MONITORING_FAILED_DETAIL_TYPE, type ImportTaskSnapshot } from '../../lib/events';
-import { POLLER_METRICS as M, REASON_DIMENSION, STATUS_DIMENSION } from '../../lib/poller-metrics';
-import type { PollErrorClass, ErrorSummary } from './classify-error';
+import { PollerMetrics } from '../../lib/poller-metric-names';
+import type { ErrorSummary } from '../shared/error-summary';
+import type { MetricDatum } from '../shared/metric-datum';
+import type { PollErrorClass } from './classify-error';
 import type { PollDecision, WatchState } from './contract';
 import { finiteNumber } from './import-task-snapshot';
 
-/** One metric value to publish. */
-export interface MetricDatum {
-  readonly name: string;
-  readonly unit: 'Count' | 'Seconds';
-  readonly value: number;
-  /** A dimension beyond the service, for metrics broken down by it. */
-  readonly dimension?: { readonly name: string; readonly value: string };
-}
+// poll-handler.ts, local runs and the fault matrix read it from here.
 
 /** What one poll step saw and did, for its metrics. */
 export interface PollStepRecord {
@@ -33,27 +28,35 @@ export function metricsForPollStep(step: PollStepRecord): MetricDatum[] {
     data.push({ name, unit: 'Count', value: 1, ...(dimension === undefined ? {} : { dimension }) });
   };
   const { before, decision } = step;
-  if (step.polled) count(M.polls);
-  if (before !== undefined && before.generation === 0 && before.pollCount === 0 && step.polled) count(M.watchesStarted);
+  if (step.polled) count(PollerMetrics.POLLS);
+  if (before !== undefined && before.generation === 0 && before.pollCount === 0 && step.polled)
+    count(PollerMetrics.WATCHES_STARTED);
   if (step.error !== undefined) {
-    count(M.pollErrors);
-    if (step.error.throttled) count(M.pollThrottles);
+    count(PollerMetrics.POLL_ERRORS);
+    if (step.error.throttled) count(PollerMetrics.POLL_THROTTLES);
   }
-  if (step.task !== undefined && step.task.status !== before?.lastStatus) count(M.statusTransitions);
-  if (decision.action === 'CONTINUE') count(M.continuedAsNew);
+  if (step.task !== undefined && step.task.status !== before?.lastStatus) count(PollerMetrics.STATUS_TRANSITIONS);
+  if (decision.action === 'CONTINUE') count(PollerMetrics.CONTINUED_AS_NEW);
   if (decision.action === 'FINISH') {
     const detail = decision.event.detail;
-    count(M.watchesEnded);
+    count(PollerMetrics.WATCHES_ENDED);
     const startedAt = before?.watchStartedAt;
     if (startedAt !== undefined)
-      data.push({ name: M.watchDuration, unit: 'Seconds', value: Math.max(0, (step.now - startedAt) / 1000) });
+      data.push({
+        name: PollerMetrics.WATCH_DURATION,
+        unit: 'Seconds',
+        value: Math.max(0, (step.now - startedAt) / 1000),
+      });
     if (decision.event.detailType === MONITORING_FAILED_DETAIL_TYPE) {
-      count(M.monitoringFailures);
-      count(M.monitoringFailuresByReason, { name: REASON_DIMENSION, value: String(detail.reason) });
+      count(PollerMetrics.MONITORING_FAILURES);
+      count(PollerMetrics.MONITORING_FAILURES_BY_REASON, {
+        name: PollerMetrics.REASON_DIMENSION,
+        value: String(detail.reason),
+      });
     } else {
-      count(M.terminalStatuses, { name: STATUS_DIMENSION, value: String(detail.status) });
+      count(PollerMetrics.TERMINAL_STATUSES, { name: PollerMetrics.STATUS_DIMENSION, value: String(detail.status) });
       const elapsed = finiteNumber(step.task?.importTaskDetails?.timeElapsedSeconds);
-      if (elapsed !== undefined) data.push({ name: M.importDuration, unit: 'Seconds', value: elapsed });
+      if (elapsed !== undefined) data.push({ name: PollerMetrics.IMPORT_DURATION, unit: 'Seconds', value: elapsed });
     }
   }
   return data;

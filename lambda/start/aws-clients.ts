@@ -1,39 +1,24 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandInput, type LambdaClientConfig } from '@aws-sdk/client-lambda';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  SFNClient,
-  StartExecutionCommand,
-  type SFNClientConfig,
-} from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient, type SendMessageCommandInput, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { withinDeadline } from '../shared/call-deadline';
 import { REQUEST_HANDLER_OPTIONS } from '../shared/request-handler';
-import { TRIGGER_NOT_STARTED_REASONS } from '../../lib/poller-metrics';
+import { TriggerNotStartedReason } from '../../lib/poller-metric-names';
 import type { SweepRequest } from '../../lib/sweep-contract';
 import type { HistoryReader } from './execution-failure';
-import type { ExecutionStarter, MalformedTriggerKeeper, SweepRequester } from './start-handler';
-import type { ExecutionDescriber } from './watch-lineage';
+import type { MalformedTriggerKeeper, SweepRequester } from './start-handler';
+
+// Local runs read these from here.
 
 /** Characters of the `ErrorMessage` attribute kept, as in the messages Lambda itself sends to a dead-letter queue. */
 export const ERROR_MESSAGE_MAX_LENGTH = 1_024;
 
-/**
- * A Step Functions client with the functions' connection and request timeouts, so that a hung
- * endpoint fails the call in seconds rather than holding the function until its own timeout; each
- * call made through this module has a whole-call deadline as well (`withinDeadline`).
- * `overrides` (endpoint, credentials, …) serve tests and local runs.
- */
-export function createStepFunctionsClient(overrides: SFNClientConfig = {}): SFNClient {
-  return new SFNClient({ requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });
-}
-
-/** An SQS client with the same timeouts as {@link createStepFunctionsClient}. */
+/** An SQS client with the functions' connection and request timeouts. */
 export function createSqsClient(overrides: SQSClientConfig = {}): SQSClient {
   return new SQSClient({ requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });
 }
 
-/** A Lambda client with the same timeouts as {@link createStepFunctionsClient}. */
+/** A Lambda client with the functions' connection and request timeouts. */
 export function createLambdaClient(overrides: LambdaClientConfig = {}): LambdaClient {
   return new LambdaClient({ requestHandler: REQUEST_HANDLER_OPTIONS, ...overrides });
 }
@@ -48,43 +33,6 @@ export function sweepInvocation(functionName: string, graphId: string): InvokeCo
 export function sweepRequester(client: LambdaClient, functionName: string): SweepRequester {
   return async (graphId) => {
     await client.send(new InvokeCommand(sweepInvocation(functionName, graphId)), withinDeadline());
-  };
-}
-
-/** Starts executions of `stateMachineArn` with `client`. */
-export function executionStarter(client: SFNClient, stateMachineArn: string | undefined): ExecutionStarter {
-  return async (name, input) => {
-    if (!stateMachineArn) {
-      throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
-    }
-    return client.send(new StartExecutionCommand({ stateMachineArn, name, input }), withinDeadline());
-  };
-}
-
-/** The ARN of the execution named `name` of `stateMachineArn`. */
-export function executionArnOf(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-}
-
-/** Describes executions of `stateMachineArn` by name with `client`; undefined for a name no execution has. */
-export function executionDescriber(client: SFNClient, stateMachineArn: string | undefined): ExecutionDescriber {
-  return async (name) => {
-    if (!stateMachineArn) {
-      throw new Error('STATE_MACHINE_ARN is not set: the function must be deployed by NeptuneImportTaskPoller');
-    }
-    try {
-      const described = await client.send(
-        new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) }),
-        withinDeadline(),
-      );
-      return {
-        status: described.status ?? 'UNKNOWN',
-        ...(described.output === undefined ? {} : { output: described.output }),
-      };
-    } catch (error) {
-      if ((error as { name?: unknown }).name === 'ExecutionDoesNotExist') return undefined;
-      throw error;
-    }
   };
 }
 
@@ -134,7 +82,7 @@ export function malformedTriggerMessage(queueUrl: string, event: unknown, reason
     QueueUrl: queueUrl,
     MessageBody: sqsSafeJson(event),
     MessageAttributes: {
-      Reason: { DataType: 'String', StringValue: TRIGGER_NOT_STARTED_REASONS.malformed },
+      Reason: { DataType: 'String', StringValue: TriggerNotStartedReason.MALFORMED },
       ErrorMessage: { DataType: 'String', StringValue: sqsSafeText(reason.slice(0, ERROR_MESSAGE_MAX_LENGTH)) },
     },
   };

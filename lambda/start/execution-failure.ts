@@ -8,6 +8,7 @@
 import { FAILED_EXECUTION_STATUSES } from '../../lib/events';
 import { backstopExecutionName, isBackstopExecutionName } from '../../lib/identifiers';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
+import { isRecord } from '../shared/records';
 
 /** Input of a failed execution larger than this is not carried into the backstop execution. */
 const MAX_CARRIED_INPUT_BYTES = 64 * 1024;
@@ -39,9 +40,6 @@ export type HistoryReader = (executionArn: string) => Promise<readonly HistoryEn
 export type FailureResponse =
   | { readonly kind: 'report'; readonly executionName: string; readonly input: string }
   | { readonly kind: 'nothing'; readonly reason: string };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, MAX_ERROR_TEXT) : null);
 

@@ -1,15 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { POLLER_METRICS_NAMESPACE } from '../../lib/poller-metrics';
-import { powertoolsMetricsPublisher } from '../poll/publish-metrics';
+import { PollerMetrics } from '../../lib/poller-metric-names';
+import { powertoolsMetricsPublisher } from '../shared/publish-metrics';
+import { createStepFunctionsClient, executionDescriber, executionStarter } from '../shared/step-functions-client';
 import {
   createLambdaClient,
   createSqsClient,
-  createStepFunctionsClient,
   deadLetterQueueKeeper,
-  executionDescriber,
-  executionStarter,
   historyReader,
   sweepRequester,
 } from './aws-clients';
@@ -17,7 +15,7 @@ import { createStartHandler, type StartOutcome } from './start-handler';
 
 // The service name comes from POWERTOOLS_SERVICE_NAME, unique per poller, so that pollers do not share metrics.
 const logger = new Logger();
-const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
+const metrics = new Metrics({ namespace: PollerMetrics.NAMESPACE });
 const deadLetterQueueUrl = process.env.DEAD_LETTER_QUEUE_URL;
 const stateMachineArn = process.env.STATE_MACHINE_ARN;
 const sweepFunctionName = process.env.SWEEP_FUNCTION_NAME;

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MetricDatum } from '../poll/poll-metrics';
+import type { MetricDatum } from '../shared/metric-datum';
 import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
 import { failedExecutionFromDetail, respondToFailure, type HistoryReader } from './execution-failure';
 import { metricsForStartOutcome } from './start-metrics';
@@ -8,11 +8,11 @@ import {
   startWatchOfTask,
   type ExecutionStarter,
   type WatchStartOutcome,
-} from './start-watch';
-import type { ExecutionDescriber } from './watch-lineage';
+} from '../shared/start-watch';
+import type { ExecutionDescriber } from '../shared/watch-lineage';
 import { watchRequestFromEvent, type WatchRequest } from './watch-request-from-event';
 
-export type { ExecutionStarter } from './start-watch';
+export type { ExecutionStarter } from '../shared/start-watch';
 
 /** Asks the sweep function, without waiting for it, to sweep the tasks of one graph. */
 export type SweepRequester = (graphId: string) => Promise<void>;

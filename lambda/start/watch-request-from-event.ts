@@ -4,6 +4,8 @@ import {
   WATCH_REQUEST_DETAIL_TYPE,
 } from '../../lib/events';
 import { describeInvalidTaskId, GRAPH_ID_PATTERN, isGraphId, isTaskId, TASK_ID_PATTERN } from '../../lib/identifiers';
+import { isRecord } from '../shared/records';
+import type { TaskWatchRequest } from '../shared/start-watch';
 import { findIdentifier, type IdentifierSearch, type IdentifierSpec } from './find-identifier';
 
 /** The part of an EventBridge event the starter reads. */
@@ -14,21 +16,9 @@ export interface TriggerEvent {
   readonly detail?: unknown;
 }
 
-/** How a watch was asked for: a CloudTrail record, a watch request, or a sweep that found the task unwatched. */
-export type TriggerKind = 'api-call' | 'watch-request' | 'sweep';
-
 /** A task to watch; or why the event names none: nothing to watch, or a task claimed but unreadable. */
 export type WatchRequest =
-  | {
-      readonly kind: 'watch';
-      readonly taskId: string;
-      readonly graphId: string | null;
-      readonly trigger: TriggerKind;
-      /** Where in the event the task id was read. */
-      readonly taskIdPath: string;
-      /** Whether to watch again a task whose terminal status was already announced. */
-      readonly rewatch: boolean;
-    }
+  | TaskWatchRequest
   /** The event legitimately starts nothing: not an import-starting call, or a call that failed. */
   | { readonly kind: 'ignored'; readonly reason: string }
   /** The event claims a task, but no task id could be read from it. */
@@ -53,9 +43,6 @@ export interface WatchRequestOptions {
 export const TASK_ID_SPEC: IdentifierSpec = { keys: ['taskid', 'importtaskid', 'id'], pattern: TASK_ID_PATTERN };
 /** Keys a CloudTrail record may hold the graph id under. */
 export const GRAPH_ID_SPEC: IdentifierSpec = { keys: ['graphid', 'graphidentifier', 'id'], pattern: GRAPH_ID_PATTERN };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const shown = (value: unknown): string => JSON.stringify(value)?.slice(0, 100) ?? String(value);
 

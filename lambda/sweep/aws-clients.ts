@@ -23,10 +23,10 @@ import {
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES as A } from '../../lib/sweep-contract';
-import { summarizeError } from '../poll/classify-error';
-import { createNeptuneGraphClient } from '../poll/fetch-import-task';
+import { summarizeError } from '../shared/error-summary';
+import { createNeptuneGraphClient } from '../shared/neptune-graph-client';
 import { REQUEST_HANDLER_OPTIONS } from '../shared/request-handler';
-import { executionDescriber, executionStarter } from '../start/aws-clients';
+import { executionDescriber, executionStarter } from '../shared/step-functions-client';
 import { CALL_DEADLINE_MS, callWithinDeadline } from './call-deadline';
 import { discoveredWatchStarter } from './discovered-watch';
 import { importTaskPageOf } from './listing-page';
@@ -157,6 +157,10 @@ function watchItemOf(item: Record<string, AttributeValue>): WatchItem | undefine
   };
 }
 
+/** The items of a read that are watch items (those with a task id). */
+const watchItemsOf = (items: readonly Record<string, AttributeValue>[] = []): WatchItem[] =>
+  items.flatMap((item) => watchItemOf(item) ?? []);
+
 const timer = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -185,10 +189,7 @@ export function watchItemReader(
       const answer = await callWithinDeadline('BatchGetItem', deadlineMs, (options) =>
         client.send(new BatchGetItemCommand(request), options),
       );
-      for (const item of answer.Responses?.[tableName] ?? []) {
-        const read = watchItemOf(item);
-        if (read !== undefined) items.push(read);
-      }
+      items.push(...watchItemsOf(answer.Responses?.[tableName]));
       keys = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
     }
     return items;
@@ -217,10 +218,7 @@ export function parkedWatchScanner(
       const page = await callWithinDeadline('Scan of the parked watches', deadlineMs, (options) =>
         client.send(new ScanCommand(request), options),
       );
-      for (const item of page.Items ?? []) {
-        const read = watchItemOf(item);
-        if (read !== undefined) items.push(read);
-      }
+      items.push(...watchItemsOf(page.Items));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return items;

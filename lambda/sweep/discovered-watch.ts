@@ -1,4 +1,4 @@
-import { startWatchOfTask, type WatchStartDependencies } from '../start/start-watch';
+import { startWatchOfTask, type WatchStartDependencies } from '../shared/start-watch';
 import type { DiscoveredWatchStarter } from './sweep-handler';
 
 /** Where a discovered task's id was read, for the start log line. */

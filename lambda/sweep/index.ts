@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { POLLER_METRICS_NAMESPACE } from '../../lib/poller-metrics';
-import { powertoolsMetricsPublisher } from '../poll/publish-metrics';
-import { createStepFunctionsClient } from '../start/aws-clients';
+import { PollerMetrics } from '../../lib/poller-metric-names';
+import { powertoolsMetricsPublisher } from '../shared/publish-metrics';
+import { createStepFunctionsClient } from '../shared/step-functions-client';
 import { createDynamoDbClient, createSweepNeptuneGraphClient, sweepIoFromClients } from './aws-clients';
 import { createSweepHandler } from './sweep-handler';
 import type { SweepSummary } from './sweep-metrics';
@@ -11,7 +11,7 @@ import { sweepEnvironmentFrom } from './sweep-settings';
 
 // The service name comes from POWERTOOLS_SERVICE_NAME, unique per poller, so that pollers do not share metrics.
 const logger = new Logger();
-const metrics = new Metrics({ namespace: POLLER_METRICS_NAMESPACE });
+const metrics = new Metrics({ namespace: PollerMetrics.NAMESPACE });
 // Settings the construct would not write fail every invocation, so that the function's error alarm shows them.
 const environment = sweepEnvironmentFrom(process.env);
 const publish = powertoolsMetricsPublisher(metrics);

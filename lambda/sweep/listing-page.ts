@@ -3,6 +3,7 @@
  * values through as they came, so a `tasks` that is a string, null or missing arrives as such.
  */
 import type { ListedImportTask } from './plan-sweep-page';
+import { isRecord } from '../shared/records';
 
 /** One page of `ListImportTasks`. */
 export interface ImportTaskPage {
@@ -27,9 +28,6 @@ function shown(value: unknown): string {
   if (value === undefined) return 'missing';
   return (JSON.stringify(value) ?? typeof value).slice(0, 100);
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The listed task an entry describes, or undefined for an entry without a string task id and status. */
 function listedTaskOf(entry: unknown): ListedImportTask | undefined {

@@ -3,8 +3,9 @@
  * nobody watches: pure, from the listed tasks, the watch table's items of the same tasks, and the
  * times the task ended and the poller was deployed.
  */
+import { isTerminalImportStatus as isTerminal } from '../../lib/events';
 import { isTaskId } from '../../lib/identifiers';
-import { isTerminalStatus as isTerminal, wakeMatters } from './sweep-memory';
+import { wakeMatters } from './sweep-memory';
 
 /** One task of a `ListImportTasks` page, as far as the sweep reads it. */
 export interface ListedImportTask {

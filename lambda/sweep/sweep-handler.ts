@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { WATCH_TABLE_ATTRIBUTES as A } from '../../lib/sweep-contract';
-import { summarizeError } from '../poll/classify-error';
-import type { MetricDatum } from '../poll/poll-metrics';
-import type { WatchStartOutcome } from '../start/start-watch';
+import { summarizeError } from '../shared/error-summary';
+import type { MetricDatum } from '../shared/metric-datum';
+import type { WatchStartOutcome } from '../shared/start-watch';
 import type { ImportTaskPage } from './listing-page';
 import {
   discoveryAllows,

@@ -15,7 +15,7 @@
  *   listing was last read: while nothing is parked, the listing is read only every
  *   {@link IDLE_LISTING_SECONDS}.
  */
-import { TERMINAL_IMPORT_STATUSES } from '../../lib/events';
+import { isTerminalImportStatus } from '../../lib/events';
 
 /**
  * Milliseconds a listed status must have been listed before a read of its item that finds
@@ -37,16 +37,13 @@ export const IDLE_LISTING_SECONDS = 900;
  */
 export const PARKED_CHECK_SECONDS = 900;
 
-/** Whether `status` is the end of an import. */
-export const isTerminalStatus = (status: string): boolean => TERMINAL_IMPORT_STATUSES.includes(status);
-
 /**
  * Whether a watch that last saw `itemStatus` is worth waking for `listedStatus`: a terminal
  * status always; another change only when the watches put an event on every status change.
  */
 export function wakeMatters(listedStatus: string, itemStatus: string | undefined, emitStatusChanges: boolean): boolean {
   if (listedStatus === itemStatus) return false;
-  return emitStatusChanges || isTerminalStatus(listedStatus);
+  return emitStatusChanges || isTerminalImportStatus(listedStatus);
 }
 
 interface Remembered {
@@ -246,7 +243,7 @@ export class SweepMemory {
     if (entry === undefined || entry.status !== status) {
       const mayWake =
         entry === undefined
-          ? isTerminalStatus(status) || this.emitStatusChanges
+          ? isTerminalImportStatus(status) || this.emitStatusChanges
           : this.changeMatters(entry.status, status);
       entry = {
         firstListedAt: entry?.firstListedAt ?? now,
@@ -260,8 +257,8 @@ export class SweepMemory {
     }
     entry.readAt = now;
     const discoveryOwed = discoveryMayWatch && !this.withItem.has(taskId);
-    const graceOver = isTerminalStatus(status) || now - entry.firstListedAt >= this.discoveryGraceMs;
-    if (discoveryOwed && !isTerminalStatus(status)) this.awaitingDiscovery.add(taskId);
+    const graceOver = isTerminalImportStatus(status) || now - entry.firstListedAt >= this.discoveryGraceMs;
+    if (discoveryOwed && !isTerminalImportStatus(status)) this.awaitingDiscovery.add(taskId);
     else this.awaitingDiscovery.delete(taskId);
     return { readItem: !entry.settled || (discoveryOwed && graceOver), discoverNow: graceOver };
   }
@@ -297,6 +294,6 @@ export class SweepMemory {
   }
 
   private changeMatters(from: string, to: string): boolean {
-    return from !== to && (this.emitStatusChanges || isTerminalStatus(to));
+    return from !== to && (this.emitStatusChanges || isTerminalImportStatus(to));
   }
 }

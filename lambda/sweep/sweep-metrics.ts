@@ -1,5 +1,5 @@
-import { POLLER_METRICS as M } from '../../lib/poller-metrics';
-import type { MetricDatum } from '../poll/poll-metrics';
+import { PollerMetrics } from '../../lib/poller-metric-names';
+import type { MetricDatum } from '../shared/metric-datum';
 
 /** What one sweep did, as it returns and logs it. */
 export interface SweepSummary {
@@ -49,11 +49,11 @@ export function metricsForSweep(summary: SweepSummary, intervalSeconds = 60): Me
   const count = (name: string, value: number): void => {
     if (value > 0) data.push({ name, unit: 'Count', value });
   };
-  count(M.sweepsTruncated, summary.truncated ? 1 : 0);
-  count(M.sweepTaskFailures, summary.failures);
-  count(M.watchedTasksUnlisted, summary.unlisted);
+  count(PollerMetrics.SWEEPS_TRUNCATED, summary.truncated ? 1 : 0);
+  count(PollerMetrics.SWEEP_TASK_FAILURES, summary.failures);
+  count(PollerMetrics.WATCHED_TASKS_UNLISTED, summary.unlisted);
   if (summary.unreadSeconds > 2 * intervalSeconds) {
-    data.push({ name: M.sweepListingUnreadSeconds, unit: 'Seconds', value: summary.unreadSeconds });
+    data.push({ name: PollerMetrics.SWEEP_LISTING_UNREAD_SECONDS, unit: 'Seconds', value: summary.unreadSeconds });
   }
   return data;
 }

@@ -1,5 +1,6 @@
 import { isGraphId } from '../../lib/identifiers';
 import { SWEEP_REASONS, type SweepRequest } from '../../lib/sweep-contract';
+import { isRecord } from '../shared/records';
 
 /** Why a sweep runs. */
 export type SweepReason = NonNullable<SweepRequest['reason']>;
@@ -12,9 +13,6 @@ export interface SweepRun {
   /** A `graphId` the event held that is not a graph id, shown; the sweep then considers every graph. */
   readonly rejectedGraphId?: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isSweepReason = (value: unknown): value is SweepReason =>
   typeof value === 'string' && (SWEEP_REASONS as readonly string[]).includes(value);

@@ -64,15 +64,6 @@ function required(env: Readonly<Record<string, string | undefined>>, name: strin
   return value;
 }
 
-function maxPagesOf(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_MAX_PAGES;
-  const pages = Number(value);
-  if (!Number.isInteger(pages) || pages < 1 || pages > MAX_MAX_PAGES) {
-    throw new InvalidSweepSettingsError(`MAX_PAGES must be a whole number from 1 to ${MAX_MAX_PAGES}; got "${value}"`);
-  }
-  return pages;
-}
-
 function flagOf(name: string, value: string | undefined, absent: boolean): boolean {
   if (value === undefined || value === '') return absent;
   if (value === 'true') return true;
@@ -80,26 +71,14 @@ function flagOf(name: string, value: string | undefined, absent: boolean): boole
   throw new InvalidSweepSettingsError(`${name} must be "true" or "false"; got "${value}"`);
 }
 
-function graceOf(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_DISCOVERY_GRACE_SECONDS;
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
-    throw new InvalidSweepSettingsError(
-      `DISCOVERY_GRACE_SECONDS must be a whole number from 0 to 3600; got "${value}"`,
-    );
+/** `value`, the setting `name`, as a whole number from `min` to `max`; `absent` when it is not set. */
+function wholeNumberOf(name: string, value: string | undefined, absent: number, min: number, max: number): number {
+  if (value === undefined || value === '') return absent;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new InvalidSweepSettingsError(`${name} must be a whole number from ${min} to ${max}; got "${value}"`);
   }
-  return seconds;
-}
-
-function intervalOf(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_INTERVAL_SECONDS;
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 60 || seconds > 3600) {
-    throw new InvalidSweepSettingsError(
-      `SWEEP_INTERVAL_SECONDS must be a whole number from 60 to 3600; got "${value}"`,
-    );
-  }
-  return seconds;
+  return number;
 }
 
 function graphIdsOf(value: string | undefined): readonly string[] | undefined {
@@ -127,12 +106,24 @@ export function sweepEnvironmentFrom(env: Readonly<Record<string, string | undef
     tableName: required(env, 'WATCH_TABLE_NAME'),
     stateMachineArn: required(env, 'STATE_MACHINE_ARN'),
     settings: {
-      maxPages: maxPagesOf(env.MAX_PAGES),
+      maxPages: wholeNumberOf('MAX_PAGES', env.MAX_PAGES, DEFAULT_MAX_PAGES, 1, MAX_MAX_PAGES),
       discovery: flagOf('DISCOVERY', env.DISCOVERY, true),
       ...(graphIds === undefined ? {} : { graphIds }),
       emitStatusChanges: flagOf('EMIT_STATUS_CHANGES', env.EMIT_STATUS_CHANGES, false),
-      intervalSeconds: intervalOf(env.SWEEP_INTERVAL_SECONDS),
-      discoveryGraceSeconds: graceOf(env.DISCOVERY_GRACE_SECONDS),
+      intervalSeconds: wholeNumberOf(
+        'SWEEP_INTERVAL_SECONDS',
+        env.SWEEP_INTERVAL_SECONDS,
+        DEFAULT_INTERVAL_SECONDS,
+        60,
+        3600,
+      ),
+      discoveryGraceSeconds: wholeNumberOf(
+        'DISCOVERY_GRACE_SECONDS',
+        env.DISCOVERY_GRACE_SECONDS,
+        DEFAULT_DISCOVERY_GRACE_SECONDS,
+        0,
+        3600,
+      ),
     },
   };
 }

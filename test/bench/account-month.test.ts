@@ -42,7 +42,7 @@ describe('poissonMean and hoursWithEvents', () => {
 });
 
 describe('accountMonth', () => {
-  test('GIVEN an idle account and the sweep THEN it pays the sweep runs, their traces, logs and scans, and lists once in 15 minutes', () => {
+  test('GIVEN an idle account and the sweep THEN it pays the sweep runs, logs and scans, no trace (only executions are traced), and lists once in 15 minutes', () => {
     const month = accountMonth(swept, 0, 5 * HOUR_SECONDS, stateMachine);
 
     expect(month.listCalls).toBeCloseTo(43_200 / 15);
@@ -50,7 +50,7 @@ describe('accountMonth', () => {
     expect(month.physicalCalls).toBe(0);
     expect(month.callsOverPhysical).toBeUndefined();
     expect(month.costUsd).toMatchObject({ stepFunctions: 0, functions: 0, customMetrics: 0 });
-    expect(month.costUsd.xray).toBeCloseTo(43_200 * 5e-6);
+    expect(month.costUsd.xray).toBe(0);
     // One scan of an empty index a sweep, half a read unit each.
     expect(month.costUsd.dynamoDb).toBeCloseTo(43_200 * 0.5 * 0.125e-6);
     expect(month.costUsd.alarms).toBeCloseTo(17 * MONTHLY_PRICES.alarmMetricPerMonthUsd);

@@ -65,16 +65,16 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
       'kms:EncryptionContext:aws:dynamodb:tableName': tableName!,
       'kms:EncryptionContext:aws:dynamodb:subscriberId': ACCOUNT,
     });
-  /** Writing its own log group and uploading traces, which every function does. */
+  /** Writing its own log group, which every function does. */
   const functionBasics = (who: string, caller: Caller, logGroupArn: string) => {
     const stream = logGroupArn.replace(/\*$/, 'log-stream:2026/12/01/[$LATEST]0123456789abcdef');
-    return [
-      call(who, caller, 'logs:CreateLogStream', stream),
-      call(who, caller, 'logs:PutLogEvents', stream),
-      call(who, caller, 'xray:PutTraceSegments', '*'),
-      call(who, caller, 'xray:PutTelemetryRecords', '*'),
-    ];
+    return [call(who, caller, 'logs:CreateLogStream', stream), call(who, caller, 'logs:PutLogEvents', stream)];
   };
+  /** Uploading traces, which no function does: the functions do not trace. */
+  const traceUpload = (who: string, caller: Caller) => [
+    call(who, caller, 'xray:PutTraceSegments', '*'),
+    call(who, caller, 'xray:PutTelemetryRecords', '*'),
+  ];
   const putEvents = (who: string, caller: Caller, bus: string, source: string, detailType: string) =>
     call(who, caller, 'events:PutEvents', bus, { 'events:source': [source], 'events:detail-type': [detailType] });
 
@@ -92,6 +92,7 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
     call(poll, pollFn, 'neptune-graph:GetImportTask', importTaskArn.replace(REGION, 'eu-west-1')),
     call(poll, pollFn, 'neptune-graph:CancelImportTask', importTaskArn),
     call(poll, pollFn, 'states:StartExecution', stateMachineArn),
+    ...traceUpload(poll, pollFn),
   );
 
   // The start function.
@@ -131,6 +132,7 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
     call(start, startFn, 'lambda:InvokeFunction', value(poller.pollFunction.functionArn)),
     call(start, startFn, 'neptune-graph:GetImportTask', importTaskArn),
     putEvents(start, startFn, busArn, poller.eventSource, STATUS_CHANGE_DETAIL_TYPE),
+    ...traceUpload(start, startFn),
   );
 
   // The sweep function.
@@ -161,13 +163,16 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
       call(sweep, sweepFn, 'dynamodb:DeleteItem', tableArn!),
       call(sweep, sweepFn, 'states:StartExecution', otherStateMachineArn),
       putEvents(sweep, sweepFn, busArn, poller.eventSource, STATUS_CHANGE_DETAIL_TYPE),
+      ...traceUpload(sweep, sweepFn),
     );
   }
 
   // The state machine's own integrations.
   const sm = 'the state machine';
   needed.push(
-    call(sm, machine, 'lambda:InvokeFunction', value(poller.pollFunction.functionArn)),
+    // The version the definition was deployed with, and those of executions begun under earlier deploys.
+    call(sm, machine, 'lambda:InvokeFunction', value(poller.pollFunction.currentVersion.functionArn)),
+    call(sm, machine, 'lambda:InvokeFunction', `${value(poller.pollFunction.functionArn)}:7`),
     putEvents(sm, machine, busArn, poller.eventSource, STATUS_CHANGE_DETAIL_TYPE),
     putEvents(sm, machine, busArn, poller.eventSource, MONITORING_FAILED_DETAIL_TYPE),
     call(sm, machine, 'states:StartExecution', stateMachineArn),
@@ -203,6 +208,8 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
     ),
     call(sm, machine, 'states:StartExecution', otherStateMachineArn),
     call(sm, machine, 'lambda:InvokeFunction', value(poller.startFunction.functionArn)),
+    // Never the unqualified function, whose code a deploy replaces under running executions.
+    call(sm, machine, 'lambda:InvokeFunction', value(poller.pollFunction.functionArn)),
   );
 
   // EventBridge: the rules' deliveries to the functions and, for what they could not deliver, to the queue.

@@ -145,6 +145,12 @@ export class ResolvedTemplate {
         return this.getAtt(name, 'QueueUrl');
       case 'AWS::KMS::Key':
         return `key-${name.toLowerCase()}`;
+      // A published version's Ref is its ARN: the function's, and the version's number (the first here).
+      case 'AWS::Lambda::Version': {
+        const { account, region } = this.deployment;
+        const functionName = this.resolveString(this.resource(name).Properties?.FunctionName);
+        return `arn:${this.partition}:lambda:${region}:${account}:function:${functionName}:1`;
+      }
       default:
         return this.physicalName(name);
     }

@@ -9,10 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MetricDatum } from '../../lambda/poll/poll-metrics';
+import type { MetricDatum } from '../../lambda/shared/metric-datum';
 import type { SweepHandler } from '../../lambda/sweep/sweep-handler';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, WATCH_REQUEST_DETAIL_TYPE } from '../../lib/events';
-import { POLLER_METRICS } from '../../lib/poller-metrics';
+import { PollerMetrics } from '../../lib/poller-metric-names';
 import type { NeptuneImportTaskPollerProps } from '../../lib/poller-props';
 import { realSleep } from '../../local/clock';
 import { onceWindow, untilWindow, type FaultProxy, type FaultWindow } from '../../local/fault-proxy';
@@ -188,7 +188,7 @@ const DRIVERS: Record<FaultEdge, EdgeDriver> = {
 function alarmFires(run: CaseRun, alarm: AlarmRef['alarm']): boolean {
   const { harness } = run;
   const failedBatches = run.sweepMetrics.filter((batch) =>
-    batch.data.some((d) => d.name === POLLER_METRICS.sweepTaskFailures && d.value > 0),
+    batch.data.some((d) => d.name === PollerMetrics.SWEEP_TASK_FAILURES && d.value > 0),
   );
   const failedRuns = harness.sweep?.runs.filter((r) => r.error !== undefined) ?? [];
   // Five minutes from the first failure the alarm's metric shows (a sweep edge fails once the sweep needs it).
@@ -202,7 +202,7 @@ function alarmFires(run: CaseRun, alarm: AlarmRef['alarm']): boolean {
   const sweepRuns = harness.sweep?.runs.filter((r) => within(r.startedAt)) ?? [];
   switch (alarm) {
     case 'MonitoringFailures':
-      return run.pollMetrics.some((d) => d.name === POLLER_METRICS.monitoringFailures && d.value > 0);
+      return run.pollMetrics.some((d) => d.name === PollerMetrics.MONITORING_FAILURES && d.value > 0);
     case 'ExecutionsFailed':
       return [...harness.poller.executions.values()].some((e) => e.status === 'FAILED');
     case 'DeadLetterQueueDepth':
@@ -220,11 +220,11 @@ function alarmFires(run: CaseRun, alarm: AlarmRef['alarm']): boolean {
 
 /** The alarm's definition: what it watches and when it fires. */
 const ALARM_DEFINITIONS: Record<AlarmRef['alarm'], Record<string, unknown>> = {
-  MonitoringFailures: { MetricName: POLLER_METRICS.monitoringFailures, Threshold: 1, Period: 300 },
+  MonitoringFailures: { MetricName: PollerMetrics.MONITORING_FAILURES, Threshold: 1, Period: 300 },
   ExecutionsFailed: { Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Threshold: 1, Period: 300 },
   DeadLetterQueueDepth: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 },
   SweepTaskFailures: {
-    MetricName: POLLER_METRICS.sweepTaskFailures,
+    MetricName: PollerMetrics.SWEEP_TASK_FAILURES,
     Threshold: 1,
     Period: 60,
     EvaluationPeriods: 5,

@@ -47,6 +47,7 @@ const JSII_API = {
     'NeptuneImportTaskPollerAttributes',
     'NeptuneImportTaskPollerProps',
     'PollErrorRetryOptions',
+    'PollerAlarmThreshold',
     'PollerAlarmThresholds',
     'PollerAlarmsProps',
     'PollerDashboardProps',

@@ -1,6 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LAMBDA_RETRIES } from '../../lib/poller-definition';
+import { CONTRACT_VERSION } from '../../lib/poll-contract';
 import { MAX_GRAPH_IDS } from '../../lib/trigger-patterns';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -81,7 +82,7 @@ describe('NeptuneImportTaskPoller', () => {
       }
     });
 
-    test('THEN the three functions run Node.js 24 on arm64, log JSON to their own log groups and keep logs a month', () => {
+    test('THEN the three functions run Node.js 24 on arm64, log JSON to their own log groups, keep logs a month, and do not trace', () => {
       const functions = template.findResources('AWS::Lambda::Function');
       expect(Object.keys(functions)).toHaveLength(3);
       const logGroups = Object.values(functions).map((fn) => JSON.stringify(fn.Properties.LoggingConfig.LogGroup));
@@ -91,7 +92,6 @@ describe('NeptuneImportTaskPoller', () => {
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           Handler: 'index.handler',
-          TracingConfig: { Mode: 'Active' },
           LoggingConfig: {
             LogFormat: 'JSON',
             ApplicationLogLevel: 'INFO',
@@ -100,15 +100,11 @@ describe('NeptuneImportTaskPoller', () => {
           Environment: { Variables: expect.objectContaining({ POWERTOOLS_LOG_LEVEL: 'INFO' }) },
         });
       }
-      for (const fn of Object.values(functions)) {
-        // Created once its role may upload traces.
-        expect(fn.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/TracingPolicy/)]));
-        const tracing = Object.entries(template.findResources('AWS::IAM::Policy')).find(
-          ([id]) => (fn.DependsOn as string[]).includes(id) && id.includes('TracingPolicy'),
-        )!;
-        expect(tracing[1].Properties.PolicyDocument.Statement).toEqual([
-          { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
-        ]);
+      // No active tracing: the handlers record no segments, and the state machine's trace shows each poll.
+      for (const fn of Object.values(functions)) expect(fn.Properties).not.toHaveProperty('TracingConfig');
+      for (const fn of [poller.pollFunction, poller.startFunction, poller.sweepFunction!]) {
+        const role = stack.getLogicalId(fn.role!.node.defaultChild as never);
+        expect(JSON.stringify(statementsOf(template, (id) => id === role))).not.toMatch(/xray:/);
       }
       template.resourceCountIs('AWS::Logs::LogGroup', 4);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
@@ -133,9 +129,7 @@ describe('NeptuneImportTaskPoller', () => {
       const others = statements.filter((s) => s !== neptune[0]);
       expect(
         others.every(
-          (s) =>
-            String(s.Action).startsWith('logs:') ||
-            (s.Action as string[]).every((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+          (s) => String(s.Action).startsWith('logs:') || (s.Action as string[]).every((a) => a.startsWith('logs:')),
         ),
       ).toBe(true);
       expect(
@@ -179,7 +173,7 @@ describe('NeptuneImportTaskPoller', () => {
       const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
       const queueId = stack.getLogicalId(poller.deadLetterQueue.node.defaultChild as never);
       const statements = statementsOf(template, (id) => id === startRole).filter(
-        (s) => !JSON.stringify(s.Action).includes('logs:') && !JSON.stringify(s.Action).includes('xray:'),
+        (s) => !JSON.stringify(s.Action).includes('logs:'),
       );
       expect(statements).toEqual([
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
@@ -256,6 +250,26 @@ describe('NeptuneImportTaskPoller', () => {
           'detail-type': ['Neptune Analytics Import Task Watch Requested'],
           detail: { taskId: [{ prefix: 't-' }] },
         },
+      });
+    });
+
+    test('THEN both poll steps invoke a published version of the poll function, and the role may invoke every version, for executions begun under earlier deploys', () => {
+      const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+      const parts = (machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]])[1];
+      const [versionId] = Object.keys(template.findResources('AWS::Lambda::Version'));
+      const functionId = stack.getLogicalId(poller.pollFunction.node.defaultChild as never);
+      expect(template.findResources('AWS::Lambda::Version')[versionId].Properties.FunctionName).toEqual({
+        Ref: functionId,
+      });
+      // The definition names the version (its Ref is the version's ARN), never the unqualified function.
+      expect(parts.filter((part) => JSON.stringify(part) === JSON.stringify({ Ref: versionId }))).toHaveLength(2);
+      expect(JSON.stringify(parts)).not.toContain(JSON.stringify({ 'Fn::GetAtt': [functionId, 'Arn'] }));
+      const machineRole = stack.getLogicalId(poller.stateMachine.role.node.defaultChild as never);
+      const invokes = statementsOf(template, (id) => id === machineRole).filter((s) =>
+        JSON.stringify(s.Action).includes('lambda:InvokeFunction'),
+      );
+      expect(invokes.flatMap((s) => [s.Resource].flat())).toContainEqual({
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':*']],
       });
     });
 
@@ -377,7 +391,7 @@ describe('NeptuneImportTaskPoller', () => {
     test('THEN the settings reach the poll function through the definition', () => {
       const { States } = definitionOf(template);
       expect((States.PollImportTask.Parameters as { config: unknown }).config).toEqual({
-        contractVersion: 3,
+        contractVersion: CONTRACT_VERSION,
         timeoutSeconds: 172_800,
         polling: { kind: 'fixed', intervalSeconds: 120, jitter: 0.2 },
         errorRetry: { budgetSeconds: 1200, initialIntervalSeconds: 5, maxIntervalSeconds: 120, backoffRate: 3 },

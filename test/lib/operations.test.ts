@@ -3,8 +3,12 @@ import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { MONITORING_FAILURE_REASONS } from '../../lib/events';
 import {
   NeptuneImportTaskPoller,
@@ -14,7 +18,9 @@ import {
   type NeptuneImportTaskPollerProps,
   type PollerAlarmsProps,
 } from '../../lib/main';
-import { POLLER_METRICS } from '../../lib/poller-metrics';
+import { POLLER_ALARM_TABLE } from '../../lib/poller-alarms';
+import { pollerWidgetRows } from '../../lib/poller-dashboard';
+import { PollerMetrics } from '../../lib/poller-metric-names';
 
 function synth(configure: (stack: Stack) => NeptuneImportTaskPollerProps = () => ({})) {
   const stack = new Stack(new App(), 'OpsStack');
@@ -38,6 +44,7 @@ describe('GIVEN the defaults', () => {
     for (const alarm of singleDatapoint) {
       expect(alarmProps(alarm)).toMatchObject({
         EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
       });
@@ -55,6 +62,7 @@ describe('GIVEN the defaults', () => {
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
       EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
     });
     expect(props.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: idOf(stack, poller.sweepFunction!) } }]);
   });
@@ -62,7 +70,7 @@ describe('GIVEN the defaults', () => {
   test('THEN failed wakes, discoveries and records of the sweep alarm when they persist: three sweeps of five', () => {
     expect(alarmProps(poller.alarms!.sweepTaskFailures!)).toMatchObject({
       Namespace: 'NeptuneImportPoller',
-      MetricName: POLLER_METRICS.sweepTaskFailures,
+      MetricName: PollerMetrics.SWEEP_TASK_FAILURES,
       Statistic: 'Sum',
       Period: 60,
       EvaluationPeriods: 5,
@@ -75,7 +83,7 @@ describe('GIVEN the defaults', () => {
   test('THEN a listing that keeps missing watched tasks alarms: three sweep intervals of five', () => {
     expect(alarmProps(poller.alarms!.watchedTasksUnlisted!)).toMatchObject({
       Namespace: 'NeptuneImportPoller',
-      MetricName: POLLER_METRICS.watchedTasksUnlisted,
+      MetricName: PollerMetrics.WATCHED_TASKS_UNLISTED,
       Statistic: 'Sum',
       Period: 60,
       EvaluationPeriods: 5,
@@ -156,7 +164,7 @@ describe('GIVEN the defaults', () => {
     const props = alarmProps(poller.alarms!.monitoringFailures);
     expect(props).toMatchObject({
       Namespace: 'NeptuneImportPoller',
-      MetricName: POLLER_METRICS.monitoringFailures,
+      MetricName: PollerMetrics.MONITORING_FAILURES,
       Statistic: 'Sum',
       Dimensions: [{ Name: 'service', Value: poller.serviceName }],
     });
@@ -240,34 +248,52 @@ test('GIVEN alarm actions THEN every alarm notifies on alarm and on recovery', (
 });
 
 describe('GIVEN alarmThresholds', () => {
-  const thresholdsOf = (poller: NeptuneImportTaskPoller, template: Template, stack: Stack) =>
+  const settingsOf = (poller: NeptuneImportTaskPoller, template: Template, stack: Stack) =>
     Object.fromEntries(
-      poller.alarms!.all.map((alarm) => [
-        alarm.node.id,
-        template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties.Threshold,
-      ]),
+      poller.alarms!.all.map((alarm) => {
+        const props = template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties;
+        return [alarm.node.id, [props.Threshold, props.EvaluationPeriods, props.DatapointsToAlarm]];
+      }),
     );
 
-  test('WHEN two alarms are named THEN those two take the new thresholds and the others keep theirs', () => {
+  test('WHEN two alarms are named THEN those two take the settings given, keep the defaults of those left out, and the others keep theirs', () => {
     const { stack, poller, template } = synth(() => ({
-      alarmThresholds: { executionsThrottled: 5, sweepFailures: 3 },
+      alarmThresholds: {
+        executionsThrottled: { threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 2 },
+        sweepTaskFailures: { threshold: 4 },
+      },
     }));
-    expect(thresholdsOf(poller, template, stack)).toEqual({
-      ExecutionsFailed: 1,
-      ExecutionsTimedOut: 1,
-      ExecutionsAborted: 1,
-      ExecutionsThrottled: 5,
-      PollFunctionErrors: 1,
-      StartFunctionErrors: 1,
-      MonitoringFailures: 1,
-      DeadLetterQueueDepth: 1,
-      MalformedTriggers: 1,
-      SweepFailures: 3,
-      SweepListingUnread: 300,
-      FunctionThrottles: 1,
-      SweepsNotRunning: 1,
-      SweepTaskFailures: 1,
-      WatchedTasksUnlisted: 1,
+    expect(settingsOf(poller, template, stack)).toEqual({
+      ExecutionsFailed: [1, 1, 1],
+      ExecutionsTimedOut: [1, 1, 1],
+      ExecutionsAborted: [1, 1, 1],
+      ExecutionsThrottled: [5, 3, 2],
+      PollFunctionErrors: [1, 1, 1],
+      StartFunctionErrors: [1, 1, 1],
+      MonitoringFailures: [1, 1, 1],
+      DeadLetterQueueDepth: [1, 1, 1],
+      MalformedTriggers: [1, 1, 1],
+      FunctionThrottles: [1, 1, 1],
+      SweepFailures: [2, 1, 1],
+      SweepListingUnread: [300, 1, 1],
+      SweepsNotRunning: [1, 1, 1],
+      SweepTaskFailures: [4, 5, 3],
+      WatchedTasksUnlisted: [1, 5, 3],
+    });
+  });
+
+  test('WHEN the sweeps-not-running alarm is given more periods THEN it keeps its comparison and treats missing data as breaching still', () => {
+    const { stack, poller, template } = synth(() => ({
+      alarmThresholds: { sweepsNotRunning: { evaluationPeriods: 3, datapointsToAlarm: 2 } },
+    }));
+    expect(
+      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, poller.alarms!.sweepsNotRunning!)].Properties,
+    ).toMatchObject({
+      Threshold: 1,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
     });
   });
 
@@ -280,42 +306,94 @@ describe('GIVEN alarmThresholds', () => {
       startFunction: poller.startFunction,
       deadLetterQueue: poller.deadLetterQueue,
       monitoringFailures: poller.metricMonitoringFailures(),
-      thresholds: { monitoringFailures: 10, deadLetterQueueDepth: undefined },
+      thresholds: { monitoringFailures: { threshold: 10, evaluationPeriods: 2 }, deadLetterQueueDepth: undefined },
     });
     const template = Template.fromStack(stack);
-    const threshold = (alarm: cloudwatch.Alarm) =>
-      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties.Threshold;
-    expect(threshold(alarms.monitoringFailures)).toBe(10);
-    expect(threshold(alarms.deadLetterQueueDepth)).toBe(1);
+    const props = (alarm: cloudwatch.Alarm) =>
+      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties;
+    expect(props(alarms.monitoringFailures)).toMatchObject({
+      Threshold: 10,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 1,
+    });
+    expect(props(alarms.deadLetterQueueDepth)).toMatchObject({
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+    });
   });
 
   test.each([
-    [{ monitoringFailures: 0 }, 'alarmThresholds.monitoringFailures must be a whole number of at least 1'],
-    [{ executionsFailed: 1.5 }, 'alarmThresholds.executionsFailed must be a whole number of at least 1'],
-    [{ pollErrors: 2 }, 'alarmThresholds.pollErrors is not an alarm of the poller; the alarms are executionsFailed,'],
-    [{ constructor: 2 }, 'alarmThresholds.constructor is not an alarm of the poller'],
     [
-      { sweepFailures: Number.NaN },
-      'alarmThresholds.sweepFailures must be a whole number of at least 1 (occurrences in five minutes); got NaN.',
+      { monitoringFailures: { threshold: 0 } },
+      'alarmThresholds.monitoringFailures.threshold must be a whole number of at least 1 (Monitoring Failed events in five minutes); got 0.',
     ],
     [
-      { monitoringFailures: '2' },
-      'alarmThresholds.monitoringFailures must be a whole number of at least 1 (occurrences in five minutes); got "2".',
+      { executionsFailed: { threshold: 1.5 } },
+      'alarmThresholds.executionsFailed.threshold must be a whole number of at least 1 (failed executions in five minutes); got 1.5.',
+    ],
+    [
+      { sweepFailures: { evaluationPeriods: Number.NaN } },
+      'alarmThresholds.sweepFailures.evaluationPeriods must be a whole number of at least 1 (periods the alarm looks at); got NaN.',
+    ],
+    [
+      { monitoringFailures: { datapointsToAlarm: '2' } },
+      'alarmThresholds.monitoringFailures.datapointsToAlarm must be a whole number of at least 1 (breaching periods that make the alarm fire); got "2".',
+    ],
+    [
+      { pollErrors: { threshold: 2 } },
+      'alarmThresholds.pollErrors is not an alarm of the poller; the alarms are executionsFailed, executionsTimedOut,',
+    ],
+    [{ constructor: { threshold: 2 } }, 'alarmThresholds.constructor is not an alarm of the poller'],
+    [
+      { executionsThrottled: 5 },
+      'alarmThresholds.executionsThrottled must be an object of settings, such as { threshold: 2, evaluationPeriods: 3, datapointsToAlarm: 2 }; got 5.',
+    ],
+    [
+      { executionsThrottled: { periods: 3 } },
+      'alarmThresholds.executionsThrottled.periods is not a setting of an alarm; the settings are threshold, evaluationPeriods, datapointsToAlarm.',
+    ],
+    [
+      { executionsThrottled: { evaluationPeriods: 2, datapointsToAlarm: 3 } },
+      'alarmThresholds.executionsThrottled has datapointsToAlarm 3 above evaluationPeriods 2: an alarm cannot need more breaching periods than it looks at. Give datapointsToAlarm of at most 2, or evaluationPeriods of at least 3.',
+    ],
+    [
+      { executionsFailed: { datapointsToAlarm: 2 } },
+      'alarmThresholds.executionsFailed has datapointsToAlarm 2 above evaluationPeriods 1 (its default):',
+    ],
+    [
+      { sweepTaskFailures: { evaluationPeriods: 2 } },
+      'alarmThresholds.sweepTaskFailures has datapointsToAlarm 3 (its default) above evaluationPeriods 2:',
+    ],
+    [
+      [],
+      'alarmThresholds must be an object of thresholds by alarm, such as { executionsThrottled: { threshold: 5 } }; got [].',
     ],
   ])('WHEN %j THEN the construct refuses it, saying which and why', (alarmThresholds, message) => {
-    expect(() => synth(() => ({ alarmThresholds }) as NeptuneImportTaskPollerProps)).toThrow(
-      new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
-    );
-    expect(() => synth(() => ({ alarmThresholds }) as NeptuneImportTaskPollerProps)).toThrow(
-      PollerPropsValidationError,
-    );
+    const attempt = () => synth(() => ({ alarmThresholds }) as NeptuneImportTaskPollerProps);
+    expect(attempt).toThrow(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(attempt).toThrow(PollerPropsValidationError);
   });
 
-  test('WHEN a PollerAlarms of its own is given a bad threshold, or thresholds that are not an object, THEN it refuses them', () => {
+  test('WHEN an alarm would look back longer than CloudWatch allows THEN it is refused, and the longest allowed is not', () => {
+    expect(() => synth(() => ({ alarmThresholds: { executionsFailed: { evaluationPeriods: 289 } } }))).toThrow(
+      /^The ExecutionsFailed alarm would look at 289 periods of 300 s, longer than the day CloudWatch allows for such periods; give executionsFailed\.evaluationPeriods \(in alarmThresholds, or in the thresholds of PollerAlarms\) of at most 288\.$/,
+    );
+    expect(() =>
+      synth(() => ({ alarmThresholds: { sweepTaskFailures: { evaluationPeriods: 1441, datapointsToAlarm: 1 } } })),
+    ).toThrow(/^The SweepTaskFailures alarm would look at 1441 periods of 60 s,.* at most 1440/);
+    const { stack, poller, template } = synth(() => ({
+      alarmThresholds: { executionsFailed: { evaluationPeriods: 288, datapointsToAlarm: 288 } },
+    }));
+    expect(settingsOf(poller, template, stack).ExecutionsFailed).toEqual([1, 288, 288]);
+  });
+
+  test('WHEN a PollerAlarms of its own is given a bad setting, or thresholds that are not an object, THEN it refuses them', () => {
     const stack = new Stack(new App(), 'BadAlarmsStack');
     const poller = new NeptuneImportTaskPoller(stack, 'Poller', { createAlarms: false });
+    let count = 0;
     const alarms = (thresholds: unknown) => () =>
-      new PollerAlarms(stack, `Alarms${String(Math.random()).slice(2)}`, {
+      new PollerAlarms(stack, `Alarms${count++}`, {
         stateMachine: poller.stateMachine,
         pollFunction: poller.pollFunction,
         startFunction: poller.startFunction,
@@ -323,27 +401,78 @@ describe('GIVEN alarmThresholds', () => {
         monitoringFailures: poller.metricMonitoringFailures(),
         thresholds: thresholds as PollerAlarmsProps['thresholds'],
       });
-    expect(alarms({ executionsFailed: 0 })).toThrow(
-      /^thresholds\.executionsFailed must be a whole number of at least 1/,
+    expect(alarms({ executionsFailed: { threshold: 0 } })).toThrow(
+      /^thresholds\.executionsFailed\.threshold must be a whole number of at least 1/,
     );
     expect(alarms(null)).toThrow(/^thresholds must be an object of thresholds by alarm/);
     expect(alarms(null)).toThrow(PollerPropsValidationError);
   });
 
-  test('WHEN a threshold is a token THEN it is taken as given, unchecked', () => {
+  test('WHEN settings are tokens THEN they are taken as given, unchecked', () => {
     const { stack, poller, template } = synth((s) => ({
-      alarmThresholds: { monitoringFailures: Token.asNumber(new CfnParameter(s, 'Threshold', { type: 'Number' })) },
+      alarmThresholds: {
+        monitoringFailures: {
+          threshold: Token.asNumber(new CfnParameter(s, 'Threshold', { type: 'Number' })),
+          datapointsToAlarm: Token.asNumber(new CfnParameter(s, 'Datapoints', { type: 'Number' })),
+        },
+      },
     }));
     expect(
-      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, poller.alarms!.monitoringFailures)].Properties
-        .Threshold,
-    ).toEqual({ Ref: 'Threshold' });
+      template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, poller.alarms!.monitoringFailures)].Properties,
+    ).toMatchObject({
+      Threshold: { Ref: 'Threshold' },
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: { Ref: 'Datapoints' },
+    });
   });
 
   test('WHEN createAlarms is false THEN thresholds are refused, since no alarm would use them', () => {
-    expect(() => synth(() => ({ createAlarms: false, alarmThresholds: { monitoringFailures: 2 } }))).toThrow(
-      /alarmThresholds is given but createAlarms is false/,
-    );
+    expect(() =>
+      synth(() => ({ createAlarms: false, alarmThresholds: { monitoringFailures: { threshold: 2 } } })),
+    ).toThrow(/alarmThresholds is given but createAlarms is false/);
+  });
+});
+
+describe('GIVEN the runbooks', () => {
+  const { stack, poller, template } = synth();
+  const operations = readFileSync(path.join(__dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+  /** The anchors GitHub gives the headings of docs/operations.md. */
+  const anchors = new Set(
+    operations
+      .replace(/```[\s\S]*?```/g, '')
+      .split('\n')
+      .flatMap((line) => /^#{1,6}\s+(.*?)\s*$/.exec(line)?.[1] ?? [])
+      .map((heading) =>
+        heading
+          .toLowerCase()
+          .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+          .replace(/ /g, '-'),
+      ),
+  );
+  const RUNBOOK =
+    'Runbook: https://github.com/neptune-import-poller/neptune-import-poller/blob/main/docs/operations.md#';
+  const descriptionOf = (alarm: cloudwatch.Alarm) =>
+    template.findResources('AWS::CloudWatch::Alarm')[idOf(stack, alarm)].Properties.AlarmDescription as string;
+
+  test("THEN every alarm's description ends with a link to its runbook, a section of docs/operations.md named after it", () => {
+    expect(poller.alarms!.all).toHaveLength(Object.keys(POLLER_ALARM_TABLE).length);
+    for (const alarm of poller.alarms!.all) {
+      const description = descriptionOf(alarm);
+      expect(description.endsWith(` ${RUNBOOK}${alarm.node.id.toLowerCase()}`)).toBe(true);
+      expect(anchors).toContain(alarm.node.id.toLowerCase());
+    }
+  });
+
+  test("THEN every row of the alarm table has a runbook anchor docs/operations.md has, and the page's alarm table lists it", () => {
+    for (const definition of Object.values(POLLER_ALARM_TABLE)) {
+      expect(anchors).toContain(definition.runbook);
+      expect(operations).toContain(`| [\`${definition.id}\`](#${definition.runbook}) `);
+    }
+  });
+
+  test('THEN every description fits the 1024 characters CloudWatch allows', () => {
+    const lengths = poller.alarms!.all.map((alarm) => descriptionOf(alarm).length);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(1024);
   });
 });
 
@@ -371,7 +500,7 @@ test('GIVEN createDashboard THEN a dashboard of watches, outcomes, durations, po
     expect(body).toContain(title);
   }
   expect(body).toContain('RUNNING_SUM');
-  expect(body).toContain(POLLER_METRICS.terminalStatuses);
+  expect(body).toContain(PollerMetrics.TERMINAL_STATUSES);
   expect(body).toContain(poller.serviceName);
 });
 
@@ -395,6 +524,49 @@ describe("GIVEN the poller's widgets", () => {
     const body = JSON.stringify(stack.resolve(widgets.map((widget) => widget.toJson())));
     expect(body).toContain('Watches in progress');
     expect(body).not.toContain('Sweeps');
+  });
+
+  test('WHEN a PollerDashboard is made of an imported poller THEN it plots its custom metrics and its executions, and nothing the import does not know', () => {
+    const stack = new Stack(new App(), 'Consumer');
+    const poller = NeptuneImportTaskPoller.fromNeptuneImportTaskPollerAttributes(stack, 'Imported', {
+      eventBus: events.EventBus.fromEventBusName(stack, 'Bus', 'data-platform'),
+      stateMachine: sfn.StateMachine.fromStateMachineName(stack, 'Machine', 'import-poller'),
+      serviceName: 'DataPlatform-ImportPoller',
+    });
+    const { dashboard } = new PollerDashboard(stack, 'Imports', { poller });
+    const body = JSON.stringify(bodyOf(stack, dashboard));
+    for (const title of [
+      'Watches in progress',
+      'Outcomes',
+      'Import duration (s)',
+      'GetImportTask requests',
+      'Executions',
+    ]) {
+      expect(body).toContain(title);
+    }
+    expect(body).toContain('DataPlatform-ImportPoller');
+    expect(body).toContain('import-poller');
+    for (const title of ['Function errors', 'dead-letter queue', 'Sweeps', 'Alarms']) {
+      expect(body).not.toContain(title);
+    }
+    // Two rows of three graphs and the executions alone on a row: every row 24 wide.
+    expect(pollerWidgetRows(poller).map((row) => row.map((widget) => widget.width))).toEqual([
+      [8, 8, 8],
+      [8, 8, 8],
+      [24],
+    ]);
+  });
+
+  test('WHEN a PollerDashboard is made of a poller imported without serviceName THEN it is refused, saying what to pass', () => {
+    const stack = new Stack(new App(), 'Consumer');
+    const poller = NeptuneImportTaskPoller.fromNeptuneImportTaskPollerAttributes(stack, 'Imported', {
+      eventBus: events.EventBus.fromEventBusName(stack, 'Bus', 'data-platform'),
+      stateMachine: sfn.StateMachine.fromStateMachineName(stack, 'Machine', 'import-poller'),
+    });
+    let count = 0;
+    const make = () => new PollerDashboard(stack, `Imports${count++}`, { poller });
+    expect(make).toThrow(PollerPropsValidationError);
+    expect(make).toThrow(/was imported without serviceName.*fromNeptuneImportTaskPollerAttributes/);
   });
 
   test('WHEN a PollerDashboard of its own is made THEN it has the name asked for and the same widgets', () => {

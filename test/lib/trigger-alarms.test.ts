@@ -7,13 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import {
-  POLLER_METRICS,
-  POLLER_METRICS_NAMESPACE,
-  REASON_DIMENSION,
-  SERVICE_DIMENSION,
-  TRIGGER_NOT_STARTED_REASONS,
-} from '../../lib/poller-metrics';
+import { PollerMetrics, TriggerNotStartedReason } from '../../lib/poller-metric-names';
 import { PollerAlarms, type PollerAlarmsProps } from '../../lib/poller-alarms';
 
 const ACCOUNT_ARN = 'arn:aws:%s:us-east-1:123456789012:%s';
@@ -21,9 +15,12 @@ const ACCOUNT_ARN = 'arn:aws:%s:us-east-1:123456789012:%s';
 /** The metric the construct gives: malformed triggers of one poller, summed over five minutes. */
 const malformedTriggersMetric = (service: string) =>
   new cloudwatch.Metric({
-    namespace: POLLER_METRICS_NAMESPACE,
-    metricName: POLLER_METRICS.triggersNotStartedByReason,
-    dimensionsMap: { [SERVICE_DIMENSION]: service, [REASON_DIMENSION]: TRIGGER_NOT_STARTED_REASONS.malformed },
+    namespace: PollerMetrics.NAMESPACE,
+    metricName: PollerMetrics.TRIGGERS_NOT_STARTED_BY_REASON,
+    dimensionsMap: {
+      [PollerMetrics.SERVICE_DIMENSION]: service,
+      [PollerMetrics.REASON_DIMENSION]: TriggerNotStartedReason.MALFORMED,
+    },
     statistic: cloudwatch.Stats.SUM,
     period: Duration.minutes(5),
   });
@@ -36,7 +33,7 @@ function alarmsIn(stack: Stack, props: Partial<PollerAlarmsProps> = {}): PollerA
     startFunction: lambda.Function.fromFunctionArn(stack, 'StartFunction', arn('lambda', 'function:start')),
     deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'DeadLetterQueue', 'arn:aws:sqs:us-east-1:123456789012:dlq'),
     monitoringFailures: new cloudwatch.Metric({
-      namespace: POLLER_METRICS_NAMESPACE,
+      namespace: PollerMetrics.NAMESPACE,
       metricName: 'MonitoringFailures',
     }),
     ...props,

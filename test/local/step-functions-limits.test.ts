@@ -19,6 +19,7 @@ import {
   retryPauseSeconds,
 } from '../../local/local-poller';
 import { SteppingClock } from '../../local/clock';
+import { CONTRACT_VERSION } from '../../lib/poll-contract';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const TASK_ID = 't-0123456789';
@@ -26,6 +27,8 @@ const TASK_ID = 't-0123456789';
 /** A watch state such as the poll function carries. */
 function watchState(overrides: Partial<WatchState> = {}): WatchState {
   return {
+    contractVersion: CONTRACT_VERSION,
+    watchName: TASK_ID,
     taskId: TASK_ID,
     graphId: null,
     watchStartedAt: 0,

@@ -137,7 +137,7 @@ const poller = new NeptuneImportTaskPoller(stack, 'Poller', {
   historyEventBudget: 10000,
   createAlarms: true,
   alarmActions: [new cloudwatchActions.SnsAction(new sns.Topic(stack, 'Oncall'))],
-  alarmThresholds: { executionsThrottled: 5 },
+  alarmThresholds: { executionsThrottled: { threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 2 } },
   createDashboard: true,
   deadLetterQueue: new sqs.Queue(stack, 'Dlq', { encryption: sqs.QueueEncryption.SQS_MANAGED }),
   publishEventSchemas: true,
@@ -171,6 +171,7 @@ import {
   MonitoringFailureReason,
   NeptuneImportTaskPoller,
   PollerEventPatterns,
+  PollerDashboard,
   PollerEvents,
   PollerMetrics,
   type INeptuneImportTaskPoller,
@@ -193,6 +194,7 @@ const inbox = new sqs.Queue(team, 'Inbox');
 poller.onImportEnded('ImportsEnded', { target: new targets.SqsQueue(inbox), graphIds: ['g-0123456789'] });
 poller.grantPutWatchRequests(new iam.Role(team, 'Loader', { assumedBy: new iam.AccountRootPrincipal() }));
 new cloudwatch.Alarm(team, 'GaveUp', { metric: poller.metricMonitoringFailures(), threshold: 1, evaluationPeriods: 1 });
+new PollerDashboard(team, 'PollerDashboard', { poller });
 new events.Rule(team, 'Failed', {
   eventBus: poller.eventBus,
   eventPattern: PollerEventPatterns.importFailed({ source: poller.eventSource }),
@@ -274,6 +276,7 @@ const MAIN_ENTRY_EXPORTS = [
   'NeptuneImportTaskPollerBase',
   'NeptuneImportTaskPollerProps',
   'PollErrorRetryOptions',
+  'PollerAlarmThreshold',
   'PollerAlarmThresholds',
   'PollerAlarms',
   'PollerAlarmsProps',
@@ -720,5 +723,8 @@ describe('the npm package in a fresh CDK app', () => {
       }),
     ]);
     expect(ofType(team, 'AWS::StepFunctions::StateMachine')).toEqual([]);
+    // A dashboard of the imported poller: its custom metrics and its executions.
+    const [dashboard] = ofType(team, 'AWS::CloudWatch::Dashboard');
+    expect(JSON.stringify(dashboard.Properties?.DashboardBody)).toContain('Executions');
   });
 });

@@ -6,6 +6,7 @@ import { Duration } from 'aws-cdk-lib';
 import { PollingStrategy } from '../../lib/polling-strategy';
 import { simpleTimeline } from '../../local/import-timeline';
 import { STEP_FUNCTIONS_LIMITS } from '../../local/local-poller';
+import { CONTRACT_VERSION } from '../../lib/poll-contract';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
 const everyMinute = PollingStrategy.fixed({ interval: Duration.minutes(1), jitter: 0 });
@@ -124,4 +125,46 @@ describe('continue-as-new', () => {
     expect(events).toHaveLength(1);
     expect(events[0].Detail.status).toBe('SUCCEEDED');
   }, 180_000);
+});
+
+describe('a watch that crosses a deploy', () => {
+  let harness: Harness;
+  afterEach(async () => harness.stop());
+
+  /** The input of an execution continued from an execution of the release whose contract is `version`. */
+  const continuedFrom = (taskId: string, version: number, startedAt: number) => ({
+    watch: {
+      contractVersion: version,
+      watchName: taskId,
+      taskId,
+      graphId: null,
+      watchStartedAt: startedAt,
+      deadline: startedAt + 86_400_000,
+      pollCount: 3,
+      consecutiveErrors: 0,
+      lastStatus: 'IMPORTING',
+      generation: 1,
+      historyEvents: 1,
+      strategyMemory: {},
+    },
+  });
+
+  test('GIVEN the deployed definition, which invokes its own version of the poll function THEN a watch state of this release or the one before goes on to its event, and an older one ends INVALID_REQUEST', async () => {
+    harness = await startHarness({ backstop: false });
+    const states = harness.synthesized.definition.States as Record<string, { Resource?: string }>;
+    expect(states.PollImportTask.Resource).toBe(harness.synthesized.pollFunctionArn);
+    expect(harness.synthesized.pollFunctionArn).toMatch(/:function:[^:]+:\d+$/);
+
+    const outcomes = [];
+    for (const version of [CONTRACT_VERSION, CONTRACT_VERSION - 1, CONTRACT_VERSION - 2]) {
+      const task = harness.standIn.addTask({ timeline: simpleTimeline(600) });
+      const input = JSON.stringify(continuedFrom(task.taskId, version, harness.clock.now()));
+      const { events } = await harness.poller.followChain(
+        harness.poller.startExecution(`${task.taskId}-continued-1`, input),
+      );
+      outcomes.push(events.map((e) => e.Detail.status ?? e.Detail.reason));
+    }
+
+    expect(outcomes).toEqual([['SUCCEEDED'], ['SUCCEEDED'], ['INVALID_REQUEST']]);
+  });
 });

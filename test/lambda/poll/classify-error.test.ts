@@ -1,10 +1,7 @@
 import {
   classifyPollError,
-  cleanMessage,
   MalformedImportTaskError,
-  MAX_ERROR_NAME_CHARS,
   PollRequestTimeoutError,
-  summarizeError,
 } from '../../../lambda/poll/classify-error';
 
 function sdkError(name: string, httpStatusCode?: number, message = 'boom'): Error {
@@ -64,33 +61,5 @@ describe('classifyPollError', () => {
   test('things that are not errors are polling errors', () => {
     expect(classifyPollError('a string')).toEqual({ reason: 'POLLING_ERROR' });
     expect(classifyPollError(undefined)).toEqual({ reason: 'POLLING_ERROR' });
-  });
-});
-
-describe('summarizeError', () => {
-  test('keeps name, message and status, and cuts long messages', () => {
-    expect(summarizeError(sdkError('ThrottlingException', 429, 'x'.repeat(5000)))).toEqual({
-      name: 'ThrottlingException',
-      message: 'x'.repeat(1000),
-      httpStatusCode: 429,
-    });
-  });
-
-  test('cuts a name longer than any real one, such as an error type a server made up', () => {
-    expect(summarizeError(sdkError('N'.repeat(300_000), 400)).name).toBe('N'.repeat(MAX_ERROR_NAME_CHARS));
-  });
-
-  test('names non-errors by their type', () => {
-    expect(summarizeError('oops')).toEqual({ name: 'string', message: 'oops' });
-  });
-});
-
-describe('cleanMessage', () => {
-  test("drops the SDK's note and the bytes that were not text, and folds spaces", () => {
-    expect(
-      cleanMessage(
-        'Unexpected token \u001f\ufffd in JSON at position 0\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
-      ),
-    ).toBe('Unexpected token in JSON at position 0');
   });
 });

@@ -24,10 +24,15 @@ const CONFIG: PollerConfig = {
   errorRetry: { budgetSeconds: 900, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
   emitStatusChanges: false,
   historyEventBudget: 20_000,
+  contractVersion: CONTRACT_VERSION,
+  executionTimeoutSeconds: 365 * 86_400,
+  notFoundGraceSeconds: 0,
 };
 
 function watch(overrides: Partial<WatchState> = {}): WatchState {
   return {
+    contractVersion: CONTRACT_VERSION,
+    watchName: 't-0123456789',
     taskId: 't-0123456789',
     graphId: 'g-0123456789',
     watchStartedAt: NOW,
@@ -577,7 +582,7 @@ describe('the contract version', () => {
             reason: 'INVALID_REQUEST',
             taskId: 't-0123456789',
             message: expect.stringContaining(
-              `definition speaks contract version ${CONTRACT_VERSION + 1}; this poll function reads versions 1 to ${CONTRACT_VERSION}`,
+              `definition speaks contract version ${CONTRACT_VERSION + 1}; this poll function speaks version ${CONTRACT_VERSION}`,
             ),
           },
         },
@@ -594,17 +599,29 @@ describe('the contract version', () => {
     });
   });
 
-  test('GIVEN a watch state and a definition from before versions were written THEN the watch goes on', () => {
+  test('GIVEN a definition of this release THEN a watch state of this release or the one before goes on, and no older one', () => {
     expect(startFrom({ watch: watch() }, CONFIG, NOW).kind).toBe('watch');
+    // Continued across a deploy: the next execution runs the new definition, with the state the old function wrote.
+    expect(startFrom({ watch: watch({ contractVersion: CONTRACT_VERSION - 1 }) }, CONFIG, NOW).kind).toBe('watch');
+    for (const version of [CONTRACT_VERSION - 2, 1, undefined]) {
+      const start = startFrom({ watch: { ...watch(), contractVersion: version } }, CONFIG, NOW);
+      expect(start.kind === 'refused' && start.decision).toMatchObject({
+        event: {
+          detail: {
+            reason: 'INVALID_REQUEST',
+            message: expect.stringContaining(`reads versions ${CONTRACT_VERSION - 1} and ${CONTRACT_VERSION}`),
+          },
+        },
+      });
+    }
     expect(startFrom({ taskId: 't-0123456789' }, CONFIG, NOW)).toMatchObject({
       watch: { contractVersion: CONTRACT_VERSION },
     });
   });
 
-  test('GIVEN an execution started under an earlier release THEN the upgraded function goes on with it', () => {
-    const earlier = { ...CONFIG, contractVersion: 1 };
-    expect(startFrom({ watch: watch({ contractVersion: 1 }) }, earlier, NOW).kind).toBe('watch');
-    expect(startFrom({ watch: watch({ contractVersion: 0 }) }, CONFIG, NOW).kind).toBe('refused');
+  test('GIVEN a definition of an earlier release THEN the function refuses it: each definition invokes its own release', () => {
+    const start = startFrom({ taskId: 't-0123456789' }, { ...CONFIG, contractVersion: CONTRACT_VERSION - 1 }, NOW);
+    expect(start.kind).toBe('refused');
   });
 });
 

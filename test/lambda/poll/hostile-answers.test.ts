@@ -1,3 +1,4 @@
+import { CONTRACT_VERSION } from '../../../lib/poll-contract';
 /**
  * Property test: whatever `GetImportTask` answers or throws (huge strings in every field, deep
  * nesting, long arrays, wrong types), every poll decision is JSON well under Step Functions'
@@ -188,6 +189,8 @@ describe('poll decisions, whatever GetImportTask answers', () => {
             action: 'WAIT',
             waitSeconds: 60,
             watch: {
+              contractVersion: CONTRACT_VERSION,
+              watchName: TASK_ID,
               taskId: TASK_ID,
               graphId: null,
               watchStartedAt: NOW - values.pick([10_000, 3_600_000]),
@@ -203,7 +206,12 @@ describe('poll decisions, whatever GetImportTask answers', () => {
           };
 
       try {
-        const decision = await poll({ config, input });
+        const decision = await poll({
+          config,
+          input,
+          executionName: TASK_ID,
+          executionStartTime: new Date(NOW).toISOString(),
+        });
         problems.push(...problemsOf(decision, answer).map((problem) => `seed ${seed}: ${problem}`));
       } catch (error) {
         problems.push(`seed ${seed}: the poll function threw ${String(error).slice(0, 200)}`);

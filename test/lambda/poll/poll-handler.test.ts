@@ -1,3 +1,4 @@
+import { CONTRACT_VERSION } from '../../../lib/poll-contract';
 /**
  * The poll handler with the real AWS SDK client, over real HTTP, against the Neptune Analytics
  * stand-in on loopback: every status and every class of error.
@@ -6,9 +7,10 @@ import { type NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../../../lib/events';
 import type { PollerConfig } from '../../../lib/poller-config';
 import { PollRequestTimeoutError } from '../../../lambda/poll/classify-error';
-import { createNeptuneGraphClient, importTaskFetcher } from '../../../lambda/poll/fetch-import-task';
+import { importTaskFetcher } from '../../../lambda/poll/fetch-import-task';
+import { createNeptuneGraphClient } from '../../../lambda/shared/neptune-graph-client';
 import { createPollHandler, InvalidPollerConfigError, type PollHandler } from '../../../lambda/poll/poll-handler';
-import type { PollDecision, WatchState } from '../../../lambda/poll/contract';
+import type { PollDecision, PollRequest, WatchState } from '../../../lambda/poll/contract';
 import { SteppingClock } from '../../../local/clock';
 import { eventSchemaViolations } from '../../../local/event-schema-validation';
 import { NeptuneGraphStandIn, type StandInFault } from '../../../local/neptune-graph-standin';
@@ -20,6 +22,9 @@ const CONFIG: PollerConfig = {
   errorRetry: { budgetSeconds: 900, initialIntervalSeconds: 2, maxIntervalSeconds: 300, backoffRate: 2 },
   emitStatusChanges: true,
   historyEventBudget: 20_000,
+  contractVersion: CONTRACT_VERSION,
+  executionTimeoutSeconds: 365 * 86_400,
+  notFoundGraceSeconds: 0,
 };
 
 const ALL_STATUSES = [
@@ -64,9 +69,17 @@ describe('poll handler against the stand-in over HTTP', () => {
     await standIn.stop();
   });
 
+  /** What the state machine sends for `input`, in an execution named after the task. */
+  const request = (input: unknown): PollRequest => ({
+    config: CONFIG,
+    input,
+    executionName: taskId,
+    executionStartTime: new Date(clock.now()).toISOString(),
+  });
+
   /** One poll; any event the decision carries must conform to its shipped schema. */
   const pollOnce = async (input: unknown = { taskId }): Promise<PollDecision> => {
-    const decision = await handler({ config: CONFIG, input });
+    const decision = await handler(request(input));
     const event = decision.action === 'CONTINUE' ? undefined : decision.event;
     if (event !== undefined) expect(eventSchemaViolations(event.detailType, event.detail)).toEqual([]);
     return decision;
@@ -212,7 +225,7 @@ describe('poll handler against the stand-in over HTTP', () => {
       standIn.injectFaults(taskId, { kind: 'stall-body' }, { kind: 'stall-body' });
 
       await expect(importTaskFetcher(client, callTimeoutMs)(taskId)).rejects.toBeInstanceOf(PollRequestTimeoutError);
-      const decision = await quick({ config: CONFIG, input: { taskId } });
+      const decision = await quick(request({ taskId }));
 
       expect(decision).toMatchObject({ action: 'WAIT', watch: { consecutiveErrors: 1 } });
     });
@@ -226,7 +239,7 @@ describe('poll handler against the stand-in over HTTP', () => {
         publishMetrics: () => undefined,
       });
 
-      const decision = await closed({ config: CONFIG, input: { taskId } });
+      const decision = await closed(request({ taskId }));
 
       expect(decision).toMatchObject({ action: 'WAIT', watch: { consecutiveErrors: 1 } });
     });
@@ -262,6 +275,8 @@ describe('poll handler against the stand-in over HTTP', () => {
 
   test('GIVEN a continued watch THEN it polls on from the carried state', async () => {
     const watch: WatchState = {
+      contractVersion: CONTRACT_VERSION,
+      watchName: taskId,
       taskId,
       graphId: null,
       watchStartedAt: clock.now() - 3_600_000,

@@ -1,18 +1,14 @@
 /**
- * The start function's AWS clients, over real HTTP against loopback servers: one that never
- * answers, and an SQS stand-in that records what it is sent.
+ * The start function's AWS clients: over real HTTP against a loopback server that never answers,
+ * for their timeouts; on an SDK client mock, for what they send.
  */
-import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import {
-  createSqsClient,
-  createStepFunctionsClient,
-  deadLetterQueueKeeper,
-  malformedTriggerMessage,
-} from '../../../lambda/start/aws-clients';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createStepFunctionsClient } from '../../../lambda/shared/step-functions-client';
+import { createSqsClient, deadLetterQueueKeeper, malformedTriggerMessage } from '../../../lambda/start/aws-clients';
 import { REQUEST_TIMEOUT_MS } from '../../../lambda/shared/request-handler';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/dead-letters';
@@ -126,42 +122,29 @@ describe('malformedTriggerMessage', () => {
   });
 });
 
-describe('deadLetterQueueKeeper against an SQS stand-in', () => {
-  test('GIVEN a malformed trigger THEN one SendMessage carries it to the queue', async () => {
+describe('deadLetterQueueKeeper', () => {
+  const event = { id: 'e1', 'detail-type': 'Neptune Analytics Import Task Watch Requested', detail: { taskId: 'T' } };
+
+  test('GIVEN a malformed trigger THEN one SendMessage carries it to the queue, with the deadline of every call', async () => {
     // Prepare
-    const received: Array<{ target: string | undefined; body: Record<string, unknown> }> = [];
-    const sqs = await loopbackServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      request.on('end', () => {
-        const body = JSON.parse(text) as Record<string, unknown>;
-        received.push({ target: request.headers['x-amz-target'] as string | undefined, body });
-        const md5 = createHash('md5').update(String(body.MessageBody)).digest('hex');
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-        response.end(JSON.stringify({ MessageId: 'm-1', MD5OfMessageBody: md5 }));
-      });
-    });
-    const keep = deadLetterQueueKeeper(createSqsClient(local(sqs.endpoint)), QUEUE_URL);
-    const event = { id: 'e1', 'detail-type': 'Neptune Analytics Import Task Watch Requested', detail: { taskId: 'T' } };
-    try {
-      // Act
-      await keep(event, 'not a task id');
-    } finally {
-      await sqs.close();
-    }
+    const client = createSqsClient({ region: 'us-east-1' });
+    const sqs = mockClient(client);
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    // Act
+    await deadLetterQueueKeeper(client, QUEUE_URL)(event, 'not a task id');
     // Assess
-    expect(received).toEqual([
-      {
-        target: 'AmazonSQS.SendMessage',
-        body: {
-          QueueUrl: QUEUE_URL,
-          MessageBody: JSON.stringify(event),
-          MessageAttributes: {
-            Reason: { DataType: 'String', StringValue: 'MALFORMED' },
-            ErrorMessage: { DataType: 'String', StringValue: 'not a task id' },
-          },
-        },
-      },
+    const calls = sqs.commandCalls(SendMessageCommand);
+    expect(calls.map((call) => call.args[0].input)).toEqual([
+      malformedTriggerMessage(QUEUE_URL, event, 'not a task id'),
     ]);
+    expect((calls[0].args as unknown[])[1]).toMatchObject({ abortSignal: expect.any(AbortSignal) });
+  });
+
+  test('fails when SQS refuses the message: the error is thrown to the caller', async () => {
+    const client = createSqsClient({ region: 'us-east-1' });
+    const refused = Object.assign(new Error('Access to the resource is denied'), { name: 'AccessDenied' });
+    mockClient(client).on(SendMessageCommand).rejects(refused);
+
+    await expect(deadLetterQueueKeeper(client, QUEUE_URL)(event, 'not a task id')).rejects.toBe(refused);
   });
 });

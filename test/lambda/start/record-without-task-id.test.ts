@@ -3,10 +3,10 @@
  * a sweep function, a record that names its graph asks for a sweep of that graph; without one,
  * it is malformed as before. Every such record is counted.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { MetricDatum } from '../../../lambda/poll/poll-metrics';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { MetricDatum } from '../../../lambda/shared/metric-datum';
 import { createLambdaClient, sweepInvocation, sweepRequester } from '../../../lambda/start/aws-clients';
 import {
   createStartHandler,
@@ -208,44 +208,17 @@ describe('sweepRequester', () => {
     });
   });
 
-  test('GIVEN a Lambda stand-in over HTTP THEN the start handler invokes the sweep function once, as an event', async () => {
-    const invocations: Array<{ path: string; invocationType: unknown; body: unknown }> = [];
-    const lambda = http.createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      req.on('end', () => {
-        invocations.push({
-          path: req.url ?? '',
-          invocationType: req.headers['x-amz-invocation-type'],
-          body: JSON.parse(text),
-        });
-        res.writeHead(202);
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
-    const client = createLambdaClient({
-      endpoint: `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    try {
-      const { start } = recordingHandler({ requestSweep: sweepRequester(client, 'poller-sweep') });
+  test('GIVEN a record that names only its graph THEN the start handler invokes the sweep function once, as an event', async () => {
+    const client = createLambdaClient({ region: 'us-east-1' });
+    const lambda = mockClient(client);
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const { start } = recordingHandler({ requestSweep: sweepRequester(client, 'poller-sweep') });
 
-      const outcome = await start(cloudTrail('StartImportTask', { requestParameters: { graphIdentifier: GRAPH } }));
+    const outcome = await start(cloudTrail('StartImportTask', { requestParameters: { graphIdentifier: GRAPH } }));
 
-      expect(outcome).toMatchObject({ outcome: 'sweep-requested', graphId: GRAPH });
-      expect(invocations).toEqual([
-        {
-          path: '/2015-03-31/functions/poller-sweep/invocations',
-          invocationType: 'Event',
-          body: { graphId: GRAPH, reason: 'api-call-without-task-id' },
-        },
-      ]);
-    } finally {
-      client.destroy();
-      lambda.closeAllConnections();
-      await new Promise<void>((resolve) => lambda.close(() => resolve()));
-    }
+    expect(outcome).toMatchObject({ outcome: 'sweep-requested', graphId: GRAPH });
+    expect(lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input)).toEqual([
+      sweepInvocation('poller-sweep', GRAPH),
+    ]);
   });
 });

@@ -1,19 +1,30 @@
 /**
- * The start handler with the real Step Functions SDK client, over HTTP, against a Step
- * Functions stand-in that runs the synthesized state machine locally.
+ * The start handler: with the real Step Functions client and its command inputs on an SDK client
+ * mock, and with recorded dependencies for each outcome and its metrics. Flows through the
+ * synthesized state machine are tested in test/state-machine.
  */
-import { createLocalStartHandler } from '../../../local/local-environment';
-import { StepFunctionsStandIn } from '../../../local/step-functions-standin';
-import { simpleTimeline } from '../../../local/import-timeline';
-import type { MetricDatum } from '../../../lambda/poll/poll-metrics';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { MetricDatum } from '../../../lambda/shared/metric-datum';
+import {
+  createStepFunctionsClient,
+  executionDescriber,
+  executionStarter,
+} from '../../../lambda/shared/step-functions-client';
+import type { ExecutionDescriber } from '../../../lambda/shared/watch-lineage';
 import {
   createStartHandler,
   MalformedTriggerError,
   type ExecutionStarter,
   type MalformedTriggerKeeper,
 } from '../../../lambda/start/start-handler';
-import type { ExecutionDescriber } from '../../../lambda/start/watch-lineage';
-import { startHarness, silentLogger, type Harness } from '../../support/harness';
+import { silentLogger } from '../../support/harness';
 
 const cloudTrail = (detail: Record<string, unknown>) => ({
   id: 'ct-1',
@@ -30,60 +41,114 @@ const watchRequest = (taskId: string) => ({
   detail: { taskId },
 });
 
-describe('start handler against a Step Functions stand-in over HTTP', () => {
-  let harness: Harness;
-  let stepFunctions: StepFunctionsStandIn;
-  let start: ReturnType<typeof createLocalStartHandler>;
+const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Poller';
+const executionArn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:Poller:${name}`;
 
-  beforeEach(async () => {
-    harness = await startHarness();
-    stepFunctions = new StepFunctionsStandIn(harness.poller, harness.synthesized.stateMachineArn);
-    start = createLocalStartHandler(await stepFunctions.start(), harness.synthesized.stateMachineArn, 'SILENT');
-  });
-  afterEach(async () => {
-    await stepFunctions.stop();
-    await harness.stop();
-  });
+describe('start handler with the Step Functions client on an SDK client mock', () => {
+  const sfn = mockClient(SFNClient);
 
-  test('GIVEN a CloudTrail record and then a watch request for the same task THEN one execution and one terminal event', async () => {
-    const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
-
-    const first = await start(cloudTrailRecord(task.taskId, task.graphId));
-    const second = await start(watchRequest(task.taskId));
-
-    expect(first).toMatchObject({ outcome: 'started', taskId: task.taskId, executionName: task.taskId });
-    expect(second).toEqual({ outcome: 'already-watching', taskId: task.taskId, executionName: task.taskId });
-    expect(stepFunctions.calls.map((call) => call.result)).toEqual(['started', 'ExecutionAlreadyExists']);
-    const { events } = await harness.poller.followChain(harness.poller.executions.get(task.taskId)!);
-    expect(harness.poller.executions.size).toBe(1);
-    expect(events.filter((event) => event.Detail.terminal === true)).toHaveLength(1);
-  });
-
-  test('GIVEN EventBridge delivers the same event twice THEN the second start is idempotent: still one execution', async () => {
-    const task = harness.standIn.addTask({ timeline: simpleTimeline(3600) });
-
-    await start(cloudTrailRecord(task.taskId, task.graphId));
-    await start(cloudTrailRecord(task.taskId, task.graphId));
-
-    expect(stepFunctions.calls.map((call) => call.result)).toEqual(['started', 'idempotent']);
-    expect(harness.poller.executions.size).toBe(1);
-    await harness.poller.followChain(harness.poller.executions.get(task.taskId)!);
-  });
-
-  test('GIVEN the execution input THEN it names the task, graph and trigger', async () => {
-    const task = harness.standIn.addTask({ timeline: simpleTimeline(600) });
-    await start(cloudTrailRecord(task.taskId, task.graphId));
-    expect(JSON.parse(stepFunctions.calls[0].input)).toEqual({
-      taskId: task.taskId,
-      graphId: task.graphId,
-      trigger: 'api-call',
+  /** The start handler as the function wires it, with the Step Functions client that `sfn` answers for. */
+  function sdkHandler(
+    { stateMachineArn }: { readonly stateMachineArn?: string } = { stateMachineArn: STATE_MACHINE_ARN },
+  ) {
+    const client = createStepFunctionsClient({ region: 'us-east-1' });
+    return createStartHandler({
+      startExecution: executionStarter(client, stateMachineArn),
+      describeExecution: executionDescriber(client, stateMachineArn),
+      readHistory: () => Promise.resolve([]),
+      logger: silentLogger(),
     });
-    await harness.poller.followChain(harness.poller.executions.get(task.taskId)!);
+  }
+
+  beforeEach(() => sfn.reset());
+  afterAll(() => sfn.restore());
+
+  test('GIVEN a CloudTrail record THEN StartExecution names the execution after the task, with task, graph and trigger as input', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('t-0123456789'), startDate: new Date() });
+    // Act
+    const outcome = await sdkHandler()(cloudTrailRecord('t-0123456789', 'g-abcdefghij'));
+    // Assess
+    expect(outcome).toEqual({
+      outcome: 'started',
+      taskId: 't-0123456789',
+      executionName: 't-0123456789',
+      executionArn: executionArn('t-0123456789'),
+    });
+    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        stateMachineArn: STATE_MACHINE_ARN,
+        name: 't-0123456789',
+        input: JSON.stringify({ taskId: 't-0123456789', graphId: 'g-abcdefghij', trigger: 'api-call' }),
+      },
+    ]);
   });
 
-  test('GIVEN an event without a usable task id and no dead-letter keeper THEN nothing is started and the trigger is thrown', async () => {
-    await expect(start(watchRequest('t-TOO-SHORT'))).rejects.toThrow(MalformedTriggerError);
-    expect(stepFunctions.calls).toHaveLength(0);
+  test('GIVEN the same event delivered twice THEN both starts send the same name and input, which Step Functions answers idempotently', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('t-0123456789'), startDate: new Date() });
+    const start = sdkHandler();
+
+    const outcomes = [
+      await start(cloudTrailRecord('t-0123456789', 'g-abcdefghij')),
+      await start(cloudTrailRecord('t-0123456789', 'g-abcdefghij')),
+    ];
+
+    expect(outcomes.map((o) => o.outcome)).toEqual(['started', 'started']);
+    const [first, second] = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+    expect(second).toEqual(first);
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
+  });
+
+  test('GIVEN a watch request for a task whose watch runs THEN nothing starts: the name is taken and DescribeExecution says it runs', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+
+    const outcome = await sdkHandler()(watchRequest('t-0123456789'));
+
+    expect(outcome).toEqual({ outcome: 'already-watching', taskId: 't-0123456789', executionName: 't-0123456789' });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      { executionArn: executionArn('t-0123456789') },
+    ]);
+  });
+
+  test('GIVEN a taken name that no execution has THEN the next watch starts, after the one that ended', async () => {
+    sfn
+      .on(StartExecutionCommand, { name: 't-0123456789' })
+      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }))
+      .on(StartExecutionCommand, { name: 't-0123456789-watch-2' })
+      .resolves({ executionArn: executionArn('t-0123456789-watch-2'), startDate: new Date() });
+    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'none', $metadata: {} }));
+
+    const outcome = await sdkHandler()(watchRequest('t-0123456789'));
+
+    expect(outcome).toMatchObject({ outcome: 'started', executionName: 't-0123456789-watch-2' });
+    const inputs = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+    expect(JSON.parse(inputs[1].input!)).toEqual({
+      taskId: 't-0123456789',
+      trigger: 'watch-request',
+      followsMonitoringFailure: true,
+    });
+  });
+
+  test('fails when Step Functions refuses for another reason: the error is thrown, and nothing is described', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} });
+    sfn.on(StartExecutionCommand).rejects(throttled);
+
+    await expect(sdkHandler()(watchRequest('t-0123456789'))).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
+  });
+
+  test('fails when the function has no STATE_MACHINE_ARN, saying the construct must deploy it, without a call', async () => {
+    await expect(sdkHandler({})(watchRequest('t-0123456789'))).rejects.toThrow(/STATE_MACHINE_ARN is not set/);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  test('GIVEN an event without a usable task id and no dead-letter keeper THEN nothing is sent and the trigger is thrown', async () => {
+    await expect(sdkHandler()(watchRequest('t-TOO-SHORT'))).rejects.toThrow(MalformedTriggerError);
+    expect(sfn.calls()).toHaveLength(0);
   });
 });
 

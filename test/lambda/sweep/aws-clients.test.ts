@@ -1,9 +1,16 @@
 /**
- * The sweep's SDK factories against loopback servers: what they send and how they read the answers.
+ * The sweep's SDK factories: what they send and how they read the answers, on SDK client mocks,
+ * against dynalite for the watch table's conditions and index, and against the Neptune Analytics
+ * stand-in.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  type BatchGetItemCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import {
   createDynamoDbClient,
   createSweepNeptuneGraphClient,
@@ -17,123 +24,78 @@ import {
 } from '../../../lambda/sweep/aws-clients';
 import { simpleTimeline, timelineSeconds } from '../../../local/import-timeline';
 import { NeptuneGraphStandIn } from '../../../local/neptune-graph-standin';
-import {
-  answerAsEnded,
-  createWatchTable,
-  LOCAL_CLIENT_CONFIG,
-  startDynalite,
-  type LoopbackServer,
-} from './sweep-standins';
+import { answerAsEnded, LOCAL_CLIENT_CONFIG } from './sweep-standins';
+import { startLocalWatchTable, type LocalWatchTableServer } from '../../../local/local-environment';
 
-interface BatchGetRequest {
-  readonly RequestItems: Record<string, { Keys: Array<{ taskId: { S: string } }>; ConsistentRead?: boolean }>;
-}
-
-/** A DynamoDB that answers `BatchGetItem` for table `watches` and leaves keys unprocessed as `unprocessed` says. */
-async function batchGetStandIn(unprocessed: (call: number, keys: string[]) => string[]) {
-  const requests: BatchGetRequest[] = [];
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    req.on('end', () => {
-      const request = JSON.parse(text) as BatchGetRequest;
+/**
+ * A reader of table `watches` that makes up to `maxAttempts` requests, 5 ms apart at first, its
+ * waits recorded, through a client whose `BatchGetItem` leaves keys unprocessed as `unprocessed` says.
+ */
+function batchGetReader(maxAttempts: number, unprocessed: (call: number, keys: string[]) => string[]) {
+  const requests: BatchGetItemCommandInput[] = [];
+  const client = createDynamoDbClient({ region: 'us-east-1' });
+  mockClient(client)
+    .on(BatchGetItemCommand)
+    .callsFake((request: BatchGetItemCommandInput) => {
       requests.push(request);
-      const keys = request.RequestItems.watches.Keys.map((key) => key.taskId.S);
+      const keys = request.RequestItems!.watches.Keys!.map((key) => key.taskId.S!);
       const left = unprocessed(requests.length, keys);
       const answered = keys.filter((key) => !left.includes(key));
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(
-        JSON.stringify({
-          Responses: { watches: answered.map((taskId) => ({ taskId: { S: taskId }, status: { S: 'IMPORTING' } })) },
-          UnprocessedKeys:
-            left.length === 0 ? {} : { watches: { Keys: left.map((taskId) => ({ taskId: { S: taskId } })) } },
-        }),
-      );
+      return {
+        Responses: { watches: answered.map((taskId) => ({ taskId: { S: taskId }, status: { S: 'IMPORTING' } })) },
+        UnprocessedKeys:
+          left.length === 0 ? {} : { watches: { Keys: left.map((taskId) => ({ taskId: { S: taskId } })) } },
+      };
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = createDynamoDbClient({
-    ...LOCAL_CLIENT_CONFIG,
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  });
-  return {
-    client,
-    requests,
-    stop: async () => {
-      client.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+  const waits: number[] = [];
+  const read = watchItemReader(client, 'watches', {
+    maxAttempts,
+    baseDelayMs: 5,
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
     },
-  };
+  });
+  return { read, requests, waits };
 }
 
 describe('watchItemReader', () => {
   test('GIVEN keys left unprocessed THEN they alone are asked for again, after a growing wait, and every item is read', async () => {
-    const standIn = await batchGetStandIn((call, keys) =>
-      call === 1 ? keys.slice(1) : call === 2 ? keys.slice(1) : [],
-    );
-    const waits: number[] = [];
-    try {
-      const read = watchItemReader(standIn.client, 'watches', {
-        maxAttempts: 4,
-        baseDelayMs: 5,
-        sleep: (ms) => {
-          waits.push(ms);
-          return Promise.resolve();
-        },
-      });
+    const { read, requests, waits } = batchGetReader(4, (call, keys) => (call <= 2 ? keys.slice(1) : []));
 
-      const items = await read(['t-0000000001', 't-0000000002', 't-0000000003']);
+    const items = await read(['t-0000000001', 't-0000000002', 't-0000000003']);
 
-      expect(items.map((item) => item.taskId).sort()).toEqual(['t-0000000001', 't-0000000002', 't-0000000003']);
-      expect(standIn.requests.map((request) => request.RequestItems.watches.Keys.length)).toEqual([3, 2, 1]);
-      expect(standIn.requests.every((request) => request.RequestItems.watches.ConsistentRead === true)).toBe(true);
-      expect(waits).toEqual([5, 10]);
-    } finally {
-      await standIn.stop();
-    }
+    expect(items.map((item) => item.taskId).sort()).toEqual(['t-0000000001', 't-0000000002', 't-0000000003']);
+    expect(requests.map((request) => request.RequestItems!.watches.Keys!.length)).toEqual([3, 2, 1]);
+    expect(requests.every((request) => request.RequestItems!.watches.ConsistentRead === true)).toBe(true);
+    expect(waits).toEqual([5, 10]);
   });
 
   test('fails with UnprocessedWatchItemsError when keys are still left after every attempt', async () => {
-    const standIn = await batchGetStandIn((_, keys) => keys);
-    const waits: number[] = [];
-    try {
-      const read = watchItemReader(standIn.client, 'watches', {
-        maxAttempts: 3,
-        baseDelayMs: 5,
-        sleep: (ms) => {
-          waits.push(ms);
-          return Promise.resolve();
-        },
-      });
+    const { read, requests, waits } = batchGetReader(3, (_, keys) => keys);
 
-      await expect(read(['t-0000000001', 't-0000000002'])).rejects.toThrow(
-        new UnprocessedWatchItemsError('BatchGetItem left 2 of 2 keys of watches unprocessed after 3 attempts'),
-      );
-      expect(standIn.requests).toHaveLength(3);
-      expect(waits).toEqual([5, 10]);
-    } finally {
-      await standIn.stop();
-    }
+    await expect(read(['t-0000000001', 't-0000000002'])).rejects.toThrow(
+      new UnprocessedWatchItemsError('BatchGetItem left 2 of 2 keys of watches unprocessed after 3 attempts'),
+    );
+    expect(requests).toHaveLength(3);
+    expect(waits).toEqual([5, 10]);
   });
 });
 
 describe('the watch table against dynalite', () => {
-  let dynalite: LoopbackServer;
+  let watchTable: LocalWatchTableServer;
   let client: DynamoDBClient;
   let createdBetween: [number, number];
 
   beforeEach(async () => {
-    dynalite = await startDynalite();
-    client = createDynamoDbClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
     const before = Date.now();
-    await createWatchTable(client, 'watches');
+    watchTable = await startLocalWatchTable('watches');
     createdBetween = [before, Date.now()];
+    client = watchTable.client;
   });
 
   afterEach(async () => {
-    client.destroy();
-    await dynalite.stop();
+    await watchTable.stop();
   });
 
   /** An item as the park task writes it. */
@@ -206,40 +168,23 @@ describe('the watch table against dynalite', () => {
 
 describe('parkedWatchScanner', () => {
   test('GIVEN an index read in pages THEN every page is read, each from where the last stopped', async () => {
-    const requests: Record<string, unknown>[] = [];
     const pages = [
       { Items: [{ taskId: { S: 't-0000000001' }, token: { S: 'a' } }], LastEvaluatedKey: { taskId: { S: 't-1' } } },
       { Items: [{ taskId: { S: 't-0000000002' }, token: { S: 'b' } }], LastEvaluatedKey: { taskId: { S: 't-2' } } },
       { Items: [{ taskId: { S: 't-0000000003' }, token: { S: 'c' } }] },
     ];
-    const server = http.createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      req.on('end', () => {
-        requests.push(JSON.parse(text) as Record<string, unknown>);
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify(pages[requests.length - 1]));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = createDynamoDbClient({
-      ...LOCAL_CLIENT_CONFIG,
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    });
-    try {
-      const parked = await parkedWatchScanner(client, 'watches')();
+    const client = createDynamoDbClient({ region: 'us-east-1' });
+    const dynamoDb = mockClient(client);
+    dynamoDb.on(ScanCommand).resolvesOnce(pages[0]).resolvesOnce(pages[1]).resolvesOnce(pages[2]);
 
-      expect(parked.map((item) => item.token)).toEqual(['a', 'b', 'c']);
-      expect(requests).toEqual([
-        { TableName: 'watches', IndexName: 'ParkedWatches' },
-        { TableName: 'watches', IndexName: 'ParkedWatches', ExclusiveStartKey: { taskId: { S: 't-1' } } },
-        { TableName: 'watches', IndexName: 'ParkedWatches', ExclusiveStartKey: { taskId: { S: 't-2' } } },
-      ]);
-    } finally {
-      client.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    const parked = await parkedWatchScanner(client, 'watches')();
+
+    expect(parked.map((item) => item.token)).toEqual(['a', 'b', 'c']);
+    expect(dynamoDb.commandCalls(ScanCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: 'watches', IndexName: 'ParkedWatches' },
+      { TableName: 'watches', IndexName: 'ParkedWatches', ExclusiveStartKey: { taskId: { S: 't-1' } } },
+      { TableName: 'watches', IndexName: 'ParkedWatches', ExclusiveStartKey: { taskId: { S: 't-2' } } },
+    ]);
   });
 });
 

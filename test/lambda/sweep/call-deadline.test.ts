@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createStepFunctionsClient } from '../../../lambda/start/aws-clients';
+import { createStepFunctionsClient } from '../../../lambda/shared/step-functions-client';
 import {
   createDynamoDbClient,
   createSweepNeptuneGraphClient,

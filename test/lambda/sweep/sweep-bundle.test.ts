@@ -8,17 +8,10 @@ import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { invokeBundle, type BundleInvocation } from '../../support/bundle-invocation';
-import { createDynamoDbClient } from '../../../lambda/sweep/aws-clients';
 import { simpleTimeline } from '../../../local/import-timeline';
 import { NeptuneGraphStandIn } from '../../../local/neptune-graph-standin';
-import {
-  createWatchTable,
-  LOCAL_CLIENT_CONFIG,
-  startDynalite,
-  STATE_MACHINE_ARN,
-  TaskTokenStandIn,
-  type LoopbackServer,
-} from './sweep-standins';
+import { STATE_MACHINE_ARN, TaskTokenStandIn, type LoopbackServer } from './sweep-standins';
+import { startLocalWatchTable, type LocalWatchTableServer } from '../../../local/local-environment';
 
 const TABLE = 'watch-table';
 const GRAPH = 'g-aaaaaaaaaa';
@@ -28,7 +21,7 @@ const invoke = (name: 'sweep' | 'start', event: unknown, env: Record<string, str
   invokeBundle(name, event, { STATE_MACHINE_ARN, ...env });
 
 describe('the deployed sweep bundle', () => {
-  let dynalite: LoopbackServer;
+  let watchTable: LocalWatchTableServer;
   let neptune: NeptuneGraphStandIn;
   let stepFunctions: TaskTokenStandIn;
   let stepFunctionsServer: LoopbackServer;
@@ -36,15 +29,14 @@ describe('the deployed sweep bundle', () => {
   let env: Record<string, string>;
 
   beforeEach(async () => {
-    dynalite = await startDynalite();
+    watchTable = await startLocalWatchTable(TABLE);
     neptune = new NeptuneGraphStandIn();
     stepFunctions = new TaskTokenStandIn();
     stepFunctionsServer = await stepFunctions.start();
-    dynamoDb = createDynamoDbClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
-    await createWatchTable(dynamoDb, TABLE);
+    dynamoDb = watchTable.client;
     env = {
       WATCH_TABLE_NAME: TABLE,
-      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: watchTable.endpoint,
       AWS_ENDPOINT_URL_NEPTUNE_GRAPH: await neptune.start(),
       AWS_ENDPOINT_URL_SFN: stepFunctionsServer.endpoint,
       // No grace for triggers: the unwatched task is discovered by the one sweep each test runs.
@@ -53,8 +45,7 @@ describe('the deployed sweep bundle', () => {
   });
 
   afterEach(async () => {
-    dynamoDb.destroy();
-    await Promise.all([dynalite.stop(), neptune.stop(), stepFunctionsServer.stop()]);
+    await Promise.all([watchTable.stop(), neptune.stop(), stepFunctionsServer.stop()]);
   });
 
   test('GIVEN a scheduled event THEN it wakes a parked watch and one of a task not listed, starts one for an unwatched task, and publishes what an alarm watches', async () => {

@@ -13,10 +13,9 @@ import {
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { MetricDatum } from '../../../lambda/poll/poll-metrics';
-import { createStepFunctionsClient } from '../../../lambda/start/aws-clients';
+import type { MetricDatum } from '../../../lambda/shared/metric-datum';
+import { createStepFunctionsClient } from '../../../lambda/shared/step-functions-client';
 import {
-  createDynamoDbClient,
   createSweepNeptuneGraphClient,
   sweepIoFromClients,
   type SweepClients,
@@ -36,13 +35,12 @@ import { simpleTimeline, type ImportTimeline } from '../../../local/import-timel
 import { NeptuneGraphStandIn, type StandInFault, type StandInTask } from '../../../local/neptune-graph-standin';
 import {
   answerAsEnded,
-  createWatchTable,
   LOCAL_CLIENT_CONFIG,
-  startDynalite,
   STATE_MACHINE_ARN,
   TaskTokenStandIn,
   type LoopbackServer,
 } from './sweep-standins';
+import { startLocalWatchTable, type LocalWatchTableServer } from '../../../local/local-environment';
 
 const TABLE = 'watch-table';
 const GRAPH = 'g-aaaaaaaaaa';
@@ -66,7 +64,7 @@ interface HandlerOptions {
 }
 
 describe('sweep handler over HTTP', () => {
-  let dynalite: LoopbackServer;
+  let watchTable: LocalWatchTableServer;
   let neptune: NeptuneGraphStandIn;
   let stepFunctions: TaskTokenStandIn;
   let stepFunctionsServer: LoopbackServer;
@@ -77,9 +75,8 @@ describe('sweep handler over HTTP', () => {
   let standInNow: number;
 
   beforeEach(async () => {
-    dynalite = await startDynalite();
-    dynamoDb = createDynamoDbClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynalite.endpoint });
-    await createWatchTable(dynamoDb, TABLE);
+    watchTable = await startLocalWatchTable(TABLE);
+    dynamoDb = watchTable.client;
     standInNow = Date.now();
     neptune = new NeptuneGraphStandIn({ now: () => standInNow });
     stepFunctions = new TaskTokenStandIn();
@@ -89,8 +86,8 @@ describe('sweep handler over HTTP', () => {
   });
 
   afterEach(async () => {
-    for (const client of [dynamoDb, neptuneGraph, sfn]) client.destroy();
-    await Promise.all([dynalite.stop(), neptune.stop(), stepFunctionsServer.stop()]);
+    for (const client of [neptuneGraph, sfn]) client.destroy();
+    await Promise.all([watchTable.stop(), neptune.stop(), stepFunctionsServer.stop()]);
   });
 
   /** A sweep handler wired to the stand-ins, recording its metrics and the waits between its wakes (which it does not wait). */
@@ -642,7 +639,7 @@ describe('sweep handler over HTTP', () => {
 
       expect(first).toMatchObject({ discovered: 1, failures: 1 });
       expect(await getItem(failing.taskId)).toBeUndefined();
-      expect(await getItem(fine.taskId)).toBeDefined();
+      expect(await getItem(fine.taskId)).toMatchObject({ status: 'INITIALIZING' });
       expect(metrics[0]).toContainEqual({ name: 'SweepTaskFailures', unit: 'Count', value: 1 });
 
       const second = await sweep({});

@@ -1,5 +1,5 @@
 import { metricsForSweep, type SweepSummary } from '../../../lambda/sweep/sweep-metrics';
-import { POLLER_METRICS } from '../../../lib/poller-metrics';
+import { PollerMetrics } from '../../../lib/poller-metric-names';
 
 const summary = (overrides: Partial<SweepSummary> = {}): SweepSummary => ({
   pagesRead: 0,
@@ -39,7 +39,7 @@ describe('metricsForSweep', () => {
   test('the seconds the listing went unread are published once they pass two intervals', () => {
     expect(metricsForSweep(summary({ unreadSeconds: 120 }), 60)).toEqual([]);
     expect(metricsForSweep(summary({ unreadSeconds: 121 }), 60)).toEqual([
-      { name: POLLER_METRICS.sweepListingUnreadSeconds, unit: 'Seconds', value: 121 },
+      { name: PollerMetrics.SWEEP_LISTING_UNREAD_SECONDS, unit: 'Seconds', value: 121 },
     ]);
     expect(metricsForSweep(summary({ unreadSeconds: 500 }), 300)).toEqual([]);
   });

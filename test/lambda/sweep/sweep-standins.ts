@@ -1,14 +1,11 @@
 /**
- * Loopback stand-ins the sweep's SDK clients talk to over real HTTP: dynalite for the watch
- * table, and a minimal Step Functions that answers `SendTaskSuccess`, `StartExecution` and
- * `DescribeExecution` in the AWS JSON 1.0 protocol; and how the Neptune Analytics stand-in is
- * made to answer for an ended task as the service does.
+ * A loopback stand-in the sweep's SDK clients and its deployed bundle talk to over real HTTP: a
+ * minimal Step Functions that answers `SendTaskSuccess`, `StartExecution` and `DescribeExecution`
+ * in the AWS JSON 1.0 protocol; and how the Neptune Analytics stand-in is made to answer for an
+ * ended task as the service does. The watch table is local/'s (`startLocalWatchTable`).
  */
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { watchTableDefinition } from '../../../lambda/sweep/aws-clients';
 import { timelineSeconds } from '../../../local/import-timeline';
 import type { NeptuneGraphStandIn, StandInTask } from '../../../local/neptune-graph-standin';
 
@@ -36,16 +33,6 @@ async function listen(server: http.Server): Promise<LoopbackServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Starts an in-memory DynamoDB (dynalite) on loopback. */
-export function startDynalite(): Promise<LoopbackServer> {
-  return listen(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
-}
-
-/** Creates the watch table as the construct does: partition key `taskId` (S), and the index of parked watches. */
-export async function createWatchTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(new CreateTableCommand(watchTableDefinition(tableName)));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
 import { POLL_ACTIONS } from '../../lib/poll-contract';
+import { isRecord } from './records';
 
 /** What `DescribeExecution` tells of one execution. */
 export interface ExecutionRecord {
@@ -29,9 +30,6 @@ export type WatchStanding =
 
 /** Continued executions one watch may have before its lineage is taken as broken. */
 const MAX_GENERATIONS = 10_000;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parseOutput(output: string | undefined): Record<string, unknown> {
   if (output === undefined) return {};

@@ -1,4 +1,4 @@
-import { standingOfWatch, type ExecutionRecord } from '../../../lambda/start/watch-lineage';
+import { standingOfWatch, type ExecutionRecord } from '../../../lambda/shared/watch-lineage';
 
 const finish = (detailType: string, terminal = true): ExecutionRecord => ({
   status: 'SUCCEEDED',

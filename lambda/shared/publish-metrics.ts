@@ -1,5 +1,5 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { MetricDatum } from './poll-metrics';
+import type { MetricDatum } from './metric-datum';
 
 /** Publishes metric data through Powertools Metrics, as embedded metric format on stdout. */
 export function powertoolsMetricsPublisher(metrics: Metrics): (data: readonly MetricDatum[]) => void {

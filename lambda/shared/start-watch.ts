@@ -6,13 +6,24 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { watchExecutionName } from '../../lib/identifiers';
 import { standingOfWatch, type ExecutionDescriber } from './watch-lineage';
-import type { WatchRequest } from './watch-request-from-event';
 
 /** Starts an execution of the poller's state machine; resolves with its ARN. */
 export type ExecutionStarter = (name: string, input: string) => Promise<{ executionArn?: string }>;
 
+/** How a watch was asked for: a CloudTrail record, a watch request, or a sweep that found the task unwatched. */
+export type TriggerKind = 'api-call' | 'watch-request' | 'sweep';
+
 /** A task to start a watch of, and how it was asked for. */
-export type TaskWatchRequest = Extract<WatchRequest, { readonly kind: 'watch' }>;
+export interface TaskWatchRequest {
+  readonly kind: 'watch';
+  readonly taskId: string;
+  readonly graphId: string | null;
+  readonly trigger: TriggerKind;
+  /** Where in the event, or the listing, the task id was read. */
+  readonly taskIdPath: string;
+  /** Whether to watch again a task whose terminal status was already announced. */
+  readonly rewatch: boolean;
+}
 
 /** What starting a task's watch came to. */
 export type WatchStartOutcome =
