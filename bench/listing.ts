@@ -20,6 +20,12 @@ export interface SweepModel {
   readonly periodSeconds: number;
   /** Seconds from a sweep to the poll of a watch it wakes: the sweep's own run, `SendTaskSuccess`, the poll. */
   readonly wakeDelaySeconds: number;
+  /**
+   * Measured wake paths, seconds: each wake takes one of them (the same for the same task and sweep),
+   * in place of `wakeDelaySeconds`.
+   * @default - every wake takes `wakeDelaySeconds`
+   */
+  readonly wakeDelaySamplesSeconds?: readonly number[];
   /** Tasks per `ListImportTasks` page. */
   readonly pageSize: number;
   /** Pages one sweep reads at most; tasks listed beyond them are not seen by that sweep. */

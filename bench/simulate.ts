@@ -1,7 +1,7 @@
 /** Runs a schedule against a simulated import and measures what a user would see. */
 import { wakeMatters } from '../lambda/sweep/sweep-memory';
 import { importStateAt, timelineSeconds, type ImportTimeline } from '../local/import-timeline';
-import type { SweepListing } from './listing';
+import type { SweepListing, SweepModel } from './listing';
 import type { ScheduleFactory } from './schedules';
 import type { SimulatedImport } from './workload';
 
@@ -76,16 +76,29 @@ function waitEnd(subject: SimulatedImport, sweep: SweepContext, from: number, du
   let missed = 0;
   for (let k = listing.firstTickAfter(subject.startsAt + from); ; k++) {
     const elapsed = listing.tickAt(k) - subject.startsAt;
-    if (elapsed + model.wakeDelaySeconds >= due) return { elapsed: due, woken: false, missed };
+    const delay = wakeDelay(model, index, k);
+    if (elapsed + delay >= due) return { elapsed: due, woken: false, missed };
     const visibility = listing.visibility(index, k);
     // A task that left a listing read whole has its watch woken, whatever its status.
     if (visibility === 'unlisted' && listing.readsWhole(k)) {
-      return { elapsed: elapsed + model.wakeDelaySeconds, woken: true, missed };
+      return { elapsed: elapsed + delay, woken: true, missed };
     }
     if (!wakeMatters(statusAt(subject.timeline, elapsed), seen, model.wakeOnEveryChange ?? false)) continue;
-    if (visibility === 'seen') return { elapsed: elapsed + model.wakeDelaySeconds, woken: true, missed };
+    if (visibility === 'seen') return { elapsed: elapsed + delay, woken: true, missed };
     if (visibility === 'beyond-cap') missed += 1;
   }
+}
+
+/**
+ * Seconds from sweep `k` to the woken poll of task `index`: one of the measured wake paths, the
+ * same for the same task and sweep, or the model's constant without measurements.
+ */
+export function wakeDelay(model: SweepModel, index: number, k: number): number {
+  const samples = model.wakeDelaySamplesSeconds;
+  if (samples === undefined || samples.length === 0) return model.wakeDelaySeconds;
+  // A multiplicative hash of the task and the sweep: spread over the samples, and reproducible.
+  const pick = (Math.imul(index + 1, 2_654_435_761) ^ Math.imul(k + 1, 40_503)) >>> 0;
+  return samples[pick % samples.length];
 }
 
 /** Whether a sweep after `from` and before `until` (seconds since the import started) reads the task. */

@@ -1,6 +1,6 @@
 import { SweepListing, type SweepModel } from '../../bench/listing';
 import type { ScheduleFactory } from '../../bench/schedules';
-import { restartSeconds, simulateWatch, statusAt } from '../../bench/simulate';
+import { restartSeconds, simulateWatch, statusAt, wakeDelay } from '../../bench/simulate';
 import type { SimulatedImport } from '../../bench/workload';
 import type { ImportTimeline } from '../../local/import-timeline';
 
@@ -141,5 +141,21 @@ describe('simulateWatch, a task that leaves the listing at its end', () => {
     const result = simulateWatch(subject, every(10_000), () => 0, { listing, index: 0 });
 
     expect(result).toMatchObject({ polls: 2, wakes: 1, latencySeconds: 12 });
+  });
+});
+
+describe('wakeDelay', () => {
+  const model = { wakeDelaySeconds: 2 } as SweepModel;
+
+  test('GIVEN no measured wake paths THEN every wake takes the constant', () => {
+    expect([wakeDelay(model, 0, 0), wakeDelay(model, 7, 99)]).toEqual([2, 2]);
+  });
+
+  test('GIVEN measured wake paths THEN each wake takes one of them, the same for the same task and sweep, and they are all used', () => {
+    const measured = { ...model, wakeDelaySamplesSeconds: [0.1, 0.4, 1.5] };
+    const drawn = Array.from({ length: 300 }, (_, i) => wakeDelay(measured, i % 17, Math.floor(i / 17)));
+
+    expect(new Set(drawn)).toEqual(new Set([0.1, 0.4, 1.5]));
+    expect(wakeDelay(measured, 5, 3)).toBe(wakeDelay(measured, 5, 3));
   });
 });
