@@ -198,6 +198,21 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
       ],
     });
+    // An execution started directly under a name of its own hands its task over as every trigger does: the poll
+    // function starts or finds the task's watch. In a policy of its own, as the state machine depends on the function.
+    const handOverPolicy = new iam.Policy(this, 'HandOverPolicy', {
+      roles: [this.pollFunction.role!],
+      statements: [
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+        new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.executionsArn()] }),
+        ...(key === undefined ? [] : [executionDataKeyStatement(key, this.stateMachine)]),
+      ],
+    });
+    acknowledgeWildcard(
+      handOverPolicy,
+      this.executionsArn(),
+      "Execution names are known only at run time; DescribeExecution is allowed on this state machine's executions only, to see where a task's watches stand.",
+    );
     // Step Functions reads and writes encrypted execution data with the role, under the state machine's ARN as
     // encryption context. In a policy of its own, as the state machine depends on its role's default policy.
     const executionDataKeyPolicy =

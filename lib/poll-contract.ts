@@ -44,6 +44,11 @@ export const POLL_ACTIONS = {
   finish: 'FINISH',
   /** Start a new execution named `executionName` with `input`, and end this one. */
   continue: 'CONTINUE',
+  /**
+   * End this execution, which was started directly under a name of its own: the task's watch is
+   * `executionName`, started (or found) as every trigger starts one.
+   */
+  handedOver: 'HANDED_OVER',
 } as const;
 
 /** Key under which the state machine hands a poll step's caught error to the poll function. */

@@ -182,6 +182,8 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
       input: sfn.JsonPath.entirePayload,
       executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
       executionStartTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
+      // Where an execution started directly under a name of its own hands its task over.
+      stateMachineArn: sfn.JsonPath.stringAt('$$.StateMachine.Id'),
       // Failed attempts of this invocation so far: each left events in the history the function accounts for.
       retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
     }),
@@ -233,6 +235,7 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
   const route = new sfn.Choice(scope, names.route)
     .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.finish), publishOutcome)
     .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.continue), continueAsNew)
+    .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.handedOver), new sfn.Succeed(scope, names.handedOver))
     .when(
       sfn.Condition.and(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.wait), sfn.Condition.isPresent(P.event)),
       publishStatusChange,

@@ -15,5 +15,6 @@ export const POLLER_STATE_NAMES = {
   describePollFailure: 'DescribePollFailure',
   watched: 'Watched',
   continued: 'Continued',
+  handedOver: 'HandedOver',
   unknownDecision: 'UnknownDecision',
 } as const;

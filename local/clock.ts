@@ -250,8 +250,8 @@ export class FastForwardClock extends WaitSkippingClock {
  * A clock that stands still until a wait moves it, so a days-long import is watched in moments.
  * A Wait state moves it at once by its wait; actors' sleeps move it only while every actor
  * sleeps, to the earliest wake-up, so that watches that park and the sweep that wakes them take
- * their turns in order. Concurrent Wait states would all move it: meant for one chain of
- * executions at a time when they wait in Wait states.
+ * their turns in order. Concurrent Wait states, and concurrent retries' pauses, would all move it:
+ * meant for one chain of executions at a time when they wait in Wait states or retry.
  */
 export class SteppingClock extends WaitSkippingClock {
   constructor(private current: number = Date.UTC(2026, 0, 1)) {

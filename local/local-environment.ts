@@ -11,7 +11,8 @@ import { CreateTableCommand, DescribeTableCommand, ScanCommand, type DynamoDBCli
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import dynalite from 'dynalite';
 import { importTaskFetcher } from '../lambda/poll/fetch-import-task';
-import { createPollHandler, type PollHandler } from '../lambda/poll/poll-handler';
+import { handOverWith } from '../lambda/poll/hand-over';
+import { createPollHandler, type HandOverRequest, type PollHandler } from '../lambda/poll/poll-handler';
 import type { MetricDatum } from '../lambda/shared/metric-datum';
 import { createNeptuneGraphClient } from '../lambda/shared/neptune-graph-client';
 import { REQUEST_HANDLER_OPTIONS } from '../lambda/shared/request-handler';
@@ -77,6 +78,8 @@ export interface LocalRunOptions {
   readonly wrapPollHandler?: (handler: PollHandler) => PollHandler;
   /** The local table the park task writes to, when the poller has the sweep. */
   readonly watchTable?: LocalWatchTable;
+  /** How the poll function hands over the task of an execution started directly under a name of its own. */
+  readonly handOver?: (request: HandOverRequest) => Promise<string>;
   /** Refuses the state machine's own StartExecution (continue-as-new) while it answers an error. */
   readonly startExecutionFault?: LocalPollerOptions['startExecutionFault'];
 }
@@ -111,6 +114,7 @@ export function createLocalPoller(options: LocalRunOptions): LocalPoller {
     random: options.random ?? Math.random,
     logger: localLogger(options.logLevel),
     publishMetrics: options.publishMetrics ?? (() => undefined),
+    ...(options.handOver === undefined ? {} : { handOver: options.handOver }),
   });
   return new LocalPoller({
     synthesized,
@@ -480,7 +484,10 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
   };
   const parkTable = watchTable === undefined ? undefined : await faultable(watchTable.endpoint);
   // The start function needs the Step Functions stand-in, which needs the poller: bound once both exist.
-  const bound: { startFunction?: (event: unknown) => Promise<StartOutcome> } = {};
+  const bound: {
+    startFunction?: (event: unknown) => Promise<StartOutcome>;
+    handOver?: (request: HandOverRequest) => Promise<string>;
+  } = {};
   const poller = createLocalPoller({
     ...options,
     synthesized,
@@ -492,9 +499,17 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
     ...(options.backstop === false
       ? {}
       : { onExecutionEnded: executionEndedRouter(synthesized, () => bound.startFunction!) }),
+    handOver: (request) => bound.handOver!(request),
   });
   const stepFunctions = new StepFunctionsStandIn(poller, synthesized.stateMachineArn);
   const stepFunctionsEndpoint = await stepFunctions.start();
+  // The poll function's own Step Functions client, for the hand-over of directly started executions.
+  const pollStepFunctions = createStepFunctionsClient({
+    endpoint: stepFunctionsEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  bound.handOver = handOverWith(pollStepFunctions, localLogger(options.logLevel));
   const sweepTable = watchTable === undefined ? undefined : await faultable(watchTable.endpoint);
   const sweepNeptuneGraph = await faultable(endpoint);
   const sweepStepFunctions = await faultable(stepFunctionsEndpoint);
@@ -571,6 +586,7 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
         await localSweep.stop();
         await poller.settled();
       }
+      pollStepFunctions.destroy();
       await Promise.all(proxies.map((proxy) => proxy.stop()));
       await standIn.stop();
       await stepFunctions.stop();

@@ -81,6 +81,11 @@ export type PollDecision =
       readonly action: typeof POLL_ACTIONS.continue;
       readonly executionName: string;
       readonly input: { readonly watch: WatchState };
+    }
+  | {
+      /** End this execution: the task's watch is the execution `executionName`. */
+      readonly action: typeof POLL_ACTIONS.handedOver;
+      readonly executionName: string;
     };
 
 /** The payload the state machine sends the poll function. */
@@ -92,6 +97,8 @@ export interface PollRequest {
   readonly executionName: string;
   /** When the execution started (`$$.Execution.StartTime`, ISO-8601). */
   readonly executionStartTime: string;
+  /** The state machine's ARN (`$$.StateMachine.Id`), where a directly started execution hands its watch over. */
+  readonly stateMachineArn: string;
   /** Failed attempts of this invocation before this one (`$$.State.RetryCount`). */
   readonly retryCount?: number;
 }

@@ -18,7 +18,6 @@ import {
   isGraphId,
   isTaskId,
   isWatchExecutionName,
-  watchExecutionName,
 } from '../../lib/identifiers';
 import { MAX_ERROR_MESSAGE_CHARS, MAX_ERROR_NAME_CHARS, type ErrorSummary } from '../shared/error-summary';
 import { isRecord } from '../shared/records';
@@ -48,8 +47,11 @@ export type WatchStart =
   | { readonly kind: 'watch'; readonly watch: WatchState }
   | { readonly kind: 'refused'; readonly decision: PollDecision }
   | { readonly kind: 'report'; readonly decision: PollDecision }
-  /** An execution under a name of its own hands the watch to the execution named as the start path names it. */
-  | { readonly kind: 'handed-over'; readonly decision: PollDecision };
+  /**
+   * An execution started directly under a name of its own hands the task over to the start path's
+   * rule, which starts (or finds) the task's watch under the name every trigger uses.
+   */
+  | { readonly kind: 'hand-over'; readonly taskId: string; readonly graphId: string | null };
 
 /** What the poll step should do before it sends a request. */
 export type PollPlan =
@@ -183,13 +185,9 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
     watchName: (executionName ?? taskId).slice(0, MAX_EXECUTION_NAME_LENGTH),
   };
   if (executionName === undefined || isWatchExecutionName(executionName, taskId)) return { kind: 'watch', watch };
-  // Started directly under another name (or none): the watch goes on under the task's own name, which every
-  // trigger and the sweep use too, so that one task has one watch and one parked item.
-  const watchName = watchExecutionName(taskId, 1);
-  return {
-    kind: 'handed-over',
-    decision: { action: POLL_ACTIONS.continue, executionName: watchName, input: { watch: { ...watch, watchName } } },
-  };
+  // Started directly under another name (or none): the task is watched under the names every trigger and the
+  // sweep use, so that one task has one watch and one parked item, and a watch that failed is watched again.
+  return { kind: 'hand-over', taskId, graphId: watch.graphId };
 }
 
 /**

@@ -4,7 +4,9 @@ import type { Context } from 'aws-lambda';
 import type { PollDecision, PollFailureReport, PollRequest } from './contract';
 import { createNeptuneGraphClient } from '../shared/neptune-graph-client';
 import { powertoolsMetricsPublisher } from '../shared/publish-metrics';
+import { createStepFunctionsClient } from '../shared/step-functions-client';
 import { importTaskFetcher } from './fetch-import-task';
+import { handOverWith } from './hand-over';
 import { createPollHandler } from './poll-handler';
 import { PollerMetrics } from '../../lib/poller-metric-names';
 
@@ -18,6 +20,7 @@ const poll = createPollHandler({
   random: () => Math.random(),
   logger,
   publishMetrics: powertoolsMetricsPublisher(metrics),
+  handOver: handOverWith(createStepFunctionsClient(), logger),
 });
 
 /** Entry point of the poll function. */

@@ -25,6 +25,19 @@ export interface PollHandlerDependencies {
   readonly logger: Logger;
   /** Publishes one step's metrics. */
   readonly publishMetrics: (data: readonly MetricDatum[]) => void;
+  /**
+   * Starts (or finds) the watch of a task as every trigger does, for an execution started directly
+   * under a name of its own, in the state machine `stateMachineArn`; resolves with the watch's
+   * execution name.
+   */
+  readonly handOver?: (request: HandOverRequest) => Promise<string>;
+}
+
+/** A task whose watch a directly started execution hands over. */
+export interface HandOverRequest {
+  readonly stateMachineArn: string;
+  readonly taskId: string;
+  readonly graphId: string | null;
 }
 
 /** The poll function: one `GetImportTask` call and the decision that follows. */
@@ -114,11 +127,18 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
       deps.logger.warn('Watch request refused', { decision: start.decision });
       return finish({ polled: false, decision: start.decision, now: deps.now() });
     }
-    if (start.kind === 'handed-over') {
-      deps.logger.info('Started under a name of its own; the watch goes on in the execution named after the task', {
-        decision: start.decision,
-      });
-      return finish({ polled: false, decision: start.decision, now: deps.now() });
+    if (start.kind === 'hand-over') {
+      const { taskId, graphId } = start;
+      if (deps.handOver === undefined) throw new Error(`No way to hand over the watch of ${taskId}`);
+      const executionName = await deps.handOver({ stateMachineArn: event.stateMachineArn, taskId, graphId });
+      deps.logger.info(
+        'Started under a name of its own; the task is watched by the execution named as triggers name it',
+        {
+          taskId,
+          watchExecutionName: executionName,
+        },
+      );
+      return { action: POLL_ACTIONS.handedOver, executionName };
     }
     if (start.kind === 'report') {
       deps.logger.error('An execution ended without its terminal event; reporting it', { decision: start.decision });

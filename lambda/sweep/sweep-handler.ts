@@ -180,17 +180,19 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       }
       if (!memory.listingDue(startedAt, intervalSeconds, run.reason !== 'schedule')) return;
       memory.listingBegun();
-      const { whole, gone } = await readListing(run, remainingTimeMs, counts, listed, wakes);
+      // `whole`: a pass from the first page to the last ended in this sweep, begun by it or by the sweeps before.
+      const { whole, gone, acrossSweeps } = await readListing(run, remainingTimeMs, counts, listed, wakes);
       memory.listingRead();
       // A task left to its trigger that left the listing unwatched gets a watch, which says what became of it.
       await forEachConcurrently(memory.takeVanishedUnwatched(), CONCURRENCY, async (task) => {
         if (!(await discover(task, counts))) memory.stillUnwatched(task);
       });
       // A task that left a listing read whole may have a parked watch: look for it now.
-      if (whole && gone > 0 && parked === undefined) parked = await checkParked(counts);
+      // So may a task that a pass read over several sweeps never listed: look when such a pass ends.
+      if (whole && (gone > 0 || acrossSweeps) && parked === undefined) parked = await checkParked(counts);
       if (parked !== undefined) {
         const planned = new Set(wakes.map((wake) => wake.taskId));
-        const unlisted = whole ? unlistedWakes(parked, new Set(listed.keys())) : [];
+        const unlisted = whole ? unlistedWakes(parked, memory.listedTaskIds()) : [];
         const mismatched = parkedMismatchWakes(parked, listed, planned, settings.emitStatusChanges ?? false);
         for (const missed of mismatched) memory.unsettle(missed.taskId, deps.now());
         wakes.push(...mismatched, ...unlisted);
@@ -213,8 +215,9 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
   /**
    * Reads the listing from where the last sweep stopped, page after page, while the sweep has
    * pages and time left; at the end of the listing it goes on from the first page, unless it
-   * started there. Resolves whether it read the listing whole, first page to last, and how many
-   * remembered tasks a pass that reached the end no longer listed.
+   * started there. Resolves whether a pass through the whole listing, first page to last, ended
+   * (begun by this sweep or by the sweeps before it), and how many remembered tasks it no longer
+   * listed.
    */
   const readListing = async (
     run: SweepRun,
@@ -222,7 +225,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     counts: Counts,
     listed: Map<string, string>,
     wakes: PlannedWake[],
-  ): Promise<{ whole: boolean; gone: number }> => {
+  ): Promise<{ whole: boolean; gone: number; acrossSweeps: boolean }> => {
     const planOptions = {
       discovery: settings.discovery,
       emitStatusChanges: settings.emitStatusChanges ?? false,
@@ -232,6 +235,10 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     let token = memory.cursor;
     let fromFirst = token === undefined;
     let gone = 0;
+    let passEnded = false;
+    // Whether the pass under way began in an earlier sweep.
+    const passBegunBefore = memory.passUnderWay() && !fromFirst;
+    let acrossSweeps = false;
     for (;;) {
       if (counts.pagesRead >= settings.maxPages || remainingTimeMs() < TIME_RESERVE_MS) {
         counts.truncated = true;
@@ -241,7 +248,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
           maxPages: settings.maxPages,
           remainingTimeMs: remainingTimeMs(),
         });
-        return { whole: false, gone };
+        return { whole: passEnded, gone, acrossSweeps };
       }
       const page = await readPage(token, counts, counts.pagesRead === 0 && !fromFirst);
       if (page === undefined) {
@@ -264,8 +271,12 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       await actOnPage(page.tasks, now, planOptions, remainingTimeMs, counts, listed, wakes);
       token = page.nextToken;
       if (token === undefined) {
+        if (memory.passUnderWay()) {
+          passEnded = true;
+          acrossSweeps = passBegunBefore;
+        }
         gone += memory.stoppedAt(undefined);
-        if (fromFirst) return { whole: true, gone };
+        if (fromFirst) return { whole: passEnded, gone, acrossSweeps };
         // Started in the middle: the first pages, where new tasks may be, come next.
         fromFirst = false;
       }
@@ -421,6 +432,8 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       });
     } catch (error) {
       failed(counts, 'Could not remove the stale token', taskId, error);
+      // Read again at the next sweep: a failure that lasts shows in every interval, as its alarm counts it.
+      memory.unsettle(taskId, deps.now());
     }
     return 'stale';
   };

@@ -218,6 +218,16 @@ export class SweepMemory {
     this.vanished.push(task);
   }
 
+  /** Whether a pass through the listing that began at its first page is under way: ending it reads the listing whole. */
+  passUnderWay(): boolean {
+    return this.passStartedAt !== undefined;
+  }
+
+  /** The tasks listed now, as far as the memory knows: after a pass ends, every task it read, and no other. */
+  listedTaskIds(): ReadonlySet<string> {
+    return new Set(this.tasks.keys());
+  }
+
   /** Forgets where the listing was left: a token the service no longer takes. */
   restartListing(): void {
     this.cursorToken = undefined;

@@ -86,12 +86,22 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
   needed.push(
     call(poll, pollFn, 'neptune-graph:GetImportTask', importTaskArn),
     ...functionBasics(poll, pollFn, value(poller.pollLogGroup.logGroupArn)),
+    // Handing over the task of an execution started directly under a name of its own, as every trigger starts one.
+    call(poll, pollFn, 'states:StartExecution', stateMachineArn),
+    call(poll, pollFn, 'states:DescribeExecution', executionArn),
   );
+  if (keyArn !== undefined) {
+    needed.push(
+      executionData(`${poll} handing a task over`, pollFn, 'kms:GenerateDataKey'),
+      executionData(`${poll} reading an execution`, pollFn, 'kms:Decrypt'),
+    );
+  }
   refused.push(
     putEvents(poll, pollFn, busArn, poller.eventSource, STATUS_CHANGE_DETAIL_TYPE),
     call(poll, pollFn, 'neptune-graph:GetImportTask', importTaskArn.replace(REGION, 'eu-west-1')),
     call(poll, pollFn, 'neptune-graph:CancelImportTask', importTaskArn),
-    call(poll, pollFn, 'states:StartExecution', stateMachineArn),
+    call(poll, pollFn, 'states:StartExecution', otherStateMachineArn),
+    call(poll, pollFn, 'states:GetExecutionHistory', executionArn),
     ...traceUpload(poll, pollFn),
   );
 

@@ -110,7 +110,7 @@ describe('NeptuneImportTaskPoller', () => {
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     });
 
-    test('THEN the poll function may call GetImportTask on import tasks of its account and region, and nothing else', () => {
+    test('THEN the poll function may call GetImportTask on import tasks of its account and region, and start and describe executions to hand a task over, and nothing else', () => {
       const pollRole = stack.getLogicalId(poller.pollFunction.role!.node.defaultChild as never);
       const statements = statementsOf(template, (id) => id === pollRole);
       const neptune = statements.filter((s) => JSON.stringify(s.Action).includes('neptune-graph'));
@@ -126,12 +126,14 @@ describe('NeptuneImportTaskPoller', () => {
           },
         },
       ]);
-      const others = statements.filter((s) => s !== neptune[0]);
-      expect(
-        others.every(
-          (s) => String(s.Action).startsWith('logs:') || (s.Action as string[]).every((a) => a.startsWith('logs:')),
-        ),
-      ).toBe(true);
+      const machineId = stack.getLogicalId(poller.stateMachine.node.defaultChild as never);
+      const states = statements.filter((s) => JSON.stringify(s.Action).includes('states:'));
+      expect(states.map((s) => [s.Action, s.Resource])).toEqual([
+        ['states:StartExecution', { Ref: machineId }],
+        ['states:DescribeExecution', expect.objectContaining({ 'Fn::Join': expect.anything() })],
+      ]);
+      const others = statements.filter((s) => s !== neptune[0] && !states.includes(s));
+      expect(others.flatMap((s) => [s.Action].flat() as string[]).every((a) => a.startsWith('logs:'))).toBe(true);
       expect(
         Object.keys(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.anyValue() } })),
       ).toEqual([]);

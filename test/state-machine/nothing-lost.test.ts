@@ -9,6 +9,7 @@ import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../../
 import { PollingStrategy } from '../../lib/polling-strategy';
 import { watchRequestEntry, type WatchRequestOptions } from '../../lib/watch-request';
 import { eventFromEntry } from '../../local/event-pattern';
+import { type SteppingClock } from '../../local/clock';
 import { simpleTimeline } from '../../local/import-timeline';
 import { executionStatusChangeEvent } from '../../local/local-environment';
 import type { PublishedEvent } from '../../local/local-poller';
@@ -221,30 +222,62 @@ describe('one watch at a time per task, not one per 90 days', () => {
     ]);
   });
 
-  test('GIVEN two direct executions of one task under names of their own THEN both hand the watch to the execution named after the task: one watch, one parked item, one terminal event', async () => {
+  test('GIVEN two direct executions of one task under names of their own THEN both hand the task over as triggers do: one watch, one parked item, one terminal event', async () => {
     harness = await startHarness();
     const task = harness.standIn.addTask({ timeline: simpleTimeline(900) });
     const input = JSON.stringify({ taskId: task.taskId, graphId: task.graphId });
 
     const first = harness.poller.startExecution('nightly-load', input);
     const second = harness.poller.startExecution('nightly-load-retry', input);
-    const chains = await Promise.all([harness.poller.followChain(first), harness.poller.followChain(second)]);
+    await Promise.all([first.done, second.done]);
     await harness.poller.settled();
 
     expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect([first.events, second.events]).toEqual([[], []]);
-    // The first hand-over started the watch under the task's name; the second found it there and ended.
-    expect(chains.map((chain) => chain.executions.map((e) => e.name))).toEqual([
-      ['nightly-load', task.taskId],
-      ['nightly-load-retry'],
+    // The first hand-over started the watch under the task's name; the second asked for the same and started nothing.
+    expect(harness.stepFunctions.calls.map((call) => [call.name, call.result])).toEqual([
+      [task.taskId, 'started'],
+      [task.taskId, 'idempotent'],
     ]);
     const watch = harness.poller.executions.get(task.taskId)!;
-    expect(JSON.parse(watch.input)).toMatchObject({ watch: { taskId: task.taskId, watchName: task.taskId } });
+    expect(JSON.parse(watch.input)).toMatchObject({ taskId: task.taskId, trigger: 'direct-execution' });
     const events = terminalEventsOf(harness, task.taskId);
     expect(events.map((e) => [e.executionName, e.Detail.status])).toEqual([[task.taskId, 'SUCCEEDED']]);
     // Every poll was the one watch's: the named executions handed over before sending any request.
     expect(harness.standIn.pollsOf(task.taskId)).toHaveLength(Number(events[0].Detail.pollCount));
     const items = (await harness.watchTable!.items()).filter((item) => item.taskId === task.taskId);
     expect(items.map((item) => item.executionName)).toEqual([task.taskId]);
+  });
+
+  test('GIVEN a watch that ended Monitoring Failed THEN a direct execution under a name of its own starts the next watch, which announces the end', async () => {
+    harness = await startHarness({
+      synthesized: synthesizeOnce({ pollErrorRetry: { budget: Duration.minutes(1) } }),
+    });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(1800) });
+    const deniedUntil = harness.clock.now() + 5 * 60_000;
+    harness.standIn.injectFaultUntil(task.taskId, deniedUntil, {
+      kind: 'error',
+      status: 403,
+      errorType: 'AccessDeniedException',
+    });
+    await harness.poller.watch({ taskId: task.taskId, graphId: task.graphId });
+    // The role is fixed; then someone starts the watch again, by hand.
+    (harness.clock as SteppingClock).advance((deniedUntil - harness.clock.now()) / 1000);
+
+    const direct = harness.poller.startExecution(
+      'after-the-iam-fix',
+      JSON.stringify({ taskId: task.taskId, graphId: task.graphId }),
+    );
+    await direct.done;
+    await harness.poller.settled();
+
+    expect(direct.events).toEqual([]);
+    const events = terminalEventsOf(harness, task.taskId);
+    expect(
+      events.map((e) => [e.executionName, e.Detail.reason ?? e.Detail.status, e.Detail.followsMonitoringFailure]),
+    ).toEqual([
+      [task.taskId, 'ACCESS_DENIED', false],
+      [`${task.taskId}-watch-2`, 'SUCCEEDED', true],
+    ]);
   });
 });

@@ -92,25 +92,12 @@ describe('startFrom', () => {
   );
 
   test.each([['nightly-load'], ['t-0123456789-watch-x'], ['t-0123456789-continued-1'], ['t-9999999999']])(
-    'an execution started directly under another name (%s) hands the watch to the one named after the task',
+    'an execution started directly under another name (%s) hands the task over to the start path, sending nothing',
     (name) => {
-      const start = startFrom({ taskId: 't-0123456789', graphId: 'g-abcdefghij' }, CONFIG, NOW, name);
-
-      expect(start).toEqual({
-        kind: 'handed-over',
-        decision: {
-          action: 'CONTINUE',
-          executionName: 't-0123456789',
-          input: {
-            watch: expect.objectContaining({
-              taskId: 't-0123456789',
-              graphId: 'g-abcdefghij',
-              watchName: 't-0123456789',
-              pollCount: 0,
-              generation: 0,
-            }),
-          },
-        },
+      expect(startFrom({ taskId: 't-0123456789', graphId: 'g-abcdefghij' }, CONFIG, NOW, name)).toEqual({
+        kind: 'hand-over',
+        taskId: 't-0123456789',
+        graphId: 'g-abcdefghij',
       });
     },
   );
@@ -540,7 +527,7 @@ describe('reporting an execution that ended without its terminal event', () => {
     );
 
     expect(decision.kind).toBe('report');
-    expect(decision.kind !== 'watch' && decision.decision).toMatchObject({
+    expect(decision.kind === 'report' && decision.decision).toMatchObject({
       action: 'FINISH',
       event: {
         detailType: 'Neptune Analytics Import Task Monitoring Failed',

@@ -147,7 +147,7 @@ function problemsOf(decision: PollDecision, answer: Record<string, unknown> | un
     if (watch.graphId !== null && !isGraphId(watch.graphId)) problems.push('the watch holds a malformed graph id');
     if (watch.lastStatus !== null && !STATUS_PATTERN.test(watch.lastStatus)) problems.push('the watch holds no status');
   }
-  const event = decision.action === 'CONTINUE' ? undefined : decision.event;
+  const event = decision.action === 'CONTINUE' || decision.action === 'HANDED_OVER' ? undefined : decision.event;
   if (event !== undefined) {
     if (bytes(event.detail) > MAX_DETAIL_BYTES) problems.push(`the event detail is ${bytes(event.detail)} bytes`);
     problems.push(...eventSchemaViolations(event.detailType, event.detail));
@@ -211,6 +211,7 @@ describe('poll decisions, whatever GetImportTask answers', () => {
           input,
           executionName: TASK_ID,
           executionStartTime: new Date(NOW).toISOString(),
+          stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Poller',
         });
         problems.push(...problemsOf(decision, answer).map((problem) => `seed ${seed}: ${problem}`));
       } catch (error) {

@@ -75,12 +75,13 @@ describe('poll handler against the stand-in over HTTP', () => {
     input,
     executionName: taskId,
     executionStartTime: new Date(clock.now()).toISOString(),
+    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Poller',
   });
 
   /** One poll; any event the decision carries must conform to its shipped schema. */
   const pollOnce = async (input: unknown = { taskId }): Promise<PollDecision> => {
     const decision = await handler(request(input));
-    const event = decision.action === 'CONTINUE' ? undefined : decision.event;
+    const event = decision.action === 'CONTINUE' || decision.action === 'HANDED_OVER' ? undefined : decision.event;
     if (event !== undefined) expect(eventSchemaViolations(event.detailType, event.detail)).toEqual([]);
     return decision;
   };

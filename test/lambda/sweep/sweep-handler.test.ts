@@ -419,6 +419,20 @@ describe('sweep handler over HTTP', () => {
       expect(stepFunctions.callsOf('SendTaskSuccess')).toEqual([]);
     });
 
+    test('GIVEN a listing longer than a sweep reads THEN the sweep that ends a pass wakes the watch of a task the pass did not list', async () => {
+      for (let index = 0; index < 250; index++) activeTask();
+      await parkedWatch('t-0000vanish', 'IMPORTING', 'token-vanished');
+      const { sweep } = sweepHandler({ discovery: false, maxPages: 1 });
+
+      const summaries = [await sweep({}), await sweep({}), await sweep({})];
+
+      // Pages 1, 2 and 3: the third sweep ends the pass that the first began.
+      expect(summaries.map((s) => s.unlisted)).toEqual([0, 0, 1]);
+      expect(stepFunctions.callsOf('SendTaskSuccess').map((call) => call.body)).toEqual([
+        { taskToken: 'token-vanished', output: JSON.stringify({ wokenBy: 'sweep', listedStatus: null }) },
+      ]);
+    });
+
     test('GIVEN a table without the index of parked watches THEN the wakes of the listing are sent and the sweep throws', async () => {
       await dynamoDb.send(
         new CreateTableCommand({
@@ -887,7 +901,8 @@ describe('sweep handler over HTTP', () => {
       ]);
       // The pass that began at the first sweep ended at the third: every task was read since its start.
       expect(summaries.map((summary) => summary.unreadSeconds)).toEqual([0, 60, 120]);
-      expect(summaries.every((summary) => summary.unlisted === 0)).toBe(true);
+      // The parked watch's task is not among those listed: the sweep that ends the pass wakes it.
+      expect(summaries.map((summary) => summary.unlisted)).toEqual([0, 0, 1]);
     });
 
     test('GIVEN a discovery grace THEN an active task nobody watches is left to its trigger until the grace has passed since it was first listed, while an ended one is not', async () => {
