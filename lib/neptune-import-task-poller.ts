@@ -9,7 +9,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { DEFAULT_EVENT_SOURCE, MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from './events';
+import {
+  DEFAULT_EVENT_SOURCE,
+  MONITORING_FAILED_DETAIL_TYPE,
+  STATUS_CHANGE_DETAIL_TYPE,
+  WATCH_REQUEST_DETAIL_TYPE,
+} from './events';
 import { createWatchTable, ImportTaskSweep, resolveSweepOptions } from './import-task-sweep';
 import { acknowledgeWildcard } from './nag-acknowledgements';
 import {
@@ -170,7 +175,8 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         'StateMachineRole',
         putEventsConditions({
           sources: [this.eventSource],
-          detailTypes: [STATUS_CHANGE_DETAIL_TYPE, MONITORING_FAILED_DETAIL_TYPE],
+          // Its watches' events, and the watch request of an execution started directly under a name of its own.
+          detailTypes: [STATUS_CHANGE_DETAIL_TYPE, MONITORING_FAILED_DETAIL_TYPE, WATCH_REQUEST_DETAIL_TYPE],
         }),
       ),
       definitionBody: sfn.DefinitionBody.fromChainable(
@@ -198,21 +204,6 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
       ],
     });
-    // An execution started directly under a name of its own hands its task over as every trigger does: the poll
-    // function starts or finds the task's watch. In a policy of its own, as the state machine depends on the function.
-    const handOverPolicy = new iam.Policy(this, 'HandOverPolicy', {
-      roles: [this.pollFunction.role!],
-      statements: [
-        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
-        new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.executionsArn()] }),
-        ...(key === undefined ? [] : [executionDataKeyStatement(key, this.stateMachine)]),
-      ],
-    });
-    acknowledgeWildcard(
-      handOverPolicy,
-      this.executionsArn(),
-      "Execution names are known only at run time; DescribeExecution is allowed on this state machine's executions only, to see where a task's watches stand.",
-    );
     // Step Functions reads and writes encrypted execution data with the role, under the state machine's ARN as
     // encryption context. In a policy of its own, as the state machine depends on its role's default policy.
     const executionDataKeyPolicy =
@@ -428,7 +419,8 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
 /**
  * The state machine's role. Step Functions' PutEvents integration grants putting any event on the
  * poller's bus; this role adds `putEvents` conditions to that grant, so that an execution can put
- * only the poller's own events: no watch request, and no event of another source.
+ * only the poller's own events (its watches' and the watch request of a hand-over), and no event
+ * of another source.
  */
 class StateMachineRole extends iam.Role {
   constructor(

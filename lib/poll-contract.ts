@@ -45,8 +45,8 @@ export const POLL_ACTIONS = {
   /** Start a new execution named `executionName` with `input`, and end this one. */
   continue: 'CONTINUE',
   /**
-   * End this execution, which was started directly under a name of its own: the task's watch is
-   * `executionName`, started (or found) as every trigger starts one.
+   * Put `watchRequest`, a watch request for the task, and end: an execution started directly
+   * under a name of its own hands its task to the start function, as any producer would.
    */
   handedOver: 'HANDED_OVER',
 } as const;
@@ -63,6 +63,7 @@ export const DECISION_PATHS = {
   waitSeconds: '$.waitSeconds',
   parkFailedWaitSeconds: '$.parkFailedWaitSeconds',
   executionName: '$.executionName',
+  watchRequest: '$.watchRequest',
   continuedWatch: '$.input.watch',
   pollFailure: `$.${POLL_FAILURE_KEY}`,
 } as const;

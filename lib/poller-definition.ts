@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { WATCH_REQUEST_DETAIL_TYPE } from './events';
 import { DECISION_PATHS as P, PARK_PUT_RETRIES, POLL_ACTIONS } from './poll-contract';
 import type { PollerConfig } from './poller-config';
 import { PARK_PATHS, WATCH_TABLE_ATTRIBUTES as A } from './sweep-contract';
@@ -108,6 +109,26 @@ function publishTask(
   );
 }
 
+/**
+ * The hand-over of an execution started directly under a name of its own: it puts a watch request
+ * for its task, which the start function takes as it takes every trigger, and ends.
+ */
+function handOver(scope: Construct, props: PollerDefinitionProps): sfn.IChainable {
+  return new tasks.EventBridgePutEvents(scope, POLLER_STATE_NAMES.putWatchRequest, {
+    entries: [
+      {
+        detail: sfn.TaskInput.fromJsonPathAt(P.watchRequest),
+        detailType: WATCH_REQUEST_DETAIL_TYPE,
+        source: props.eventSource,
+        eventBus: props.eventBus,
+      },
+    ],
+    resultPath: sfn.JsonPath.DISCARD,
+  })
+    .addRetry(faultOutlastingRetry(['EventBridge.FailedEntry', ...SERVICE_TASK_TRANSIENT_ERRORS]))
+    .next(new sfn.Succeed(scope, POLLER_STATE_NAMES.handedOver));
+}
+
 /** Errors of the park task's put that another attempt may get past: throttling, and failures on the services' side. */
 export const PARK_PUT_TRANSIENT_ERRORS: readonly string[] = [
   'DynamoDb.ProvisionedThroughputExceededException',
@@ -182,8 +203,6 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
       input: sfn.JsonPath.entirePayload,
       executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
       executionStartTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
-      // Where an execution started directly under a name of its own hands its task over.
-      stateMachineArn: sfn.JsonPath.stringAt('$$.StateMachine.Id'),
       // Failed attempts of this invocation so far: each left events in the history the function accounts for.
       retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
     }),
@@ -235,7 +254,7 @@ export function buildPollerDefinition(scope: Construct, props: PollerDefinitionP
   const route = new sfn.Choice(scope, names.route)
     .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.finish), publishOutcome)
     .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.continue), continueAsNew)
-    .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.handedOver), new sfn.Succeed(scope, names.handedOver))
+    .when(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.handedOver), handOver(scope, props))
     .when(
       sfn.Condition.and(sfn.Condition.stringEquals(P.action, POLL_ACTIONS.wait), sfn.Condition.isPresent(P.event)),
       publishStatusChange,

@@ -15,6 +15,7 @@ export const POLLER_STATE_NAMES = {
   describePollFailure: 'DescribePollFailure',
   watched: 'Watched',
   continued: 'Continued',
+  putWatchRequest: 'PutWatchRequest',
   handedOver: 'HandedOver',
   unknownDecision: 'UnknownDecision',
 } as const;

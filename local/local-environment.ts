@@ -11,8 +11,7 @@ import { CreateTableCommand, DescribeTableCommand, ScanCommand, type DynamoDBCli
 import type { NeptuneGraphClient } from '@aws-sdk/client-neptune-graph';
 import dynalite from 'dynalite';
 import { importTaskFetcher } from '../lambda/poll/fetch-import-task';
-import { handOverWith } from '../lambda/poll/hand-over';
-import { createPollHandler, type HandOverRequest, type PollHandler } from '../lambda/poll/poll-handler';
+import { createPollHandler, type PollHandler } from '../lambda/poll/poll-handler';
 import type { MetricDatum } from '../lambda/shared/metric-datum';
 import { createNeptuneGraphClient } from '../lambda/shared/neptune-graph-client';
 import { REQUEST_HANDLER_OPTIONS } from '../lambda/shared/request-handler';
@@ -37,7 +36,7 @@ import type { NeptuneImportTaskPollerProps } from '../lib/poller-props';
 import { realSleep, SteppingClock, type LocalClock } from './clock';
 import { FaultProxy } from './fault-proxy';
 import { EXECUTION_STATUS_CHANGE_DETAIL_TYPE } from '../lib/events';
-import { matchesEventPattern } from './event-pattern';
+import { eventFromEntry, matchesEventPattern } from './event-pattern';
 import {
   LocalPoller,
   type LocalExecution,
@@ -78,8 +77,6 @@ export interface LocalRunOptions {
   readonly wrapPollHandler?: (handler: PollHandler) => PollHandler;
   /** The local table the park task writes to, when the poller has the sweep. */
   readonly watchTable?: LocalWatchTable;
-  /** How the poll function hands over the task of an execution started directly under a name of its own. */
-  readonly handOver?: (request: HandOverRequest) => Promise<string>;
   /** Refuses the state machine's own StartExecution (continue-as-new) while it answers an error. */
   readonly startExecutionFault?: LocalPollerOptions['startExecutionFault'];
 }
@@ -114,7 +111,7 @@ export function createLocalPoller(options: LocalRunOptions): LocalPoller {
     random: options.random ?? Math.random,
     logger: localLogger(options.logLevel),
     publishMetrics: options.publishMetrics ?? (() => undefined),
-    ...(options.handOver === undefined ? {} : { handOver: options.handOver }),
+    pollerName: synthesized.serviceName,
   });
   return new LocalPoller({
     synthesized,
@@ -396,6 +393,8 @@ export interface StandInRun {
   readonly deadLetters: unknown[];
   /** The fault proxies, with `faultProxies: true`. */
   readonly faults?: RunFaultProxies;
+  /** Resolves once no execution runs and no watch request an execution put is on its way to the start function. */
+  readonly settled: () => Promise<void>;
   /** The local DynamoDB with the watch table; undefined when the poller has no sweep. */
   readonly watchTable?: LocalWatchTableServer;
   /** The sweep beside the watches; undefined when the poller has none, or with `sweep: false`. */
@@ -484,9 +483,11 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
   };
   const parkTable = watchTable === undefined ? undefined : await faultable(watchTable.endpoint);
   // The start function needs the Step Functions stand-in, which needs the poller: bound once both exist.
+  // Watch requests on their way to the start function.
+  const deliveries = new Set<Promise<TriggerDelivery>>();
   const bound: {
     startFunction?: (event: unknown) => Promise<StartOutcome>;
-    handOver?: (request: HandOverRequest) => Promise<string>;
+    deliverTrigger?: (event: unknown) => Promise<TriggerDelivery>;
   } = {};
   const poller = createLocalPoller({
     ...options,
@@ -499,17 +500,21 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
     ...(options.backstop === false
       ? {}
       : { onExecutionEnded: executionEndedRouter(synthesized, () => bound.startFunction!) }),
-    handOver: (request) => bound.handOver!(request),
+    // Watch requests the executions put (a hand-over) reach the start function as EventBridge would bring them.
+    onEvent: (event) => {
+      options.onEvent?.(event);
+      const delivered = eventFromEntry(event);
+      const watchRequests = synthesized.rulePatterns.WatchRequestRule;
+      if (watchRequests !== undefined && matchesEventPattern(watchRequests, delivered)) {
+        const delivery = bound.deliverTrigger!(delivered);
+        deliveries.add(delivery);
+        void delivery.finally(() => deliveries.delete(delivery));
+      }
+    },
   });
   const stepFunctions = new StepFunctionsStandIn(poller, synthesized.stateMachineArn);
   const stepFunctionsEndpoint = await stepFunctions.start();
-  // The poll function's own Step Functions client, for the hand-over of directly started executions.
-  const pollStepFunctions = createStepFunctionsClient({
-    endpoint: stepFunctionsEndpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  bound.handOver = handOverWith(pollStepFunctions, localLogger(options.logLevel));
+
   const sweepTable = watchTable === undefined ? undefined : await faultable(watchTable.endpoint);
   const sweepNeptuneGraph = await faultable(endpoint);
   const sweepStepFunctions = await faultable(stepFunctionsEndpoint);
@@ -538,7 +543,7 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
   bound.startFunction = startFunction;
   localSweep?.sweep.start();
   const deadLetters: unknown[] = [];
-  const deliverTrigger = async (event: unknown): Promise<TriggerDelivery> => {
+  const deliverTrigger = (bound.deliverTrigger = async (event: unknown): Promise<TriggerDelivery> => {
     // One actor for the delivery: it works through each attempt and sleeps between them.
     const actor = clock.actor();
     try {
@@ -556,6 +561,13 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
       return { kind: 'dead-lettered', attempts: pauses.length, error };
     } finally {
       actor.retire();
+    }
+  });
+  const settled = async (): Promise<void> => {
+    for (;;) {
+      await Promise.all([...deliveries]);
+      await poller.settled();
+      if (deliveries.size === 0) return;
     }
   };
   const faults =
@@ -580,13 +592,13 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
     ...(faults === undefined ? {} : { faults }),
     ...(watchTable === undefined ? {} : { watchTable }),
     ...(localSweep === undefined ? {} : { sweep: localSweep.sweep }),
+    settled,
     stop: async () => {
-      await poller.settled();
+      await settled();
       if (localSweep !== undefined) {
         await localSweep.stop();
         await poller.settled();
       }
-      pollStepFunctions.destroy();
       await Promise.all(proxies.map((proxy) => proxy.stop()));
       await standIn.stop();
       await stepFunctions.stop();

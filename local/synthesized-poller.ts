@@ -28,6 +28,8 @@ export interface SynthesizedPoller {
   readonly eventBusArn: string;
   /** `source` of the events. */
   readonly eventSource: string;
+  /** The poller's name (`serviceName`), which its watch requests may name. */
+  readonly serviceName: string;
   /** The synthesized template. */
   readonly template: Record<string, unknown>;
   /** Event patterns of the trigger rules, by rule construct id. */
@@ -159,6 +161,7 @@ export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): Synt
     stateMachineArn: localArn(stateMachineId, 'AWS::StepFunctions::StateMachine'),
     eventBusArn: asText(resolveIntrinsics(stack.resolve(stack.poller.eventBus.eventBusArn) as Json, resources)),
     eventSource: stack.poller.eventSource,
+    serviceName: stack.poller.serviceName,
     template: template,
     rulePatterns,
   };

@@ -83,9 +83,13 @@ export type PollDecision =
       readonly input: { readonly watch: WatchState };
     }
   | {
-      /** End this execution: the task's watch is the execution `executionName`. */
+      /**
+       * Put `watchRequest`, the detail of a watch request for the task, and end: an execution
+       * started directly under a name of its own hands its task to the start function, which
+       * watches it as it watches every task asked for.
+       */
       readonly action: typeof POLL_ACTIONS.handedOver;
-      readonly executionName: string;
+      readonly watchRequest: Record<string, unknown>;
     };
 
 /** The payload the state machine sends the poll function. */
@@ -97,8 +101,6 @@ export interface PollRequest {
   readonly executionName: string;
   /** When the execution started (`$$.Execution.StartTime`, ISO-8601). */
   readonly executionStartTime: string;
-  /** The state machine's ARN (`$$.StateMachine.Id`), where a directly started execution hands its watch over. */
-  readonly stateMachineArn: string;
   /** Failed attempts of this invocation before this one (`$$.State.RetryCount`). */
   readonly retryCount?: number;
 }

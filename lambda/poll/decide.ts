@@ -191,6 +191,22 @@ export function startFrom(input: unknown, config: PollerConfig, now: number, exe
 }
 
 /**
+ * What an execution started directly under a name of its own decides: to put a watch request for
+ * the task (naming `pollerName`, so that only this poller takes it) and end. The start function
+ * then starts the task's watch, or finds it, as it does for every trigger.
+ */
+export function handOverDecision(taskId: string, graphId: string | null, pollerName?: string): PollDecision {
+  return {
+    action: POLL_ACTIONS.handedOver,
+    watchRequest: {
+      taskId,
+      ...(graphId === null ? {} : { graphId }),
+      ...(pollerName === undefined || pollerName === '' ? {} : { poller: pollerName }),
+    },
+  };
+}
+
+/**
  * Why the definition's config or the carried watch state speaks a contract version this function
  * does not read, or undefined. The definition invokes the function version it was deployed with,
  * so its config speaks this function's version; a watch state continued across a deploy speaks

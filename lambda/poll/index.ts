@@ -4,9 +4,7 @@ import type { Context } from 'aws-lambda';
 import type { PollDecision, PollFailureReport, PollRequest } from './contract';
 import { createNeptuneGraphClient } from '../shared/neptune-graph-client';
 import { powertoolsMetricsPublisher } from '../shared/publish-metrics';
-import { createStepFunctionsClient } from '../shared/step-functions-client';
 import { importTaskFetcher } from './fetch-import-task';
-import { handOverWith } from './hand-over';
 import { createPollHandler } from './poll-handler';
 import { PollerMetrics } from '../../lib/poller-metric-names';
 
@@ -20,7 +18,7 @@ const poll = createPollHandler({
   random: () => Math.random(),
   logger,
   publishMetrics: powertoolsMetricsPublisher(metrics),
-  handOver: handOverWith(createStepFunctionsClient(), logger),
+  ...(process.env.POWERTOOLS_SERVICE_NAME === undefined ? {} : { pollerName: process.env.POWERTOOLS_SERVICE_NAME }),
 });
 
 /** Entry point of the poll function. */

@@ -4,7 +4,15 @@ import { summarizeError } from '../shared/error-summary';
 import type { MetricDatum } from '../shared/metric-datum';
 import { classifyPollError, isThrottled } from './classify-error';
 import type { PollDecision, PollFailureReport, PollRequest, PollerConfig } from './contract';
-import { afterAnswer, afterError, describePollFailure, planPoll, startFrom, withRetriedAttempts } from './decide';
+import {
+  afterAnswer,
+  afterError,
+  describePollFailure,
+  handOverDecision,
+  planPoll,
+  startFrom,
+  withRetriedAttempts,
+} from './decide';
 import type { ImportTaskFetcher } from './fetch-import-task';
 import { boundFieldPaths } from './fit-event-detail';
 import { toImportTaskSnapshot, type ReadImportTask } from './import-task-snapshot';
@@ -26,18 +34,11 @@ export interface PollHandlerDependencies {
   /** Publishes one step's metrics. */
   readonly publishMetrics: (data: readonly MetricDatum[]) => void;
   /**
-   * Starts (or finds) the watch of a task as every trigger does, for an execution started directly
-   * under a name of its own, in the state machine `stateMachineArn`; resolves with the watch's
-   * execution name.
+   * The poller's name (`POWERTOOLS_SERVICE_NAME`), which the watch request of a hand-over names, so
+   * that only this poller takes it.
+   * @default - the request names no poller
    */
-  readonly handOver?: (request: HandOverRequest) => Promise<string>;
-}
-
-/** A task whose watch a directly started execution hands over. */
-export interface HandOverRequest {
-  readonly stateMachineArn: string;
-  readonly taskId: string;
-  readonly graphId: string | null;
+  readonly pollerName?: string;
 }
 
 /** The poll function: one `GetImportTask` call and the decision that follows. */
@@ -128,17 +129,11 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
       return finish({ polled: false, decision: start.decision, now: deps.now() });
     }
     if (start.kind === 'hand-over') {
-      const { taskId, graphId } = start;
-      if (deps.handOver === undefined) throw new Error(`No way to hand over the watch of ${taskId}`);
-      const executionName = await deps.handOver({ stateMachineArn: event.stateMachineArn, taskId, graphId });
-      deps.logger.info(
-        'Started under a name of its own; the task is watched by the execution named as triggers name it',
-        {
-          taskId,
-          watchExecutionName: executionName,
-        },
-      );
-      return { action: POLL_ACTIONS.handedOver, executionName };
+      const decision = handOverDecision(start.taskId, start.graphId, deps.pollerName);
+      deps.logger.info('Started under a name of its own: the task is handed to the start function, as triggers are', {
+        taskId: start.taskId,
+      });
+      return decision;
     }
     if (start.kind === 'report') {
       deps.logger.error('An execution ended without its terminal event; reporting it', { decision: start.decision });

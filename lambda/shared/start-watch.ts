@@ -10,11 +10,8 @@ import { standingOfWatch, type ExecutionDescriber } from './watch-lineage';
 /** Starts an execution of the poller's state machine; resolves with its ARN. */
 export type ExecutionStarter = (name: string, input: string) => Promise<{ executionArn?: string }>;
 
-/**
- * How a watch was asked for: a CloudTrail record, a watch request, a sweep that found the task
- * unwatched, or an execution started directly under a name of its own.
- */
-export type TriggerKind = 'api-call' | 'watch-request' | 'sweep' | 'direct-execution';
+/** How a watch was asked for: a CloudTrail record, a watch request, or a sweep that found the task unwatched. */
+export type TriggerKind = 'api-call' | 'watch-request' | 'sweep';
 
 /** A task to start a watch of, and how it was asked for. */
 export interface TaskWatchRequest {

@@ -86,22 +86,13 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
   needed.push(
     call(poll, pollFn, 'neptune-graph:GetImportTask', importTaskArn),
     ...functionBasics(poll, pollFn, value(poller.pollLogGroup.logGroupArn)),
-    // Handing over the task of an execution started directly under a name of its own, as every trigger starts one.
-    call(poll, pollFn, 'states:StartExecution', stateMachineArn),
-    call(poll, pollFn, 'states:DescribeExecution', executionArn),
   );
-  if (keyArn !== undefined) {
-    needed.push(
-      executionData(`${poll} handing a task over`, pollFn, 'kms:GenerateDataKey'),
-      executionData(`${poll} reading an execution`, pollFn, 'kms:Decrypt'),
-    );
-  }
   refused.push(
     putEvents(poll, pollFn, busArn, poller.eventSource, STATUS_CHANGE_DETAIL_TYPE),
     call(poll, pollFn, 'neptune-graph:GetImportTask', importTaskArn.replace(REGION, 'eu-west-1')),
     call(poll, pollFn, 'neptune-graph:CancelImportTask', importTaskArn),
-    call(poll, pollFn, 'states:StartExecution', otherStateMachineArn),
-    call(poll, pollFn, 'states:GetExecutionHistory', executionArn),
+    call(poll, pollFn, 'states:StartExecution', stateMachineArn),
+    call(poll, pollFn, 'states:DescribeExecution', executionArn),
     ...traceUpload(poll, pollFn),
   );
 
@@ -185,6 +176,8 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
     call(sm, machine, 'lambda:InvokeFunction', `${value(poller.pollFunction.functionArn)}:7`),
     putEvents(sm, machine, busArn, poller.eventSource, STATUS_CHANGE_DETAIL_TYPE),
     putEvents(sm, machine, busArn, poller.eventSource, MONITORING_FAILED_DETAIL_TYPE),
+    // The hand-over of an execution started directly under a name of its own: a watch request of its own source.
+    putEvents(`${sm} handing a task over`, machine, busArn, poller.eventSource, WATCH_REQUEST_DETAIL_TYPE),
     call(sm, machine, 'states:StartExecution', stateMachineArn),
     call(sm, machine, 'xray:PutTraceSegments', '*'),
   );
@@ -208,7 +201,13 @@ export function pollerCalls(under: PollerUnderTest, template: ResolvedTemplate):
   }
   refused.push(
     putEvents(`${sm}, forging another source`, machine, busArn, 'com.example.forged', STATUS_CHANGE_DETAIL_TYPE),
-    putEvents(`${sm}, forging a watch request`, machine, busArn, poller.eventSource, WATCH_REQUEST_DETAIL_TYPE),
+    putEvents(
+      `${sm}, a watch request of another source`,
+      machine,
+      busArn,
+      'com.example.forged',
+      WATCH_REQUEST_DETAIL_TYPE,
+    ),
     putEvents(
       sm,
       machine,

@@ -81,7 +81,7 @@ describe.each(NAMES)('GIVEN the configuration "%s"', (name) => {
     expect(nagV2.errors).toEqual([]);
     expect(nagV2.nonCompliant).toEqual([]);
     // Per poller: the wildcards of docs/operations.md#permissions.
-    const perPoller = pollers[0].poller.sweepFunction === undefined ? 5 : 7;
+    const perPoller = pollers[0].poller.sweepFunction === undefined ? 4 : 6;
     expect(nagV2.suppressed).toHaveLength(perPoller * pollers.length);
     expect(new Set(nagV2.suppressed.map((finding) => finding.rule))).toEqual(new Set(['AwsSolutions-IAM5']));
   });

@@ -122,12 +122,6 @@ describe('cdk-nag AwsSolutions', () => {
         reasonNames: ['X-Ray', 'CloudWatch Logs', 'log delivery'],
       },
       {
-        on: poller.node.findChild('HandOverPolicy'),
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${stateMachineId}.Name>:*]`,
-        actions: ['states:DescribeExecution'],
-        reasonNames: ['DescribeExecution', "this state machine's executions", "where a task's watches stand"],
-      },
-      {
         on: poller.startFunction.role!,
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${stateMachineId}.Name>:*]`,
         actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],

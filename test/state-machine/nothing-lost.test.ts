@@ -5,7 +5,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { PollHandler } from '../../lambda/poll/poll-handler';
-import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
+import { MONITORING_FAILED_DETAIL_TYPE, STATUS_CHANGE_DETAIL_TYPE, WATCH_REQUEST_DETAIL_TYPE } from '../../lib/events';
 import { PollingStrategy } from '../../lib/polling-strategy';
 import { watchRequestEntry, type WatchRequestOptions } from '../../lib/watch-request';
 import { eventFromEntry } from '../../local/event-pattern';
@@ -230,17 +230,25 @@ describe('one watch at a time per task, not one per 90 days', () => {
     const first = harness.poller.startExecution('nightly-load', input);
     const second = harness.poller.startExecution('nightly-load-retry', input);
     await Promise.all([first.done, second.done]);
-    await harness.poller.settled();
+    await harness.settled();
 
     expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-    expect([first.events, second.events]).toEqual([[], []]);
-    // The first hand-over started the watch under the task's name; the second asked for the same and started nothing.
+    // Each put a watch request naming this poller, and nothing else.
+    for (const handedOver of [first, second]) {
+      expect(handedOver.events.map((e) => [e.DetailType, e.Detail])).toEqual([
+        [
+          WATCH_REQUEST_DETAIL_TYPE,
+          { taskId: task.taskId, graphId: task.graphId, poller: harness.synthesized.serviceName },
+        ],
+      ]);
+    }
+    // The start function started the watch under the task's name for the first, and nothing for the second.
     expect(harness.stepFunctions.calls.map((call) => [call.name, call.result])).toEqual([
       [task.taskId, 'started'],
       [task.taskId, 'idempotent'],
     ]);
     const watch = harness.poller.executions.get(task.taskId)!;
-    expect(JSON.parse(watch.input)).toMatchObject({ taskId: task.taskId, trigger: 'direct-execution' });
+    expect(JSON.parse(watch.input)).toMatchObject({ taskId: task.taskId, trigger: 'watch-request' });
     const events = terminalEventsOf(harness, task.taskId);
     expect(events.map((e) => [e.executionName, e.Detail.status])).toEqual([[task.taskId, 'SUCCEEDED']]);
     // Every poll was the one watch's: the named executions handed over before sending any request.
@@ -269,9 +277,9 @@ describe('one watch at a time per task, not one per 90 days', () => {
       JSON.stringify({ taskId: task.taskId, graphId: task.graphId }),
     );
     await direct.done;
-    await harness.poller.settled();
+    await harness.settled();
 
-    expect(direct.events).toEqual([]);
+    expect(direct.events.map((e) => e.DetailType)).toEqual([WATCH_REQUEST_DETAIL_TYPE]);
     const events = terminalEventsOf(harness, task.taskId);
     expect(
       events.map((e) => [e.executionName, e.Detail.reason ?? e.Detail.status, e.Detail.followsMonitoringFailure]),

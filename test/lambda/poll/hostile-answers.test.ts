@@ -211,7 +211,6 @@ describe('poll decisions, whatever GetImportTask answers', () => {
           input,
           executionName: TASK_ID,
           executionStartTime: new Date(NOW).toISOString(),
-          stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Poller',
         });
         problems.push(...problemsOf(decision, answer).map((problem) => `seed ${seed}: ${problem}`));
       } catch (error) {

@@ -75,7 +75,6 @@ describe('poll handler against the stand-in over HTTP', () => {
     input,
     executionName: taskId,
     executionStartTime: new Date(clock.now()).toISOString(),
-    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Poller',
   });
 
   /** One poll; any event the decision carries must conform to its shipped schema. */
