@@ -350,9 +350,9 @@ export interface StandInRunOptions extends Omit<LocalRunOptions, 'clock' | 'nept
 /** The proxies between each caller and each service, when a run has them. */
 export interface RunFaultProxies {
   /** The park task's PutItem to the watch table. */
-  readonly parkTable: FaultProxy;
+  readonly parkTable?: FaultProxy;
   /** The sweep function's calls to the watch table. */
-  readonly sweepTable: FaultProxy;
+  readonly sweepTable?: FaultProxy;
   /** The sweep function's calls to Neptune Analytics (`GET /importtasks`, `GET /importtasks/{id}`). */
   readonly sweepNeptuneGraph: FaultProxy;
   /** The sweep function's calls to Step Functions (`SendTaskSuccess`, `StartExecution`, `DescribeExecution`). */
@@ -573,8 +573,8 @@ export async function startStandInRun(options: StandInRunOptions = {}): Promise<
   const faults =
     options.faultProxies === true
       ? {
-          parkTable: parkTable?.proxy ?? new FaultProxy(''),
-          sweepTable: sweepTable?.proxy ?? new FaultProxy(''),
+          ...(parkTable?.proxy === undefined ? {} : { parkTable: parkTable.proxy }),
+          ...(sweepTable?.proxy === undefined ? {} : { sweepTable: sweepTable.proxy }),
           sweepNeptuneGraph: sweepNeptuneGraph.proxy!,
           sweepStepFunctions: sweepStepFunctions.proxy!,
           startStepFunctions: startStepFunctions.proxy!,

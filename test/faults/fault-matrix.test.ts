@@ -127,7 +127,7 @@ const DRIVERS: Record<FaultEdge, EdgeDriver> = {
       wrapPollHandler: (real) => (event) => (window()() ? lambdaThrottled() : real(event)),
     }),
   },
-  'PutItem (park a wait)': { proxy: (h) => [h.faults!.parkTable, 'PutItem'] },
+  'PutItem (park a wait)': { proxy: (h) => [h.faults!.parkTable!, 'PutItem'] },
   'PutEvents (terminal event)': {
     options: (window) => ({
       putEventsVerdict: (entry) =>
@@ -170,7 +170,7 @@ const DRIVERS: Record<FaultEdge, EdgeDriver> = {
     },
   },
   'SendTaskSuccess (wake)': { proxy: (h) => [h.faults!.sweepStepFunctions, 'SendTaskSuccess'] },
-  'BatchGetItem (sweep)': { proxy: (h) => [h.faults!.sweepTable, 'BatchGetItem'] },
+  'BatchGetItem (sweep)': { proxy: (h) => [h.faults!.sweepTable!, 'BatchGetItem'] },
   ListImportTasks: { proxy: (h) => [h.faults!.sweepNeptuneGraph, 'GET /importtasks'] },
   'Lambda Invoke (sweep function)': {
     options: (window) => ({
@@ -343,7 +343,7 @@ describe('the fault matrix, through the deployed state machine run locally', () 
     expect(faults!.sweepStepFunctions.refused).toEqual([
       { operation: 'SendTaskSuccess', errorType: 'ThrottlingException' },
     ]);
-    expect(faults!.parkTable.refused).toEqual([]);
+    expect(faults!.parkTable!.refused).toEqual([]);
     expect(run.harness.stepFunctions.taskTokenCalls.filter((c) => c.result === 'ok').length).toBeGreaterThan(0);
   });
 

@@ -67,23 +67,13 @@ describe('GIVEN the defaults', () => {
     expect(props.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: idOf(stack, poller.sweepFunction!) } }]);
   });
 
-  test('THEN failed wakes, discoveries and records of the sweep alarm when they persist: three sweeps of five', () => {
-    expect(alarmProps(poller.alarms!.sweepTaskFailures!)).toMatchObject({
+  test.each([
+    ['failed wakes, discoveries and records of the sweep', 'sweepTaskFailures', PollerMetrics.SWEEP_TASK_FAILURES],
+    ['a listing that keeps missing watched tasks', 'watchedTasksUnlisted', PollerMetrics.WATCHED_TASKS_UNLISTED],
+  ] as const)('THEN %s alarm when it persists: three sweep intervals of five', (_, alarmId, metricName) => {
+    expect(alarmProps(poller.alarms![alarmId]!)).toMatchObject({
       Namespace: 'NeptuneImportPoller',
-      MetricName: PollerMetrics.SWEEP_TASK_FAILURES,
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 5,
-      DatapointsToAlarm: 3,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-  });
-
-  test('THEN a listing that keeps missing watched tasks alarms: three sweep intervals of five', () => {
-    expect(alarmProps(poller.alarms!.watchedTasksUnlisted!)).toMatchObject({
-      Namespace: 'NeptuneImportPoller',
-      MetricName: PollerMetrics.WATCHED_TASKS_UNLISTED,
+      MetricName: metricName,
       Statistic: 'Sum',
       Period: 60,
       EvaluationPeriods: 5,

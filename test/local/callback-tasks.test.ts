@@ -204,20 +204,33 @@ describe('Task state timeouts, run locally', () => {
     ['not whole', 2.5],
     ['over the maximum', STEP_FUNCTIONS_LIMITS.taskTimeoutSeconds + 1],
   ])('fails when a Task state has TimeoutSeconds %s', (_, timeout) => {
-    const synthesized = synthesizeOnce();
-    const states = synthesized.definition.States as Record<string, Record<string, unknown>>;
-    const definition = {
-      ...synthesized.definition,
-      States: { ...states, [POLLER_STATE_NAMES.poll]: { ...states[POLLER_STATE_NAMES.poll], TimeoutSeconds: timeout } },
-    };
-
-    expect(
-      () =>
-        new LocalPoller({
-          synthesized: { ...synthesized, definition },
-          pollHandler: () => Promise.reject(new Error('not called')),
-          clock: new SteppingClock(),
-        }),
-    ).toThrow(`${POLLER_STATE_NAMES.poll}: TimeoutSeconds must be a whole number from 1 to 99999999`);
+    expect(() => runnerWith(POLLER_STATE_NAMES.poll, { TimeoutSeconds: timeout })).toThrow(
+      `${POLLER_STATE_NAMES.poll}: TimeoutSeconds must be a whole number from 1 to 99999999`,
+    );
   });
+
+  test.each([['Retry'], ['Catch']])(
+    'fails when a task that can time out names States.TaskFailed in its %s: the runner could not tell the timeout apart',
+    (field) => {
+      const handler = {
+        ErrorEquals: ['States.TaskFailed'],
+        ...(field === 'Catch' ? { Next: POLLER_STATE_NAMES.poll } : {}),
+      };
+      expect(() => runnerWith(POLLER_STATE_NAMES.parkedWait, { [field]: [handler] })).toThrow(
+        /cannot keep States.TaskFailed from matching the task's timeout/,
+      );
+    },
+  );
 });
+
+/** The local runner of the synthesized definition with `changes` made to the state `name`. */
+function runnerWith(name: string, changes: Record<string, unknown>): LocalPoller {
+  const synthesized = synthesizeOnce();
+  const states = synthesized.definition.States as Record<string, Record<string, unknown>>;
+  const definition = { ...synthesized.definition, States: { ...states, [name]: { ...states[name], ...changes } } };
+  return new LocalPoller({
+    synthesized: { ...synthesized, definition },
+    pollHandler: () => Promise.reject(new Error('not called')),
+    clock: new SteppingClock(),
+  });
+}

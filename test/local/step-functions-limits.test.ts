@@ -13,12 +13,10 @@ import { simpleTimeline } from '../../local/import-timeline';
 import {
   ExecutionAlreadyExistsError,
   InvalidExecutionNameError,
-  LocalPoller,
   STEP_FUNCTIONS_LIMITS,
   executionNameProblem,
   retryPauseSeconds,
 } from '../../local/local-poller';
-import { SteppingClock } from '../../local/clock';
 import { CONTRACT_VERSION } from '../../lib/poll-contract';
 import { startHarness, synthesizeOnce, type Harness } from '../support/harness';
 
@@ -265,27 +263,4 @@ describe('the local runner enforces Step Functions limits', () => {
     expect(retryPauseSeconds(retrier, 10, () => 1)).toBe(60);
     expect(retryPauseSeconds({ ...retrier, JitterStrategy: 'NONE' }, 3, () => 0)).toBe(8);
   });
-
-  test.each([['Retry'], ['Catch']])(
-    'GIVEN a definition whose timed task names States.TaskFailed in its %s THEN the runner refuses it, since it could not tell the timeout apart',
-    (field) => {
-      const synthesized = synthesizeOnce();
-      const definition = JSON.parse(JSON.stringify(synthesized.definition)) as {
-        States: Record<string, Record<string, unknown>>;
-      };
-      const park = definition.States[POLLER_STATE_NAMES.parkedWait];
-      park[field] = [
-        { ErrorEquals: ['States.TaskFailed'], ...(field === 'Catch' ? { Next: POLLER_STATE_NAMES.poll } : {}) },
-      ];
-
-      expect(
-        () =>
-          new LocalPoller({
-            synthesized: { ...synthesized, definition },
-            pollHandler: () => Promise.reject(new Error('not called')),
-            clock: new SteppingClock(),
-          }),
-      ).toThrow(/cannot keep States.TaskFailed from matching the task's timeout/);
-    },
-  );
 });
