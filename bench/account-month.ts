@@ -9,7 +9,7 @@
  * watch parked with the probability that at least one runs, and lists the tasks running and
  * those that ended within the listing retention.
  */
-import { IDLE_LISTING_SECONDS, PARKED_CHECK_SECONDS } from '../lambda/sweep/sweep-memory';
+import { IDLE_LISTING_SECONDS } from '../lambda/sweep/sweep-memory';
 import { PRICES } from './costs';
 import type { SweepModel } from './listing';
 import type { LinearCost } from './state-machine-costs';
@@ -183,9 +183,15 @@ export function accountMonth(
       idleSweeps * M.idleSweepBilledSeconds +
       idleListings * (P.sweepBilledSecondsPerRun + P.sweepBilledSecondsPerPage);
     sweepCost = sweeps * P.lambdaPerRequestUsd + billedSeconds * P.sweepLambdaMemoryGb * P.lambdaArm64PerGbSecondUsd;
-    const scanUnits = Math.max(M.scanReadUnitsPer4Kb, ((meanRunning * M.parkedItemKb) / 4) * M.scanReadUnitsPer4Kb);
-    const scans = idleSweeps + busySweeps * Math.min(1, sweep.periodSeconds / PARKED_CHECK_SECONDS);
-    readUnits = scans * scanUnits + imports * P.itemReadsPerImport * P.readRequestUnitsPerKey;
+    // Every sweep scans the parked watches: the least a scan costs while idle, their items while busy.
+    const busyScanUnits = Math.max(
+      M.scanReadUnitsPer4Kb,
+      ((meanRunning / Math.max(busyShare, 1e-9)) * M.parkedItemKb * M.scanReadUnitsPer4Kb) / 4,
+    );
+    readUnits =
+      idleSweeps * M.scanReadUnitsPer4Kb +
+      busySweeps * busyScanUnits +
+      imports * P.itemReadsPerImport * P.readRequestUnitsPerKey;
     discoveredShare = busyShare * sweptBeforeTrigger(sweep.periodSeconds, sweep.discoveryGraceSeconds ?? 0);
   }
   const dynamoDb =

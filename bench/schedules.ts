@@ -3,7 +3,7 @@
  * code of the poll function, and the published schedules of the alternatives.
  */
 import { Duration } from 'aws-cdk-lib';
-import { afterAnswer, startFrom } from '../lambda/poll/decide';
+import { afterAnswer, parkForSweep, startFrom, sweepLooksFirst } from '../lambda/poll/decide';
 import type { ImportTaskSnapshot } from '../lib/events';
 import { pollerConfigOf } from '../lib/neptune-import-task-poller';
 import type { PollingStrategy } from '../lib/polling-strategy';
@@ -18,6 +18,11 @@ export type ScheduleStep = { readonly waitSeconds: number; readonly parkedStatus
 
 /** A polling schedule for one watch. */
 export interface WatchSchedule {
+  /**
+   * The wait a watch begins with, before its first poll, when it leaves its first look to the
+   * sweep; undefined when it polls first.
+   */
+  begin?(now: number): { readonly waitSeconds: number; readonly parkedStatus?: string } | undefined;
   /** Called after each non-terminal answer at `now` (epoch ms), with the answer's state. */
   next(now: number, state: ImportState, elapsedSeconds: number): ScheduleStep;
 }
@@ -55,10 +60,22 @@ export function pollerSchedule(
     description,
     ...(sweep === undefined ? {} : { sweep }),
     create(random, watchStartedAt) {
-      const start = startFrom({ taskId: 't-benchmark0' }, config, watchStartedAt);
+      // Every watch begins for the API call that started its import, as a CloudTrail-triggered one does.
+      const input = { taskId: 't-benchmark0', trigger: 'api-call' };
+      const start = startFrom(input, config, watchStartedAt);
       if (start.kind !== 'watch') throw new Error('The benchmark task id is refused');
       let watch = start.watch;
       return {
+        begin(now) {
+          if (!sweepLooksFirst(input, config)) return undefined;
+          const decision = parkForSweep(watch, config, now, random);
+          if (decision.action !== 'WAIT') throw new Error('A watch that leaves its first look to the sweep waits');
+          watch = decision.watch;
+          return {
+            waitSeconds: decision.waitSeconds,
+            ...(decision.park === undefined ? {} : { parkedStatus: decision.park.status }),
+          };
+        },
         next(now, state, elapsedSeconds) {
           watch = { ...watch, pollCount: watch.pollCount + 1 };
           const task: ImportTaskSnapshot = {

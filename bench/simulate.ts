@@ -159,6 +159,25 @@ export function simulateWatch(
       sweepWrites,
     };
   };
+  /** Waits as `step` says from `elapsed`: parked, where a sweep can end the wait early, or not. */
+  const wait = (step: { readonly waitSeconds: number; readonly parkedStatus?: string }): void => {
+    waits += 1;
+    const due = elapsed + step.waitSeconds;
+    // Without a park request, the state machine waits in a plain Wait state, which no sweep can end.
+    if (sweep === undefined || step.parkedStatus === undefined) {
+      elapsed = due;
+      return;
+    }
+    parks += 1;
+    parkedStatus = step.parkedStatus;
+    const ended = waitEnd(subject, sweep, elapsed, due, step.parkedStatus);
+    elapsed = ended.elapsed;
+    missedBySweep += ended.missed;
+    if (ended.woken) wakes += 1;
+  };
+  // A watch that leaves its first look to the sweep parks before it polls.
+  const first = schedule.begin?.(EPOCH + elapsed * 1000);
+  if (first !== undefined) wait(first);
   for (;;) {
     polls += 1;
     if (restartAt !== undefined && restartLatencySeconds === undefined && elapsed >= restartAt) {
@@ -168,18 +187,6 @@ export function simulateWatch(
     if (state.ended) return finish(elapsed - end);
     const step = schedule.next(EPOCH + elapsed * 1000, state, elapsed);
     if ('giveUp' in step) return finish(undefined);
-    waits += 1;
-    const due = elapsed + step.waitSeconds;
-    // Without a park request, the state machine waits in a plain Wait state, which no sweep can end.
-    if (sweep === undefined || step.parkedStatus === undefined) {
-      elapsed = due;
-      continue;
-    }
-    parks += 1;
-    parkedStatus = step.parkedStatus;
-    const ended = waitEnd(subject, sweep, elapsed, due, step.parkedStatus);
-    elapsed = ended.elapsed;
-    missedBySweep += ended.missed;
-    if (ended.woken) wakes += 1;
+    wait(step);
   }
 }

@@ -9,7 +9,13 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createPollerFunction, type PollerLogLevel } from './poller-function';
-import { DEFAULT_SWEEP_MAX_PAGES, PARKED_WATCHES_INDEX, WATCH_TABLE_ATTRIBUTES } from './sweep-contract';
+import {
+  DEFAULT_SWEEP_MAX_PAGES,
+  MAX_SWEEP_MAX_PAGES,
+  PARKED_WATCHES_INDEX,
+  WATCH_TABLE_ATTRIBUTES,
+  sweepTimeoutSeconds,
+} from './sweep-contract';
 import { PollerPropsValidationError, wholeSeconds } from './validation';
 
 /** Settings of the sweep: one `ListImportTasks` listing of the account's import tasks, on a schedule. */
@@ -27,10 +33,12 @@ export interface ImportTaskSweepOptions {
    */
   readonly interval?: Duration;
   /**
-   * Pages of 100 tasks one sweep reads at most; the next sweep goes on from where this one
-   * stopped, so a listing longer than this is read whole in a few sweeps, whatever its order
-   * (`SweepListingUnreadSeconds` says how long a task went unread).
-   * @default 20
+   * Pages of 100 tasks one sweep reads at most, from 1 to 1,000. Whatever this cap, a sweep reads
+   * pages only until 10 seconds are left of its timeout (the interval, at most 5 minutes); the next
+   * sweep goes on from where this one stopped, so a listing longer than one sweep reads is read
+   * whole in a few sweeps, whatever its order (`SweepListingUnreadSeconds` says how long a task went
+   * unread).
+   * @default 1000 - as many pages as the sweep's time allows
    */
   readonly maxPages?: number;
   /**
@@ -61,9 +69,12 @@ export function resolveSweepOptions(options: ImportTaskSweepOptions = {}): Resol
     }
   }
   const maxPages = options.maxPages ?? DEFAULT_SWEEP_MAX_PAGES;
-  if (!Token.isUnresolved(maxPages) && (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 100)) {
+  if (
+    !Token.isUnresolved(maxPages) &&
+    (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > MAX_SWEEP_MAX_PAGES)
+  ) {
     throw new PollerPropsValidationError(
-      `sweep.maxPages must be a whole number from 1 to 100 (pages of 100 tasks); got ${maxPages}.`,
+      `sweep.maxPages must be a whole number from 1 to ${MAX_SWEEP_MAX_PAGES.toLocaleString('en-US')} (pages of 100 tasks); got ${maxPages}.`,
     );
   }
   return { interval, maxPages, discovery: options.discovery ?? true };
@@ -131,8 +142,7 @@ export class ImportTaskSweep extends Construct {
   constructor(scope: Construct, id: string, props: ImportTaskSweepProps) {
     super(scope, id);
     const { options } = props;
-    // A sweep that cannot finish before the next one starts is cut short by its own clock.
-    const timeout = Duration.seconds(Math.min(options.interval.toSeconds(), 300));
+    const timeout = Duration.seconds(sweepTimeoutSeconds(options.interval.toSeconds()));
     this.sweepFunction = createPollerFunction(this, 'Function', {
       handler: 'sweep',
       description: 'Lists Neptune Analytics import tasks, wakes their watches on a change and watches unwatched ones',

@@ -85,8 +85,9 @@ export interface NeptuneImportTaskPollerProps {
   readonly sweep?: ImportTaskSweepOptions;
   /**
    * How long to wait between polls of a running import.
-   * @default - with the sweep, `PollingStrategy.fixed({ interval: Duration.hours(2) })`, a backstop for a sweep
-   * that fails, since the sweep wakes the watch on every change; without it, `PollingStrategy.progressAware()`
+   * @default - with the sweep, `PollingStrategy.fixed({ interval: Duration.hours(6) })`, a backstop for a sweep
+   * that fails, since the sweep wakes the watch at its task's end (and a watch begun by the API call that started
+   * its task leaves its first look to the sweep); without it, `PollingStrategy.progressAware()`
    */
   readonly pollingStrategy?: PollingStrategy;
   /**
@@ -190,7 +191,7 @@ export const DEFAULT_POLL_ERROR_BUDGET = Duration.minutes(15);
  * change of its task's status, so the watch's own polls only back it up, for a sweep that fails
  * or a task listed beyond its pages.
  */
-export const SWEPT_POLLING_INTERVAL = Duration.hours(2);
+export const SWEPT_POLLING_INTERVAL = Duration.hours(6);
 
 /**
  * Checks `graphIds` (the prop, or the option of a rule, named `name` in the message): at least one,

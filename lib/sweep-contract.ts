@@ -69,5 +69,21 @@ export interface SweepRequest {
   readonly reason?: (typeof SWEEP_REASONS)[number];
 }
 
-/** Pages of 100 tasks a sweep reads unless told otherwise: 2,000 listed tasks, every minute. */
-export const DEFAULT_SWEEP_MAX_PAGES = 20;
+/**
+ * Most pages of 100 tasks one sweep may read, and what it reads unless told otherwise: its time,
+ * not a count of pages, bounds a sweep, which reads pages until {@link SWEEP_TIME_RESERVE_SECONDS}
+ * are left before its timeout, and the next sweep goes on from there.
+ */
+export const MAX_SWEEP_MAX_PAGES = 1000;
+export const DEFAULT_SWEEP_MAX_PAGES = MAX_SWEEP_MAX_PAGES;
+
+/** Seconds before its timeout at which a sweep reads no further page: room for its wakes, records and metrics. */
+export const SWEEP_TIME_RESERVE_SECONDS = 10;
+
+/**
+ * The sweep function's timeout for a sweep every `intervalSeconds`: the interval, at most five
+ * minutes, so that a sweep that cannot finish before the next one starts is cut short by its own clock.
+ */
+export function sweepTimeoutSeconds(intervalSeconds: number): number {
+  return Math.min(intervalSeconds, 300);
+}

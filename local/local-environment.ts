@@ -304,6 +304,7 @@ export function createLocalSweep(environment: LocalSweepEnvironment): LocalSweep
     handler: environment.settings?.wrapHandler?.(handler) ?? handler,
     clock: environment.clock,
     periodSeconds: synthesized.sweep.periodSeconds,
+    timeoutSeconds: synthesized.sweep.timeoutSeconds,
   });
   return {
     sweep,

@@ -29,6 +29,13 @@ export interface LocalSweepOptions {
   readonly clock: LocalClock;
   /** Seconds between two scheduled runs, on the run's clock. */
   readonly periodSeconds: number;
+  /**
+   * The function's timeout, in seconds: each run is told the time it has left, as Lambda's
+   * `getRemainingTimeInMillis` does, counted on the run's clock or in real time, whichever has
+   * run further.
+   * @default - no limit
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /** The EventBridge event a schedule rule delivers. */
@@ -116,8 +123,14 @@ export class LocalSweep {
   private async runOnce(event: Record<string, unknown>, reason: string): Promise<void> {
     const run: LocalSweepRun = { startedAt: this.options.clock.now(), reason };
     this.runs.push(run);
+    const { timeoutSeconds } = this.options;
+    const startedReal = Date.now();
+    const remainingTimeMs =
+      timeoutSeconds === undefined
+        ? undefined
+        : () => timeoutSeconds * 1000 - Math.max(this.options.clock.now() - run.startedAt, Date.now() - startedReal);
     try {
-      run.summary = await this.options.handler(event);
+      run.summary = await this.options.handler(event, remainingTimeMs);
     } catch (error) {
       const named = error instanceof Error ? error : new Error(String(error));
       run.error = { name: named.name, message: named.message };

@@ -46,6 +46,8 @@ export interface SynthesizedSweep {
   readonly periodSeconds: number;
   /** The sweep function's environment variables, references resolved to local values. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The sweep function's timeout, in seconds, as deployed. */
+  readonly timeoutSeconds: number;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -136,11 +138,13 @@ export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): Synt
   ];
   const periodSeconds = pollState?.Parameters?.config?.sweep?.periodSeconds;
   const { watchTable, sweepFunction } = stack.poller;
-  const sweepEnvironment =
+  const sweepProperties =
     sweepFunction === undefined
       ? undefined
-      : (resources[logicalId(sweepFunction.node.defaultChild as CfnResource)].Properties?.Environment as
-          { Variables?: Record<string, Json> } | undefined);
+      : resources[logicalId(sweepFunction.node.defaultChild as CfnResource)].Properties;
+  const sweepEnvironment = sweepProperties?.Environment as { Variables?: Record<string, Json> } | undefined;
+  // Lambda's own default when the template names none.
+  const sweepTimeoutSeconds = typeof sweepProperties?.Timeout === 'number' ? sweepProperties.Timeout : 3;
   return {
     ...(watchTable === undefined ? {} : { watchTableName: logicalId(watchTable.node.defaultChild as CfnResource) }),
     ...(periodSeconds === undefined || sweepEnvironment === undefined
@@ -148,6 +152,7 @@ export function synthesizePoller(props: NeptuneImportTaskPollerProps = {}): Synt
       : {
           sweep: {
             periodSeconds,
+            timeoutSeconds: sweepTimeoutSeconds,
             environment: Object.fromEntries(
               Object.entries(sweepEnvironment.Variables ?? {}).map(([key, value]) => [
                 key,

@@ -305,6 +305,45 @@ function waitDecision(
   };
 }
 
+/**
+ * Whether a new watch leaves its first look at the task to the sweep: the sweep is on and wakes
+ * the watch only for an end (no status-change events), the polling is the sweep's fixed backstop,
+ * and the watch begins for the API call that started the task, which cannot have ended yet. Such
+ * a watch parks at once, without a `GetImportTask` call: the sweep lists the task every interval
+ * and wakes the watch at its end, and even an end the listing showed before the watch parked is
+ * found by the next sweep's look at the parked watches. A watch asked for by a request, by the
+ * sweep, or after a Monitoring Failed watch looks first itself.
+ */
+export function sweepLooksFirst(input: unknown, config: PollerConfig): boolean {
+  return (
+    config.sweep !== undefined &&
+    !config.emitStatusChanges &&
+    config.polling.kind === 'fixed' &&
+    isRecord(input) &&
+    input.trigger === 'api-call' &&
+    input.followsMonitoringFailure !== true
+  );
+}
+
+/**
+ * The first decision of a watch whose first look is the sweep's ({@link sweepLooksFirst}): to park
+ * as a watch that has seen nothing yet, for the backstop's wait, without a `GetImportTask` call.
+ */
+export function parkForSweep(watch: WatchState, config: PollerConfig, now: number, random: () => number): PollDecision {
+  const answer = nextPollWait(config.polling, {
+    observation: { at: now, status: UNKNOWN_STATUS },
+    pollCount: watch.pollCount,
+    memory: watch.strategyMemory,
+    random,
+  });
+  return waitDecision(
+    { ...watch, strategyMemory: answer.memory },
+    clampToDeadline(answer.waitSeconds, watch, now),
+    undefined,
+    config,
+  );
+}
+
 /** The start of a TIMED_OUT message: how long the watch ran, and how many polls it sent. */
 function gaveUpAfter(watch: WatchState, now: number): string {
   return `Gave up after ${Math.round((now - watch.watchStartedAt) / 1000)} s and ${watch.pollCount} polls`;

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { POLL_ACTIONS } from '../../lib/poll-contract';
 import { summarizeError } from '../shared/error-summary';
+import { isRecord } from '../shared/records';
 import type { MetricDatum } from '../shared/metric-datum';
 import { classifyPollError, isThrottled } from './classify-error';
 import type { PollDecision, PollFailureReport, PollRequest, PollerConfig } from './contract';
@@ -9,8 +10,10 @@ import {
   afterError,
   describePollFailure,
   handOverDecision,
+  parkForSweep,
   planPoll,
   startFrom,
+  sweepLooksFirst,
   withRetriedAttempts,
 } from './decide';
 import type { ImportTaskFetcher } from './fetch-import-task';
@@ -152,6 +155,15 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
     }
 
     const before = plan.watch;
+    // A watch begins with the step that reads its execution's own input rather than a decision.
+    const begins = !(isRecord(event.input) && 'watch' in event.input);
+    if (begins && sweepLooksFirst(event.input, config)) {
+      const decision = parkForSweep(before, config, deps.now(), deps.random);
+      logger.info('Parked for the sweep, which takes the first look at a task just started', {
+        waitSeconds: decision.action === POLL_ACTIONS.wait ? decision.waitSeconds : undefined,
+      });
+      return finish({ before, begins, polled: false, decision, now: deps.now() });
+    }
     const watch = { ...before, pollCount: before.pollCount + 1 };
     const outcome = await pollImportTask(deps.fetchImportTask, watch.taskId);
     const now = deps.now();
@@ -171,7 +183,7 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
         pollCount: watch.pollCount,
       });
       const decision = afterAnswer(watch, task, config, now, deps.random, truncated);
-      step = { before, polled: true, task, decision, now };
+      step = { before, begins, polled: true, task, decision, now };
     } else {
       const { error } = outcome;
       const summary = summarizeError(error);
@@ -183,6 +195,7 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
       });
       step = {
         before,
+        begins,
         polled: true,
         error: { summary, errorClass, throttled: isThrottled(error) },
         decision: afterError(watch, summary, errorClass, config, now, deps.random),

@@ -12,6 +12,8 @@ import { finiteNumber } from './import-task-snapshot';
 export interface PollStepRecord {
   /** The watch before the step; undefined when the request was refused. */
   readonly before?: WatchState;
+  /** Whether the step began a watch: it read its execution's own input, not a decision. */
+  readonly begins?: boolean;
   /** Whether a request was sent. */
   readonly polled: boolean;
   readonly task?: ImportTaskSnapshot;
@@ -29,8 +31,7 @@ export function metricsForPollStep(step: PollStepRecord): MetricDatum[] {
   };
   const { before, decision } = step;
   if (step.polled) count(PollerMetrics.POLLS);
-  if (before !== undefined && before.generation === 0 && before.pollCount === 0 && step.polled)
-    count(PollerMetrics.WATCHES_STARTED);
+  if (step.begins === true && before !== undefined && before.generation === 0) count(PollerMetrics.WATCHES_STARTED);
   if (step.error !== undefined) {
     count(PollerMetrics.POLL_ERRORS);
     if (step.error.throttled) count(PollerMetrics.POLL_THROTTLES);

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { WATCH_TABLE_ATTRIBUTES as A } from '../../lib/sweep-contract';
+import { SWEEP_TIME_RESERVE_SECONDS, WATCH_TABLE_ATTRIBUTES as A } from '../../lib/sweep-contract';
 import { summarizeError } from '../shared/error-summary';
 import type { MetricDatum } from '../shared/metric-datum';
 import type { WatchStartOutcome } from '../shared/start-watch';
@@ -12,7 +12,7 @@ import {
   type SweepAction,
   type WatchItem,
 } from './plan-sweep-page';
-import { parkedMismatchWakes, spreadWakes, unlistedWakes, type PlannedWake } from './plan-wakes';
+import { parkedMismatchWakes, spreadWakes, unlistedWakes, WAKES_PER_SECOND, type PlannedWake } from './plan-wakes';
 import { SweepMemory } from './sweep-memory';
 import { metricsForSweep, type SweepSummary } from './sweep-metrics';
 import { sweepRunFromEvent, type SweepRun } from './sweep-request';
@@ -87,7 +87,7 @@ const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNot
  * asked for and no further wake sent: room for the work under way, each call of which ends by its
  * deadline, and for the metrics.
  */
-export const TIME_RESERVE_MS = 10_000;
+export const TIME_RESERVE_MS = SWEEP_TIME_RESERVE_SECONDS * 1000;
 
 /**
  * Ended tasks nobody watches whose end time one sweep asks for at most. Deployed into an account
@@ -117,9 +117,6 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, act: (
 
 const timer = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Parked watches that hold a token. */
-const countTokens = (items: readonly WatchItem[]): number => items.filter((item) => item.token !== undefined).length;
-
 type Counts = { -readonly [K in keyof SweepSummary]: SweepSummary[K] };
 
 /** What sending one wake came to. */
@@ -128,9 +125,8 @@ type WakeOutcome = 'woken' | 'stale' | 'failed';
 /**
  * Builds the sweep handler. The handler remembers, from one sweep to the next of the same
  * function instance, what it has done ({@link SweepMemory}). A sweep first looks at the index of
- * parked watches when that is due (nothing known, nothing parked, tasks found unlisted, or a
- * while since the last look). It reads the listing while a watch is parked, when asked, or every
- * 15 minutes otherwise, page after page from where the last sweep stopped. For
+ * parked watches. It reads the listing while a watch is parked, when asked, or every 15 minutes
+ * otherwise, page after page from where the last sweep stopped. For
  * the listed tasks whose status is not settled, or that discovery may have to watch, it reads the
  * watch table's items: it starts a watch for every active task nobody watches (discovery) and,
  * for every ended task nobody watches, asks when it ended: a watch announces it unless it ended
@@ -167,36 +163,38 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     let failure: { readonly error: unknown } | undefined;
     try {
       const startedAt = deps.now();
+      // Every sweep looks at the parked watches: a watch that parked with an older status than the
+      // listing's (or with none, its first look left to the sweep) is woken by the next sweep,
+      // whatever the sweeps before settled. The look costs the parked watches' index alone.
       let parked: readonly WatchItem[] | undefined;
-      if (memory.parkedCheckDue(startedAt)) {
-        try {
-          parked = await checkParked(counts);
-          memory.parkedChecked(startedAt, countTokens(parked), 0);
-        } catch (error) {
-          // The listing's own reads still find what is owed; the sweep fails once they are sent.
-          failure = { error };
-          memory.parkedSeen();
-        }
+      try {
+        parked = await checkParked(counts);
+        memory.parkedChecked(startedAt, parked);
+      } catch (error) {
+        // The listing's own reads still find what is owed; the sweep fails once they are sent.
+        failure = { error };
+        memory.parkedSeen();
       }
       if (!memory.listingDue(startedAt, intervalSeconds, run.reason !== 'schedule')) return;
       memory.listingBegun();
       // `whole`: a pass from the first page to the last ended in this sweep, begun by it or by the sweeps before.
-      const { whole, gone, acrossSweeps } = await readListing(run, remainingTimeMs, counts, listed, wakes);
+      const { whole } = await readListing(run, remainingTimeMs, counts, listed, wakes);
       memory.listingRead();
       // A task left to its trigger that left the listing unwatched gets a watch, which says what became of it.
       await forEachConcurrently(memory.takeVanishedUnwatched(), CONCURRENCY, async (task) => {
         if (!(await discover(task, counts))) memory.stillUnwatched(task);
       });
-      // A task that left a listing read whole may have a parked watch: look for it now.
-      // So may a task that a pass read over several sweeps never listed: look when such a pass ends.
-      if (whole && (gone > 0 || acrossSweeps) && parked === undefined) parked = await checkParked(counts);
       if (parked !== undefined) {
         const planned = new Set(wakes.map((wake) => wake.taskId));
-        const unlisted = whole ? unlistedWakes(parked, memory.listedTaskIds()) : [];
+        const unlisted = whole
+          ? unlistedWakes(
+              parked.filter((item) => memory.parkedBeforeLastPass(item.taskId)),
+              memory.listedTaskIds(),
+            )
+          : [];
         const mismatched = parkedMismatchWakes(parked, listed, planned, settings.emitStatusChanges ?? false);
         for (const missed of mismatched) memory.unsettle(missed.taskId, deps.now());
         wakes.push(...mismatched, ...unlisted);
-        memory.parkedChecked(deps.now(), countTokens(parked), unlisted.length);
       }
     } catch (error) {
       failure = { error };
@@ -216,8 +214,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
    * Reads the listing from where the last sweep stopped, page after page, while the sweep has
    * pages and time left; at the end of the listing it goes on from the first page, unless it
    * started there. Resolves whether a pass through the whole listing, first page to last, ended
-   * (begun by this sweep or by the sweeps before it), and how many remembered tasks it no longer
-   * listed.
+   * (begun by this sweep or by the sweeps before it).
    */
   const readListing = async (
     run: SweepRun,
@@ -225,7 +222,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     counts: Counts,
     listed: Map<string, string>,
     wakes: PlannedWake[],
-  ): Promise<{ whole: boolean; gone: number; acrossSweeps: boolean }> => {
+  ): Promise<{ whole: boolean }> => {
     const planOptions = {
       discovery: settings.discovery,
       emitStatusChanges: settings.emitStatusChanges ?? false,
@@ -234,13 +231,11 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     };
     let token = memory.cursor;
     let fromFirst = token === undefined;
-    let gone = 0;
     let passEnded = false;
-    // Whether the pass under way began in an earlier sweep.
-    const passBegunBefore = memory.passUnderWay() && !fromFirst;
-    let acrossSweeps = false;
     for (;;) {
-      if (counts.pagesRead >= settings.maxPages || remainingTimeMs() < TIME_RESERVE_MS) {
+      // The wakes found so far come first: a page is read only while time is left to send them too.
+      const wakesMs = (wakes.length * 1000) / WAKES_PER_SECOND;
+      if (counts.pagesRead >= settings.maxPages || remainingTimeMs() < TIME_RESERVE_MS + wakesMs) {
         counts.truncated = true;
         memory.stoppedAt(token);
         logger.warn('Sweep cut short: the next sweep goes on from the page it stopped at', {
@@ -248,7 +243,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
           maxPages: settings.maxPages,
           remainingTimeMs: remainingTimeMs(),
         });
-        return { whole: passEnded, gone, acrossSweeps };
+        return { whole: passEnded };
       }
       const page = await readPage(token, counts, counts.pagesRead === 0 && !fromFirst);
       if (page === undefined) {
@@ -273,10 +268,9 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       if (token === undefined) {
         if (memory.passUnderWay()) {
           passEnded = true;
-          acrossSweeps = passBegunBefore;
         }
-        gone += memory.stoppedAt(undefined);
-        if (fromFirst) return { whole: passEnded, gone, acrossSweeps };
+        memory.stoppedAt(undefined);
+        if (fromFirst) return { whole: passEnded };
         // Started in the middle: the first pages, where new tasks may be, come next.
         fromFirst = false;
       }

@@ -31,13 +31,6 @@ export const SETTLE_MS = 50_000;
 export const IDLE_LISTING_SECONDS = 900;
 
 /**
- * Seconds after which a sweep looks at the index of parked watches even when nothing listed
- * asks for it: a watch that parked with a status that differs from the listing, or whose task is
- * not listed at all, is woken within this time whatever else happens.
- */
-export const PARKED_CHECK_SECONDS = 900;
-
-/**
  * Whether a watch that last saw `itemStatus` is worth waking for `listedStatus`: a terminal
  * status always; another change only when the watches put an event on every status change.
  */
@@ -81,11 +74,10 @@ export class SweepMemory {
   /** Epoch ms the last pass read to its end began; every task listed throughout was read since. */
   private lastWholePassStartedAt: number | undefined;
   private parked: number | undefined;
-  private lastParkedCheckAt: number | undefined;
+  /** Each parked watch's token, and when it was first seen at a look at the parked watches. */
+  private parkedSince = new Map<string, { readonly token: string; readonly at: number }>();
   private lastListedAt: number | undefined;
   private readonly startedAt: number;
-  /** Tasks whose parked watches a whole listing did not show, at the last look. */
-  private unlistedParked = 0;
   /** Active tasks left to their trigger that left the listing before discovery watched them. */
   private vanished: { readonly taskId: string; readonly status: string; readonly graphId?: string }[] = [];
   /** Whether a sweep began to read the listing and failed: the next reads it, whatever else holds. */
@@ -110,17 +102,6 @@ export class SweepMemory {
   }
 
   /**
-   * Whether this sweep looks at the index of parked watches before it lists: when nothing is
-   * known of it, when no watch was parked at the last look (the listing waits for one), when
-   * parked watches of tasks not listed were found last time, and at least every
-   * {@link PARKED_CHECK_SECONDS}.
-   */
-  parkedCheckDue(now: number): boolean {
-    if (this.parked === undefined || this.parked === 0 || this.unlistedParked > 0) return true;
-    return this.lastParkedCheckAt === undefined || now - this.lastParkedCheckAt >= PARKED_CHECK_SECONDS * 1000;
-  }
-
-  /**
    * Whether this sweep reads the listing: a sweep that was asked for, a listing a failed sweep
    * owes, a pass under way, a parked watch to wake, or an interval at least as long as the idle one always does; otherwise only the
    * first sweep of each {@link IDLE_LISTING_SECONDS} of the clock, or one that finds the listing
@@ -136,11 +117,29 @@ export class SweepMemory {
     return now - (this.lastListedAt ?? this.startedAt) >= idleMs;
   }
 
-  /** Records a look at the index of parked watches: how many hold a token, and how many of their tasks a whole listing did not show. */
-  parkedChecked(now: number, parked: number, unlisted: number): void {
-    this.parked = parked;
-    this.unlistedParked = unlisted;
-    this.lastParkedCheckAt = now;
+  /**
+   * Records a look, at `now`, at the index of parked watches: how many hold a token, and when each
+   * token was first seen parked.
+   */
+  parkedChecked(now: number, parked: readonly { readonly taskId: string; readonly token?: string }[]): void {
+    const since = new Map<string, { readonly token: string; readonly at: number }>();
+    for (const { taskId, token } of parked) {
+      if (token === undefined) continue;
+      const known = this.parkedSince.get(taskId);
+      since.set(taskId, { token, at: known?.token === token ? known.at : now });
+    }
+    this.parkedSince = since;
+    this.parked = since.size;
+  }
+
+  /**
+   * Whether the watch of `taskId` was seen parked, with the token it holds at the last look, before
+   * the last pass read whole began: only then does that pass's not listing the task say it is not
+   * listed, rather than that it started after the pass read its page.
+   */
+  parkedBeforeLastPass(taskId: string): boolean {
+    const seen = this.parkedSince.get(taskId);
+    return seen !== undefined && this.lastWholePassStartedAt !== undefined && seen.at <= this.lastWholePassStartedAt;
   }
 
   /** Records that a read of the table found a parked watch, or that a wake or a new watch will park one. */

@@ -1,5 +1,5 @@
 import { isGraphId } from '../../lib/identifiers';
-import { DEFAULT_SWEEP_MAX_PAGES } from '../../lib/sweep-contract';
+import { DEFAULT_SWEEP_MAX_PAGES, MAX_SWEEP_MAX_PAGES } from '../../lib/sweep-contract';
 
 /** The function was deployed with settings the construct does not write. */
 export class InvalidSweepSettingsError extends Error {
@@ -8,8 +8,6 @@ export class InvalidSweepSettingsError extends Error {
 
 /** Pages one sweep reads unless told otherwise. */
 export const DEFAULT_MAX_PAGES = DEFAULT_SWEEP_MAX_PAGES;
-/** Most pages the construct lets one sweep read. */
-const MAX_MAX_PAGES = 100;
 /**
  * Seconds an active task nobody watches is left to its trigger after a sweep first lists it:
  * CloudTrail delivers the record that starts its watch within about five minutes. A watch the
@@ -94,7 +92,7 @@ function graphIdsOf(value: string | undefined): readonly string[] | undefined {
 }
 
 /**
- * Reads `WATCH_TABLE_NAME`, `STATE_MACHINE_ARN`, `MAX_PAGES` (default 20), `DISCOVERY`
+ * Reads `WATCH_TABLE_NAME`, `STATE_MACHINE_ARN`, `MAX_PAGES` (default 1000), `DISCOVERY`
  * (`true` or `false`, default `true`), `GRAPH_IDS` (comma-separated, optional),
  * `EMIT_STATUS_CHANGES` (`true` or `false`, default `false`: only a terminal status wakes a
  * watch), `SWEEP_INTERVAL_SECONDS` (default 60) and `DISCOVERY_GRACE_SECONDS` (default 300); throws {@link InvalidSweepSettingsError}
@@ -106,7 +104,7 @@ export function sweepEnvironmentFrom(env: Readonly<Record<string, string | undef
     tableName: required(env, 'WATCH_TABLE_NAME'),
     stateMachineArn: required(env, 'STATE_MACHINE_ARN'),
     settings: {
-      maxPages: wholeNumberOf('MAX_PAGES', env.MAX_PAGES, DEFAULT_MAX_PAGES, 1, MAX_MAX_PAGES),
+      maxPages: wholeNumberOf('MAX_PAGES', env.MAX_PAGES, DEFAULT_MAX_PAGES, 1, MAX_SWEEP_MAX_PAGES),
       discovery: flagOf('DISCOVERY', env.DISCOVERY, true),
       ...(graphIds === undefined ? {} : { graphIds }),
       emitStatusChanges: flagOf('EMIT_STATUS_CHANGES', env.EMIT_STATUS_CHANGES, false),

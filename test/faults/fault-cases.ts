@@ -6,6 +6,8 @@
  * (`npm run docs:faults` writes it).
  */
 
+import { SWEPT_POLLING_INTERVAL } from '../../lib/poller-props';
+
 /** How long a fault lasts, from the start of the case. */
 export type FaultDuration = 'once' | '10 min' | 'for good';
 
@@ -144,11 +146,12 @@ function cells(edge: FaultEdge, faults: readonly EdgeFault[], outcomes: Outcomes
 }
 
 /** A late event: the parked wait ends at its timeout, and the watch's own poll sees the end. */
+const PARKED_WAIT_BOUND_SECONDS = SWEPT_POLLING_INTERVAL.toSeconds() * 1.1;
 const AT_THE_PARKED_WAIT_END = {
   kind: 'late',
   status: 'SUCCEEDED',
-  by: "the parked wait's end (at most 2 h 12 min)",
-  withinSeconds: 2.2 * 3600,
+  by: `the parked wait's end (at most ${Math.floor(PARKED_WAIT_BOUND_SECONDS / 3600)} h ${Math.round((PARKED_WAIT_BOUND_SECONDS % 3600) / 60)} min)`,
+  withinSeconds: PARKED_WAIT_BOUND_SECONDS,
 } as const;
 
 /** Every cell of the matrix. */

@@ -177,8 +177,8 @@ const DRIVERS: Record<FaultEdge, EdgeDriver> = {
       sweep: {
         wrapHandler:
           (real: SweepHandler): SweepHandler =>
-          (event) =>
-            window()() ? lambdaThrottled() : real(event),
+          (event, remainingTimeMs) =>
+            window()() ? lambdaThrottled() : real(event, remainingTimeMs),
       },
     }),
   },

@@ -104,7 +104,7 @@ describe('the sweep', () => {
       expect(env).toMatchObject({
         WATCH_TABLE_NAME: { Ref: expect.stringMatching(/WatchTable/) },
         STATE_MACHINE_ARN: { Ref: expect.stringMatching(/StateMachine/) },
-        MAX_PAGES: '20',
+        MAX_PAGES: '1000',
         DISCOVERY: 'true',
       });
       expect(env).not.toHaveProperty('GRAPH_IDS');
@@ -192,10 +192,10 @@ describe('the sweep', () => {
       expect(JSON.stringify(invoke)).toMatch(/SweepFunction/);
     });
 
-    test('THEN the poll function is told to park, and polls every 2 hours unless woken', () => {
+    test('THEN the poll function is told to park, and polls every 6 hours unless woken', () => {
       const config = pollerConfigOf({});
       expect(config.sweep).toEqual({ periodSeconds: 60 });
-      expect(config.polling).toEqual({ kind: 'fixed', intervalSeconds: 7200, jitter: 0.1 });
+      expect(config.polling).toEqual({ kind: 'fixed', intervalSeconds: 21600, jitter: 0.1 });
     });
 
     test('THEN failing sweeps and a listing read too slowly are alarmed', () => {
@@ -274,8 +274,8 @@ describe('the sweep', () => {
     ],
     ['interval 90 s', { interval: Duration.seconds(90) }, /sweep.interval must be whole minutes/],
     ['interval 2 h', { interval: Duration.hours(2) }, /sweep.interval must be whole minutes/],
-    ['maxPages 0', { maxPages: 0 }, /sweep.maxPages must be a whole number from 1 to 100.*got 0/],
-    ['maxPages 101', { maxPages: 101 }, /sweep.maxPages must be a whole number from 1 to 100/],
+    ['maxPages 0', { maxPages: 0 }, /sweep.maxPages must be a whole number from 1 to 1,000.*got 0/],
+    ['maxPages 1001', { maxPages: 1001 }, /sweep.maxPages must be a whole number from 1 to 1,000/],
     ['maxPages 1.5', { maxPages: 1.5 }, /sweep.maxPages must be a whole number/],
   ])('GIVEN sweep %s THEN the props are refused, saying why', (_label, sweep, message) => {
     expect(() => synth({ sweep })).toThrow(PollerPropsValidationError);

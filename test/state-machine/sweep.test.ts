@@ -12,6 +12,7 @@ import { watchTableDefinition } from '../../lambda/sweep/aws-clients';
 import { IDLE_LISTING_SECONDS } from '../../lambda/sweep/sweep-memory';
 import { DEFAULT_DISCOVERY_GRACE_SECONDS } from '../../lambda/sweep/sweep-settings';
 import { STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
+import { SWEPT_POLLING_INTERVAL } from '../../lib/poller-props';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
 import { realSleep, SteppingClock } from '../../local/clock';
 import { simpleTimeline, timelineSeconds, type ImportTimeline } from '../../local/import-timeline';
@@ -151,6 +152,50 @@ describe('the sweep, with the default props', () => {
     expect(parkedWaitOutcomes(executions[0].history)).toEqual(['TaskSucceeded']);
   });
 
+  test('GIVEN a watch begun by the API call that started its import THEN it parks without a poll, and its one poll, woken by the sweep after the end, puts exactly one terminal event', async () => {
+    harness = await startSweepHarness();
+    const task = harness.standIn.addTask({ timeline: FAILING_MIDWAY });
+
+    const { executions, events } = await harness.poller.watch({ taskId: task.taskId, trigger: 'api-call' });
+
+    expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(events.map((e) => [e.DetailType, e.Detail.status, e.Detail.terminal])).toEqual([
+      [STATUS_CHANGE_DETAIL_TYPE, 'FAILED', true],
+    ]);
+    // It never saw the task before its end, and polled once.
+    expect(events[0].Detail).toMatchObject({ previousStatus: null, pollCount: 1, progressPercentage: 62 });
+    const failedAt = task.startedAt + timelineSeconds(FAILING_MIDWAY) * 1000;
+    const polls = harness.standIn.pollsOf(task.taskId).map((poll) => poll.at);
+    expect(polls).toHaveLength(1);
+    expect(polls[0] - failedAt).toBeGreaterThanOrEqual(0);
+    expect(polls[0] - failedAt).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
+    expect(parkedWaitOutcomes(executions[0].history)).toEqual(['TaskSucceeded']);
+  });
+
+  test('GIVEN a watch begun by an API call record that comes after its short import ended, and after the sweeps settled that end THEN the next sweep, looking at the parked watches, wakes it: one poll, one terminal event', async () => {
+    harness = await startSweepHarness({ synthesized: synthesizeOnce({ sweep: { discovery: false } }) });
+    // Another watch stays parked throughout: the sweeps read the listing and know a watch is parked.
+    const other = harness.standIn.addTask({ timeline: simpleTimeline(1200) });
+    const otherWatch = harness.poller.watch({ taskId: other.taskId });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(90) });
+    const endedAt = task.startedAt + 90_000;
+    // Two sweeps list the end with no watch to wake: the status is settled.
+    await eventually(
+      () => harness.sweep!.completedRuns.filter((run) => run.startedAt >= endedAt + 60_000).length >= 2,
+      'two sweeps after the end',
+    );
+    const watchStartedAt = harness.clock.now();
+
+    const { events } = await harness.poller.watch({ taskId: task.taskId, trigger: 'api-call' });
+
+    expect(events.map((e) => [e.Detail.status, e.Detail.terminal, e.Detail.pollCount])).toEqual([
+      ['SUCCEEDED', true, 1],
+    ]);
+    expect(harness.standIn.pollsOf(task.taskId)).toHaveLength(1);
+    expect(Date.parse(events[0].Time) - watchStartedAt).toBeLessThanOrEqual((SWEEP_PERIOD + 5) * 1000);
+    expect((await otherWatch).events.map((e) => e.Detail.status)).toEqual(['SUCCEEDED']);
+  });
+
   test('GIVEN two running watches WHEN only one task ends THEN only its watch is woken, and the other is not polled until its own end or its backstop', async () => {
     harness = await startSweepHarness();
     const quick: ImportTimeline = {
@@ -160,7 +205,8 @@ describe('the sweep, with the default props', () => {
       ],
       outcome: { status: 'SUCCEEDED' },
     };
-    const steady = simpleTimeline(7200);
+    // Longer than two backstop waits: the polls between are the backstop's.
+    const steady = simpleTimeline(2.5 * SWEPT_POLLING_INTERVAL.toSeconds());
     const changing = harness.standIn.addTask({ timeline: quick });
     const still = harness.standIn.addTask({ timeline: steady });
 
@@ -173,14 +219,14 @@ describe('the sweep, with the default props', () => {
     expect(unchanged.events.map((e) => e.Detail.status)).toEqual(['SUCCEEDED']);
     const quickEnd = changing.startedAt + timelineSeconds(quick) * 1000;
     expect(harness.standIn.pollsOf(changing.taskId)).toHaveLength(2);
-    // The steady task was polled at its start, then at its own backstop (two hours, 10 % jitter) or its end.
+    // The steady task was polled at its start, then at its own backstop (10 % jitter) or its end.
     const stillPolls = harness.standIn.pollsOf(still.taskId).map((poll) => poll.at);
     expect(stillPolls.filter((at) => at <= quickEnd + SWEEP_PERIOD * 1000)).toEqual([still.startedAt]);
     const stillEnd = still.startedAt + timelineSeconds(steady) * 1000;
     expect(stillPolls.at(-1)! - stillEnd).toBeGreaterThanOrEqual(0);
     expect(stillPolls.at(-1)! - stillEnd).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
     stillPolls.slice(1, -1).forEach((at, index) => {
-      expect(at - stillPolls[index]).toBeGreaterThanOrEqual(0.9 * 2 * HOUR_MS);
+      expect(at - stillPolls[index]).toBeGreaterThanOrEqual(0.9 * SWEPT_POLLING_INTERVAL.toMilliseconds());
     });
   });
 
@@ -373,7 +419,7 @@ describe('without a working sweep, the parked waits still end by their timeouts'
       ]);
       const late = Date.parse(outcome.events[0].Time) - (task.startedAt + timelineSeconds(task.timeline) * 1000);
       expect(late).toBeGreaterThanOrEqual(0);
-      expect(late).toBeLessThanOrEqual(2 * 3600 * 1000);
+      expect(late).toBeLessThanOrEqual(SWEPT_POLLING_INTERVAL.toMilliseconds());
       // Every wait was parked, and ended by its timeout: TaskTimedOut, then the poll.
       const history = outcome.executions.flatMap((e) => e.history);
       const parked = history.filter(

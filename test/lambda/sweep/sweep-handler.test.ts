@@ -29,6 +29,7 @@ import {
   type SweepHandlerDependencies,
 } from '../../../lambda/sweep/sweep-handler';
 import { IDLE_LISTING_SECONDS } from '../../../lambda/sweep/sweep-memory';
+import { UNKNOWN_STATUS } from '../../../lib/sweep-contract';
 import type { SweepSettings } from '../../../lambda/sweep/sweep-settings';
 import type { SweepSummary } from '../../../lambda/sweep/sweep-metrics';
 import { simpleTimeline, type ImportTimeline } from '../../../local/import-timeline';
@@ -815,7 +816,7 @@ describe('sweep handler over HTTP', () => {
       expect(second).toMatchObject({ staleTokens: 1, itemsRead: 2, pagesRead: 1 });
       expect(await getItem(ended.taskId)).toEqual({ taskId: ended.taskId, status: 'SUCCEEDED' });
       for (const summary of later) {
-        expect(summary).toMatchObject({ pagesRead: 1, tasksListed: 3, itemsRead: 0, woken: 0, parkedChecked: false });
+        expect(summary).toMatchObject({ pagesRead: 1, tasksListed: 3, itemsRead: 0, woken: 0, parkedChecked: true });
       }
     });
 
@@ -867,21 +868,54 @@ describe('sweep handler over HTTP', () => {
       expect(sentTokens()).toEqual(['token-late']);
     });
 
-    test('GIVEN a watch parked behind a status already settled THEN the look at the parked watches, within 15 minutes, wakes it', async () => {
-      const task = endedTask('SUCCEEDED');
-      const running = taskIn('IMPORTING');
-      await parkedWatch(running.taskId, 'IMPORTING', 'token-running');
-      const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false });
-      await sweepAt(listingPeriodStart);
-      await sweepAt(listingPeriodStart + MINUTE_MS);
-      await parkedWatch(task.taskId, 'IMPORTING', 'token-behind');
+    test.each([
+      ['the status before the end', 'IMPORTING'],
+      ['no status yet (its first look left to the sweep)', UNKNOWN_STATUS],
+    ])(
+      'GIVEN a watch parked with %s behind an end already settled THEN the next sweep, which looks at every parked watch, wakes it without reading the table',
+      async (_, parkedStatus) => {
+        const task = endedTask('SUCCEEDED');
+        const running = taskIn('IMPORTING');
+        await parkedWatch(running.taskId, 'IMPORTING', 'token-running');
+        const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false });
+        await sweepAt(listingPeriodStart);
+        await sweepAt(listingPeriodStart + MINUTE_MS);
+        await parkedWatch(task.taskId, parkedStatus, 'token-behind');
 
-      const unnoticed = await sweepAt(listingPeriodStart + 2 * MINUTE_MS);
-      const checked = await sweepAt(listingPeriodStart + 16 * MINUTE_MS);
+        const next = await sweepAt(listingPeriodStart + 2 * MINUTE_MS);
 
-      expect(unnoticed).toMatchObject({ woken: 0, itemsRead: 0, parkedChecked: false });
-      expect(checked).toMatchObject({ woken: 1, parkedChecked: true });
-      expect(sentTokens()).toEqual(['token-behind']);
+        expect(next).toMatchObject({ woken: 1, itemsRead: 0, parkedChecked: true });
+        expect(sentTokens()).toEqual(['token-behind']);
+      },
+    );
+
+    test('GIVEN a task that starts after a pass read the page it would be on, and its watch parks THEN the end of that pass does not wake the watch as unlisted, nor does the next pass, which lists it', async () => {
+      const ordered = new NeptuneGraphStandIn({ now: () => standInNow, listingOrder: 'newest-first' });
+      const client = createSweepNeptuneGraphClient({ ...LOCAL_CLIENT_CONFIG, endpoint: await ordered.start() });
+      try {
+        for (let index = 0; index < 150; index++) ordered.addTask({ graphId: GRAPH, timeline: stayingIn('IMPORTING') });
+        const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false, maxPages: 1 }, { neptuneGraph: client });
+        const firstPage = await sweepAt(listingPeriodStart, { reason: 'api-call-without-task-id' });
+        const late = ordered.addTask({ graphId: GRAPH, timeline: stayingIn('INITIALIZING') });
+        await parkedWatch(late.taskId, UNKNOWN_STATUS, 'token-late');
+
+        const passEnd = await sweepAt(listingPeriodStart + MINUTE_MS);
+        const nextPass = [
+          await sweepAt(listingPeriodStart + 2 * MINUTE_MS),
+          await sweepAt(listingPeriodStart + 3 * MINUTE_MS),
+        ];
+
+        expect(firstPage).toMatchObject({ pagesRead: 1, unlisted: 0 });
+        expect(passEnd).toMatchObject({ pagesRead: 1, unlisted: 0, woken: 0 });
+        expect(nextPass.map((summary) => [summary.pagesRead, summary.unlisted])).toEqual([
+          [1, 0],
+          [1, 0],
+        ]);
+        expect(sentTokens()).toEqual([]);
+      } finally {
+        client.destroy();
+        await ordered.stop();
+      }
     });
 
     test('GIVEN a listing longer than the page limit THEN each sweep goes on from the page the last stopped at, and from the end back to the first page', async () => {

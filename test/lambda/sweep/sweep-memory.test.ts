@@ -1,10 +1,4 @@
-import {
-  IDLE_LISTING_SECONDS,
-  PARKED_CHECK_SECONDS,
-  SETTLE_MS,
-  SweepMemory,
-  wakeMatters,
-} from '../../../lambda/sweep/sweep-memory';
+import { IDLE_LISTING_SECONDS, SETTLE_MS, SweepMemory, wakeMatters } from '../../../lambda/sweep/sweep-memory';
 
 const TASK = 't-0000000001';
 /** The start of an idle listing period, plus five minutes: not the first sweep of the period. */
@@ -75,10 +69,9 @@ describe('SweepMemory', () => {
   });
 
   describe('when the listing and the parked watches are read', () => {
-    test('GIVEN nothing known THEN the parked watches are looked at; GIVEN none parked THEN the listing waits for the next idle period', () => {
+    test('GIVEN none parked THEN the listing waits for the next idle period, unless asked for', () => {
       const memory = new SweepMemory(T0, false);
-      expect(memory.parkedCheckDue(T0)).toBe(true);
-      memory.parkedChecked(T0, 0, 0);
+      memory.parkedChecked(T0, []);
       expect(memory.listingDue(T0, 60, false)).toBe(false);
       expect(memory.listingDue(T0, 60, true)).toBe(true);
       const nextPeriod = T0 - 300_000 + IDLE_LISTING_SECONDS * 1000;
@@ -86,29 +79,41 @@ describe('SweepMemory', () => {
       expect(memory.listingDue(nextPeriod + 90_000, 60, false)).toBe(false);
     });
 
-    test('GIVEN a parked watch THEN the listing is read every sweep and the parked watches looked at only every 15 minutes', () => {
+    test('GIVEN a parked watch THEN the listing is read every sweep; a watch without a token counts as none', () => {
       const memory = new SweepMemory(T0, false);
-      memory.parkedChecked(T0, 1, 0);
+      memory.parkedChecked(T0, [{ taskId: TASK }]);
+      expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(false);
+      memory.parkedChecked(T0, [{ taskId: TASK, token: 'token-1' }]);
       expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(true);
-      expect(memory.parkedCheckDue(T0 + 60_000)).toBe(false);
-      expect(memory.parkedCheckDue(T0 + PARKED_CHECK_SECONDS * 1000)).toBe(true);
     });
 
-    test('GIVEN parked watches of tasks not listed THEN they are looked at every sweep', () => {
+    test('GIVEN a watch first seen parked after the last whole pass began THEN that pass does not count it unlisted; GIVEN it seen before THEN it does', () => {
       const memory = new SweepMemory(T0, false);
-      memory.parkedChecked(T0, 1, 1);
-      expect(memory.parkedCheckDue(T0 + 60_000)).toBe(true);
+      memory.pageRead(T0, undefined);
+      memory.parkedChecked(T0 + 30_000, [{ taskId: TASK, token: 'token-1' }]);
+      memory.stoppedAt(undefined);
+      expect(memory.parkedBeforeLastPass(TASK)).toBe(false);
+
+      memory.parkedChecked(T0 + 60_000, [{ taskId: TASK, token: 'token-1' }]);
+      memory.pageRead(T0 + 60_000, undefined);
+      memory.stoppedAt(undefined);
+      expect(memory.parkedBeforeLastPass(TASK)).toBe(true);
+
+      // Parked again with a new token: seen anew.
+      memory.parkedChecked(T0 + 120_000, [{ taskId: TASK, token: 'token-2' }]);
+      expect(memory.parkedBeforeLastPass(TASK)).toBe(false);
+      expect(memory.parkedBeforeLastPass('t-0000000002')).toBe(false);
     });
 
     test('GIVEN a sweep interval as long as the idle one THEN every sweep reads the listing', () => {
       const memory = new SweepMemory(T0, false);
-      memory.parkedChecked(T0, 0, 0);
+      memory.parkedChecked(T0, []);
       expect(memory.listingDue(T0, IDLE_LISTING_SECONDS, false)).toBe(true);
     });
 
     test('GIVEN a listing left unread a whole idle period THEN the next sweep reads it, whatever its time', () => {
       const memory = new SweepMemory(T0, false);
-      memory.parkedChecked(T0, 0, 0);
+      memory.parkedChecked(T0, []);
       expect(memory.listingDue(T0 + IDLE_LISTING_SECONDS * 1000, 7 * 60, false)).toBe(true);
     });
   });
@@ -147,7 +152,7 @@ describe('SweepMemory', () => {
 describe('SweepMemory, a listing that failed', () => {
   test('GIVEN a sweep that began to read the listing and failed THEN the next reads it, even while idle', () => {
     const memory = new SweepMemory(T0, false);
-    memory.parkedChecked(T0, 0, 0);
+    memory.parkedChecked(T0, []);
     memory.listingBegun();
     expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(true);
     memory.listingRead();
@@ -158,7 +163,7 @@ describe('SweepMemory, a listing that failed', () => {
 describe('SweepMemory, the grace left to triggers', () => {
   test('GIVEN an active task discovery may watch THEN it is not read for discovery until the grace has passed since it was first listed, and the listing stays due meanwhile', () => {
     const memory = new SweepMemory(T0, false, 300_000);
-    memory.parkedChecked(T0, 0, 0);
+    memory.parkedChecked(T0, []);
 
     expect(memory.listed(TASK, 'INITIALIZING', T0, true)).toEqual({ readItem: false, discoverNow: false });
     expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(true);

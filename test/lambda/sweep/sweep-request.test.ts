@@ -55,12 +55,12 @@ describe('sweepRunFromEvent', () => {
 describe('sweepEnvironmentFrom', () => {
   const required = { WATCH_TABLE_NAME: 'watches', STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:1:stateMachine:x' };
 
-  test('defaults: 20 pages, discovery on, every graph, a wake only for a terminal status, a sweep a minute', () => {
+  test('defaults: 1,000 pages (its time bounds a sweep), discovery on, every graph, a wake only for a terminal status, a sweep a minute', () => {
     expect(sweepEnvironmentFrom(required)).toEqual({
       tableName: 'watches',
       stateMachineArn: required.STATE_MACHINE_ARN,
       settings: {
-        maxPages: 20,
+        maxPages: 1000,
         discovery: true,
         emitStatusChanges: false,
         intervalSeconds: 60,
@@ -95,7 +95,7 @@ describe('sweepEnvironmentFrom', () => {
   test.each([
     ['no table name', { STATE_MACHINE_ARN: 'arn' }, /WATCH_TABLE_NAME is not set/],
     ['no state machine', { WATCH_TABLE_NAME: 'watches' }, /STATE_MACHINE_ARN is not set/],
-    ['MAX_PAGES 0', { ...required, MAX_PAGES: '0' }, /MAX_PAGES must be a whole number from 1 to 100; got "0"/],
+    ['MAX_PAGES 0', { ...required, MAX_PAGES: '0' }, /MAX_PAGES must be a whole number from 1 to 1000; got "0"/],
     ['MAX_PAGES 1.5', { ...required, MAX_PAGES: '1.5' }, /got "1.5"/],
     ['DISCOVERY yes', { ...required, DISCOVERY: 'yes' }, /DISCOVERY must be "true" or "false"; got "yes"/],
     ['a bad graph id', { ...required, GRAPH_IDS: `${GRAPH},G-BAD` }, /GRAPH_IDS must be graph ids.*"G-BAD"/],
