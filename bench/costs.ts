@@ -15,7 +15,12 @@ export const PRICES = {
   sweepLambdaMemoryGb: 0.25,
   /** Assumed billed time of one sweep: the run itself, plus each page listed and looked up. */
   sweepBilledSecondsPerRun: 0.3,
-  sweepBilledSecondsPerPage: 0.03,
+  /**
+   * Assumed time of one page: the `ListImportTasks` call and the read of its unsettled tasks'
+   * items, one after the other. AWS publishes no latency for either; it also bounds how many
+   * pages a sweep reads in its time.
+   */
+  sweepBilledSecondsPerPage: 0.2,
   /** DynamoDB on-demand: one write request unit per item written (items under 1 KB). */
   dynamoDbPerWriteRequestUnitUsd: 0.625 / 1_000_000,
   dynamoDbPerReadRequestUnitUsd: 0.125 / 1_000_000,

@@ -13,6 +13,8 @@ import { LIST_PAGE_SIZE } from '../lambda/sweep/aws-clients';
 import { DEFAULT_DISCOVERY_GRACE_SECONDS } from '../lambda/sweep/sweep-settings';
 import { resolveSweepOptions } from '../lib/import-task-sweep';
 import { pollerConfigOf } from '../lib/poller-props';
+import { SWEEP_TIME_RESERVE_SECONDS, sweepTimeoutSeconds } from '../lib/sweep-contract';
+import { PRICES } from './costs';
 
 /** Settings of the modelled sweep. */
 export interface SweepModel {
@@ -28,7 +30,10 @@ export interface SweepModel {
   readonly wakeDelaySamplesSeconds?: readonly number[];
   /** Tasks per `ListImportTasks` page. */
   readonly pageSize: number;
-  /** Pages one sweep reads at most; tasks listed beyond them are not seen by that sweep. */
+  /**
+   * Pages one sweep reads at most, its page cap or what its time holds ({@link pagesInTime});
+   * tasks listed beyond them are not seen by that sweep.
+   */
   readonly maxPagesPerSweep: number;
   /**
    * Seconds an ended task stays listed, which AWS does not document; `Infinity` lists every
@@ -55,13 +60,23 @@ export interface SweepModel {
  */
 export const DEFAULT_SWEEP: SweepModel = defaultSweepModel();
 
+/**
+ * Pages a sweep every `periodSeconds` reads at most: its page cap, or as many pages of
+ * `secondsPerPage` as its time holds, its timeout less the reserve it keeps and its own run.
+ */
+export function pagesInTime(periodSeconds: number, maxPages: number, secondsPerPage: number): number {
+  const seconds = sweepTimeoutSeconds(periodSeconds) - SWEEP_TIME_RESERVE_SECONDS - PRICES.sweepBilledSecondsPerRun;
+  return Math.max(1, Math.min(maxPages, Math.floor(seconds / secondsPerPage)));
+}
+
 function defaultSweepModel(): SweepModel {
   const options = resolveSweepOptions()!;
+  const periodSeconds = options.interval.toSeconds();
   return {
-    periodSeconds: options.interval.toSeconds(),
+    periodSeconds,
     wakeDelaySeconds: 2,
     pageSize: LIST_PAGE_SIZE,
-    maxPagesPerSweep: options.maxPages,
+    maxPagesPerSweep: pagesInTime(periodSeconds, options.maxPages, PRICES.sweepBilledSecondsPerPage),
     listingRetentionSeconds: 3600,
     wakeOnEveryChange: pollerConfigOf({}).emitStatusChanges,
     discoveryGraceSeconds: DEFAULT_DISCOVERY_GRACE_SECONDS,

@@ -381,7 +381,7 @@ export const POLLER_ALARM_TABLE: { readonly [name in PollerAlarmName]: PollerAla
     id: 'SweepListingUnread',
     metric: (props) => props.sweepListingUnreadSeconds,
     description: () =>
-      'The sweep reads the listing too slowly: a listed task went unread for minutes, so ends midway are seen late and unwatched imports are discovered late. Raise sweep.maxPages (the listing is longer than a sweep reads), or shorten sweep.interval.',
+      'The sweep reads the listing too slowly: a listed task went unread for minutes, so ends midway are seen late and unwatched imports are discovered late. The listing is longer than a sweep reads in its time: lengthen sweep.interval (a sweep has its interval, up to 5 minutes), or raise sweep.maxPages if it was lowered.',
     counts: 'seconds a listed task went unread',
     threshold: 300,
     evaluationPeriods: 1,

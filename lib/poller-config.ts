@@ -58,7 +58,7 @@ export interface ErrorRetryConfig {
 export interface PollerConfig {
   /** The contract version of the definition (`CONTRACT_VERSION`), the same as its poll function's. */
   readonly contractVersion: number;
-  /** How long a task is watched, counted from the first poll of the first execution. */
+  /** How long a task is watched, counted from the first step of the first execution. */
   readonly timeoutSeconds: number;
   /** How long to wait between polls of a running task. */
   readonly polling: PollingStrategyConfig;

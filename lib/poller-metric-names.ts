@@ -28,7 +28,7 @@ export class PollerMetrics {
   public static readonly POLL_THROTTLES = 'PollThrottles';
   /** Status changes seen, the first status of a watch included. */
   public static readonly STATUS_TRANSITIONS = 'StatusTransitions';
-  /** Watches begun: first polls of first executions. */
+  /** Watches begun: the first steps of first executions. */
   public static readonly WATCHES_STARTED = 'WatchesStarted';
   /** Watches ended with their one terminal event. */
   public static readonly WATCHES_ENDED = 'WatchesEnded';
@@ -40,7 +40,7 @@ export class PollerMetrics {
   public static readonly TERMINAL_STATUSES = 'TerminalStatuses';
   /** The import's own elapsed time when its terminal status was seen, in seconds. */
   public static readonly IMPORT_DURATION = 'ImportDuration';
-  /** Time from the first poll to the terminal event, in seconds. */
+  /** Time from the watch's start to the terminal event, in seconds. */
   public static readonly WATCH_DURATION = 'WatchDuration';
   /** Watches handed over to a new execution. */
   public static readonly CONTINUED_AS_NEW = 'ContinuedAsNew';

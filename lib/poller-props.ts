@@ -91,7 +91,7 @@ export interface NeptuneImportTaskPollerProps {
    */
   readonly pollingStrategy?: PollingStrategy;
   /**
-   * How long a task is watched before the poller gives up with `TIMED_OUT`; counted from the first poll.
+   * How long a task is watched before the poller gives up with `TIMED_OUT`; counted from the watch's start.
    * @default Duration.days(7)
    */
   readonly monitoringTimeout?: Duration;

@@ -212,6 +212,9 @@ export class NeptuneGraphStandIn {
     };
   }
 
+  /** Task ids in the order of a random listing, by a hash of each id; undefined until first listed. */
+  private randomOrder: string[] | undefined;
+
   /** Every task, in the order the listing shows them. */
   listedTasks(): StandInTask[] {
     const added = [...this.tasks.values()];
@@ -220,11 +223,16 @@ export class NeptuneGraphStandIn {
         return added;
       case 'newest-first':
         return added.reverse();
-      case 'random':
-        return added
-          .map((task) => ({ task, key: createHash('sha256').update(task.taskId).digest('hex') }))
-          .sort((a, b) => a.key.localeCompare(b.key))
-          .map(({ task }) => task);
+      case 'random': {
+        // Tasks are only ever added (a task that starts is replaced under its id): the order holds while the count does.
+        if (this.randomOrder?.length !== added.length) {
+          this.randomOrder = added
+            .map((task) => ({ taskId: task.taskId, key: createHash('sha256').update(task.taskId).digest('hex') }))
+            .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+            .map(({ taskId }) => taskId);
+        }
+        return this.randomOrder.map((taskId) => this.tasks.get(taskId)!);
+      }
     }
   }
 

@@ -18,7 +18,7 @@ export interface WatchState {
   readonly taskId: string;
   /** The task's graph: from the request, or from an answer that names a well-formed one. */
   readonly graphId: string | null;
-  /** Epoch milliseconds of the first poll of the first execution. */
+  /** Epoch milliseconds of the first step of the first execution: the watch's start. */
   readonly watchStartedAt: number;
   /** Epoch milliseconds after which the watch gives up with `TIMED_OUT`. */
   readonly deadline: number;

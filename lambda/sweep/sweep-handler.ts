@@ -125,8 +125,9 @@ type WakeOutcome = 'woken' | 'stale' | 'failed';
 /**
  * Builds the sweep handler. The handler remembers, from one sweep to the next of the same
  * function instance, what it has done ({@link SweepMemory}). A sweep first looks at the index of
- * parked watches. It reads the listing while a watch is parked, when asked, or every 15 minutes
- * otherwise, page after page from where the last sweep stopped. For
+ * parked watches when that is due (nothing known, nothing parked, tasks found unlisted, an end
+ * listed lately, or a while since the last look). It reads the listing while a watch is parked,
+ * when asked, or every 15 minutes otherwise, page after page from where the last sweep stopped. For
  * the listed tasks whose status is not settled, or that discovery may have to watch, it reads the
  * watch table's items: it starts a watch for every active task nobody watches (discovery) and,
  * for every ended task nobody watches, asks when it ended: a watch announces it unless it ended
@@ -163,27 +164,32 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     let failure: { readonly error: unknown } | undefined;
     try {
       const startedAt = deps.now();
-      // Every sweep looks at the parked watches: a watch that parked with an older status than the
-      // listing's (or with none, its first look left to the sweep) is woken by the next sweep,
-      // whatever the sweeps before settled. The look costs the parked watches' index alone.
       let parked: readonly WatchItem[] | undefined;
-      try {
-        parked = await checkParked(counts);
-        memory.parkedChecked(startedAt, parked);
-      } catch (error) {
-        // The listing's own reads still find what is owed; the sweep fails once they are sent.
-        failure = { error };
-        memory.parkedSeen();
+      if (memory.parkedCheckDue(startedAt)) {
+        try {
+          parked = await checkParked(counts);
+          memory.parkedChecked(startedAt, parked, 0);
+        } catch (error) {
+          // The listing's own reads still find what is owed; the sweep fails once they are sent.
+          failure = { error };
+          memory.parkedSeen();
+        }
       }
       if (!memory.listingDue(startedAt, intervalSeconds, run.reason !== 'schedule')) return;
       memory.listingBegun();
       // `whole`: a pass from the first page to the last ended in this sweep, begun by it or by the sweeps before.
-      const { whole } = await readListing(run, remainingTimeMs, counts, listed, wakes);
+      const { whole, gone, acrossSweeps } = await readListing(run, remainingTimeMs, counts, listed, wakes);
       memory.listingRead();
       // A task left to its trigger that left the listing unwatched gets a watch, which says what became of it.
       await forEachConcurrently(memory.takeVanishedUnwatched(), CONCURRENCY, async (task) => {
         if (!(await discover(task, counts))) memory.stillUnwatched(task);
       });
+      // A task that left a listing read whole may have a parked watch: look for it now.
+      // So may a task that a pass read over several sweeps never listed: look when such a pass ends.
+      if (whole && (gone > 0 || acrossSweeps) && parked === undefined) {
+        parked = await checkParked(counts);
+        memory.parkedChecked(deps.now(), parked, 0);
+      }
       if (parked !== undefined) {
         const planned = new Set(wakes.map((wake) => wake.taskId));
         const unlisted = whole
@@ -195,6 +201,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
         const mismatched = parkedMismatchWakes(parked, listed, planned, settings.emitStatusChanges ?? false);
         for (const missed of mismatched) memory.unsettle(missed.taskId, deps.now());
         wakes.push(...mismatched, ...unlisted);
+        memory.parkedChecked(deps.now(), parked, unlisted.length);
       }
     } catch (error) {
       failure = { error };
@@ -214,7 +221,8 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
    * Reads the listing from where the last sweep stopped, page after page, while the sweep has
    * pages and time left; at the end of the listing it goes on from the first page, unless it
    * started there. Resolves whether a pass through the whole listing, first page to last, ended
-   * (begun by this sweep or by the sweeps before it).
+   * (begun by this sweep or by the sweeps before it), and how many remembered tasks it no longer
+   * listed.
    */
   const readListing = async (
     run: SweepRun,
@@ -222,7 +230,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     counts: Counts,
     listed: Map<string, string>,
     wakes: PlannedWake[],
-  ): Promise<{ whole: boolean }> => {
+  ): Promise<{ whole: boolean; gone: number; acrossSweeps: boolean }> => {
     const planOptions = {
       discovery: settings.discovery,
       emitStatusChanges: settings.emitStatusChanges ?? false,
@@ -232,6 +240,10 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     let token = memory.cursor;
     let fromFirst = token === undefined;
     let passEnded = false;
+    let gone = 0;
+    // Whether the pass under way began in an earlier sweep.
+    const passBegunBefore = memory.passUnderWay() && !fromFirst;
+    let acrossSweeps = false;
     for (;;) {
       // The wakes found so far come first: a page is read only while time is left to send them too.
       const wakesMs = (wakes.length * 1000) / WAKES_PER_SECOND;
@@ -243,7 +255,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
           maxPages: settings.maxPages,
           remainingTimeMs: remainingTimeMs(),
         });
-        return { whole: passEnded };
+        return { whole: passEnded, gone, acrossSweeps };
       }
       const page = await readPage(token, counts, counts.pagesRead === 0 && !fromFirst);
       if (page === undefined) {
@@ -268,9 +280,10 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       if (token === undefined) {
         if (memory.passUnderWay()) {
           passEnded = true;
+          acrossSweeps = passBegunBefore;
         }
-        memory.stoppedAt(undefined);
-        if (fromFirst) return { whole: passEnded };
+        gone += memory.stoppedAt(undefined);
+        if (fromFirst) return { whole: passEnded, gone, acrossSweeps };
         // Started in the middle: the first pages, where new tasks may be, come next.
         fromFirst = false;
       }

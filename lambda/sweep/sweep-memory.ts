@@ -31,6 +31,21 @@ export const SETTLE_MS = 50_000;
 export const IDLE_LISTING_SECONDS = 900;
 
 /**
+ * Seconds after which a sweep looks at the index of parked watches even when nothing listed
+ * asks for it: a watch that parked with a status that differs from the listing, or whose task is
+ * not listed at all, is woken within this time whatever else happens.
+ */
+export const PARKED_CHECK_SECONDS = 900;
+
+/**
+ * Seconds after an end is first listed during which every sweep looks at the index of parked
+ * watches: a CloudTrail record delivered after a short import ended starts a watch that parks
+ * behind an end the sweeps may have settled (CloudTrail delivers within about five minutes, and
+ * within fifteen at worst), and the next sweep wakes it.
+ */
+export const LATE_TRIGGER_SECONDS = 900;
+
+/**
  * Whether a watch that last saw `itemStatus` is worth waking for `listedStatus`: a terminal
  * status always; another change only when the watches put an event on every status change.
  */
@@ -74,6 +89,11 @@ export class SweepMemory {
   /** Epoch ms the last pass read to its end began; every task listed throughout was read since. */
   private lastWholePassStartedAt: number | undefined;
   private parked: number | undefined;
+  private lastParkedCheckAt: number | undefined;
+  /** Tasks whose parked watches a whole listing did not show, at the last look. */
+  private unlistedParked = 0;
+  /** Epoch ms an end (a terminal status) was last listed for the first time. */
+  private lastEndListedAt: number | undefined;
   /** Each parked watch's token, and when it was first seen at a look at the parked watches. */
   private parkedSince = new Map<string, { readonly token: string; readonly at: number }>();
   private lastListedAt: number | undefined;
@@ -118,10 +138,28 @@ export class SweepMemory {
   }
 
   /**
-   * Records a look, at `now`, at the index of parked watches: how many hold a token, and when each
-   * token was first seen parked.
+   * Whether this sweep looks at the index of parked watches before it lists: when nothing is
+   * known of it, when no watch was parked at the last look (the listing waits for one), when
+   * parked watches of tasks not listed were found last time, while an end was first listed within
+   * {@link LATE_TRIGGER_SECONDS}, and at least every {@link PARKED_CHECK_SECONDS}.
    */
-  parkedChecked(now: number, parked: readonly { readonly taskId: string; readonly token?: string }[]): void {
+  parkedCheckDue(now: number): boolean {
+    if (this.parked === undefined || this.parked === 0 || this.unlistedParked > 0) return true;
+    if (this.lastEndListedAt !== undefined && now - this.lastEndListedAt < LATE_TRIGGER_SECONDS * 1000) return true;
+    return this.lastParkedCheckAt === undefined || now - this.lastParkedCheckAt >= PARKED_CHECK_SECONDS * 1000;
+  }
+
+  /**
+   * Records a look, at `now`, at the index of parked watches: how many hold a token, how many of
+   * their tasks a whole listing did not show, and when each token was first seen parked.
+   */
+  parkedChecked(
+    now: number,
+    parked: readonly { readonly taskId: string; readonly token?: string }[],
+    unlisted: number,
+  ): void {
+    this.unlistedParked = unlisted;
+    this.lastParkedCheckAt = now;
     const since = new Map<string, { readonly token: string; readonly at: number }>();
     for (const { taskId, token } of parked) {
       if (token === undefined) continue;
@@ -254,6 +292,7 @@ export class SweepMemory {
         entry === undefined
           ? isTerminalImportStatus(status) || this.emitStatusChanges
           : this.changeMatters(entry.status, status);
+      if (isTerminalImportStatus(status)) this.lastEndListedAt = now;
       entry = {
         firstListedAt: entry?.firstListedAt ?? now,
         ...(graphId === undefined ? {} : { graphId }),

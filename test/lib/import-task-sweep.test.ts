@@ -214,7 +214,7 @@ describe('the sweep', () => {
         Period: 300,
         Threshold: 300,
         TreatMissingData: 'notBreaching',
-        AlarmDescription: Match.stringLikeRegexp('Raise sweep.maxPages'),
+        AlarmDescription: Match.stringLikeRegexp('lengthen sweep.interval'),
       });
       // A sweep that stops at its page limit is normal now: the next one goes on from there.
       expect(

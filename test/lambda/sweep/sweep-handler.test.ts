@@ -30,7 +30,7 @@ import {
 } from '../../../lambda/sweep/sweep-handler';
 import { IDLE_LISTING_SECONDS } from '../../../lambda/sweep/sweep-memory';
 import { UNKNOWN_STATUS } from '../../../lib/sweep-contract';
-import type { SweepSettings } from '../../../lambda/sweep/sweep-settings';
+import { sweepEnvironmentFrom, type SweepSettings } from '../../../lambda/sweep/sweep-settings';
 import type { SweepSummary } from '../../../lambda/sweep/sweep-metrics';
 import { simpleTimeline, type ImportTimeline } from '../../../local/import-timeline';
 import { NeptuneGraphStandIn, type StandInFault, type StandInTask } from '../../../local/neptune-graph-standin';
@@ -982,6 +982,34 @@ describe('sweep handler over HTTP', () => {
           expect(sentTokens()).toEqual(['token-ending']);
           // Each pass read every task once: the one that ended is read, no other item.
           expect(after.reduce((sum, summary) => sum + summary.itemsRead, 0)).toBe(1);
+        } finally {
+          client.destroy();
+          await ordered.stop();
+        }
+      },
+    );
+
+    test.each(['oldest-first', 'newest-first', 'random'] as const)(
+      'GIVEN 20,000 tasks listed %s and the default page limit THEN every sweep reads the whole listing, and the watch of a task that ends is woken by the first sweep after its end',
+      async (listingOrder) => {
+        const ordered = new NeptuneGraphStandIn({ now: () => standInNow, listingOrder });
+        const client = createSweepNeptuneGraphClient({ ...LOCAL_CLIENT_CONFIG, endpoint: await ordered.start() });
+        try {
+          const ending = ordered.addTask({ graphId: GRAPH, timeline: simpleTimeline(600) });
+          for (let index = 0; index < 19_999; index++)
+            ordered.addTask({ graphId: GRAPH, timeline: stayingIn('IMPORTING') });
+          await parkedWatch(ending.taskId, 'INITIALIZING', 'token-ending');
+          const { maxPages } = sweepEnvironmentFrom({ WATCH_TABLE_NAME: TABLE, STATE_MACHINE_ARN: 'arn' }).settings;
+          const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false, maxPages }, { neptuneGraph: client });
+          const before = await sweepAt(listingPeriodStart);
+          standInNow += 700_000;
+          const after = await sweepAt(listingPeriodStart + MINUTE_MS);
+
+          expect([before, after].map((summary) => [summary.pagesRead, summary.truncated, summary.woken])).toEqual([
+            [200, false, 0],
+            [200, false, 1],
+          ]);
+          expect(sentTokens()).toEqual(['token-ending']);
         } finally {
           client.destroy();
           await ordered.stop();

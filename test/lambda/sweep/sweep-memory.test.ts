@@ -1,4 +1,11 @@
-import { IDLE_LISTING_SECONDS, SETTLE_MS, SweepMemory, wakeMatters } from '../../../lambda/sweep/sweep-memory';
+import {
+  IDLE_LISTING_SECONDS,
+  LATE_TRIGGER_SECONDS,
+  PARKED_CHECK_SECONDS,
+  SETTLE_MS,
+  SweepMemory,
+  wakeMatters,
+} from '../../../lambda/sweep/sweep-memory';
 
 const TASK = 't-0000000001';
 /** The start of an idle listing period, plus five minutes: not the first sweep of the period. */
@@ -71,7 +78,7 @@ describe('SweepMemory', () => {
   describe('when the listing and the parked watches are read', () => {
     test('GIVEN none parked THEN the listing waits for the next idle period, unless asked for', () => {
       const memory = new SweepMemory(T0, false);
-      memory.parkedChecked(T0, []);
+      memory.parkedChecked(T0, [], 0);
       expect(memory.listingDue(T0, 60, false)).toBe(false);
       expect(memory.listingDue(T0, 60, true)).toBe(true);
       const nextPeriod = T0 - 300_000 + IDLE_LISTING_SECONDS * 1000;
@@ -81,39 +88,63 @@ describe('SweepMemory', () => {
 
     test('GIVEN a parked watch THEN the listing is read every sweep; a watch without a token counts as none', () => {
       const memory = new SweepMemory(T0, false);
-      memory.parkedChecked(T0, [{ taskId: TASK }]);
+      memory.parkedChecked(T0, [{ taskId: TASK }], 0);
       expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(false);
-      memory.parkedChecked(T0, [{ taskId: TASK, token: 'token-1' }]);
+      memory.parkedChecked(T0, [{ taskId: TASK, token: 'token-1' }], 0);
       expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(true);
+    });
+
+    test('GIVEN a parked watch and no end listed lately THEN the parked watches are looked at only every 15 minutes; GIVEN parked watches of tasks not listed THEN every sweep', () => {
+      const memory = new SweepMemory(T0, false);
+      memory.parkedChecked(T0, [{ taskId: TASK, token: 'token-1' }], 0);
+      expect(memory.parkedCheckDue(T0 + 60_000)).toBe(false);
+      expect(memory.parkedCheckDue(T0 + PARKED_CHECK_SECONDS * 1000)).toBe(true);
+      memory.parkedChecked(T0, [{ taskId: TASK, token: 'token-1' }], 1);
+      expect(memory.parkedCheckDue(T0 + 60_000)).toBe(true);
+    });
+
+    test('GIVEN an end first listed THEN every sweep looks at the parked watches for the time a late CloudTrail record may take, then every 15 minutes again', () => {
+      const memory = new SweepMemory(T0, false);
+      memory.parkedChecked(T0, [{ taskId: TASK, token: 'token-1' }], 0);
+      memory.listed('t-0000000002', 'IMPORTING', T0 + 30_000, false);
+      expect(memory.parkedCheckDue(T0 + 60_000)).toBe(false);
+      memory.listed('t-0000000002', 'SUCCEEDED', T0 + 90_000, false);
+      for (let minute = 2; minute < LATE_TRIGGER_SECONDS / 60; minute++) {
+        expect(memory.parkedCheckDue(T0 + minute * 60_000)).toBe(true);
+        memory.parkedChecked(T0 + minute * 60_000, [{ taskId: TASK, token: 'token-1' }], 0);
+        // Listed again, the same end is no new end.
+        memory.listed('t-0000000002', 'SUCCEEDED', T0 + minute * 60_000 + 30_000, false);
+      }
+      expect(memory.parkedCheckDue(T0 + 90_000 + LATE_TRIGGER_SECONDS * 1000)).toBe(false);
     });
 
     test('GIVEN a watch first seen parked after the last whole pass began THEN that pass does not count it unlisted; GIVEN it seen before THEN it does', () => {
       const memory = new SweepMemory(T0, false);
       memory.pageRead(T0, undefined);
-      memory.parkedChecked(T0 + 30_000, [{ taskId: TASK, token: 'token-1' }]);
+      memory.parkedChecked(T0 + 30_000, [{ taskId: TASK, token: 'token-1' }], 0);
       memory.stoppedAt(undefined);
       expect(memory.parkedBeforeLastPass(TASK)).toBe(false);
 
-      memory.parkedChecked(T0 + 60_000, [{ taskId: TASK, token: 'token-1' }]);
+      memory.parkedChecked(T0 + 60_000, [{ taskId: TASK, token: 'token-1' }], 0);
       memory.pageRead(T0 + 60_000, undefined);
       memory.stoppedAt(undefined);
       expect(memory.parkedBeforeLastPass(TASK)).toBe(true);
 
       // Parked again with a new token: seen anew.
-      memory.parkedChecked(T0 + 120_000, [{ taskId: TASK, token: 'token-2' }]);
+      memory.parkedChecked(T0 + 120_000, [{ taskId: TASK, token: 'token-2' }], 0);
       expect(memory.parkedBeforeLastPass(TASK)).toBe(false);
       expect(memory.parkedBeforeLastPass('t-0000000002')).toBe(false);
     });
 
     test('GIVEN a sweep interval as long as the idle one THEN every sweep reads the listing', () => {
       const memory = new SweepMemory(T0, false);
-      memory.parkedChecked(T0, []);
+      memory.parkedChecked(T0, [], 0);
       expect(memory.listingDue(T0, IDLE_LISTING_SECONDS, false)).toBe(true);
     });
 
     test('GIVEN a listing left unread a whole idle period THEN the next sweep reads it, whatever its time', () => {
       const memory = new SweepMemory(T0, false);
-      memory.parkedChecked(T0, []);
+      memory.parkedChecked(T0, [], 0);
       expect(memory.listingDue(T0 + IDLE_LISTING_SECONDS * 1000, 7 * 60, false)).toBe(true);
     });
   });
@@ -152,7 +183,7 @@ describe('SweepMemory', () => {
 describe('SweepMemory, a listing that failed', () => {
   test('GIVEN a sweep that began to read the listing and failed THEN the next reads it, even while idle', () => {
     const memory = new SweepMemory(T0, false);
-    memory.parkedChecked(T0, []);
+    memory.parkedChecked(T0, [], 0);
     memory.listingBegun();
     expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(true);
     memory.listingRead();
@@ -163,7 +194,7 @@ describe('SweepMemory, a listing that failed', () => {
 describe('SweepMemory, the grace left to triggers', () => {
   test('GIVEN an active task discovery may watch THEN it is not read for discovery until the grace has passed since it was first listed, and the listing stays due meanwhile', () => {
     const memory = new SweepMemory(T0, false, 300_000);
-    memory.parkedChecked(T0, []);
+    memory.parkedChecked(T0, [], 0);
 
     expect(memory.listed(TASK, 'INITIALIZING', T0, true)).toEqual({ readItem: false, discoverNow: false });
     expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(true);
