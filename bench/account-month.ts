@@ -9,7 +9,7 @@
  * watch parked with the probability that at least one runs, and lists the tasks running and
  * those that ended within the listing retention.
  */
-import { IDLE_LISTING_SECONDS, LATE_TRIGGER_SECONDS, PARKED_CHECK_SECONDS } from '../lambda/sweep/sweep-memory';
+import { IDLE_LISTING_SECONDS, PARKED_CHECK_SECONDS } from '../lambda/sweep/sweep-memory';
 import { PRICES } from './costs';
 import type { SweepModel } from './listing';
 import type { LinearCost } from './state-machine-costs';
@@ -184,14 +184,12 @@ export function accountMonth(
       idleListings * (P.sweepBilledSecondsPerRun + P.sweepBilledSecondsPerPage);
     sweepCost = sweeps * P.lambdaPerRequestUsd + billedSeconds * P.sweepLambdaMemoryGb * P.lambdaArm64PerGbSecondUsd;
     // A sweep scans the parked watches while none is parked (the least a scan costs), and while busy
-    // every sweep within LATE_TRIGGER_SECONDS of an end first listed, otherwise every PARKED_CHECK_SECONDS.
+    // every PARKED_CHECK_SECONDS: with discovery on, every listed end has an item, and no end unwatched asks for more.
     const busyScanUnits = Math.max(
       M.scanReadUnitsPer4Kb,
       ((meanRunning / Math.max(busyShare, 1e-9)) * M.parkedItemKb * M.scanReadUnitsPer4Kb) / 4,
     );
-    const endLately = 1 - Math.exp(-(importsPerDay / 86_400) * LATE_TRIGGER_SECONDS);
-    const busyScans =
-      busySweeps * (endLately + (1 - endLately) * Math.min(1, sweep.periodSeconds / PARKED_CHECK_SECONDS));
+    const busyScans = busySweeps * Math.min(1, sweep.periodSeconds / PARKED_CHECK_SECONDS);
     readUnits =
       idleSweeps * M.scanReadUnitsPer4Kb +
       busyScans * busyScanUnits +

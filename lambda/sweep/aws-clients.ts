@@ -83,8 +83,8 @@ export function createDynamoDbClient(overrides: DynamoDBClientConfig = {}): Dyna
 
 /** Reads pages of `ListImportTasks` with `client`; throws `UnusableListingError` for an answer it cannot use. */
 export function importTaskLister(client: NeptuneGraphClient, deadlineMs: number = CALL_DEADLINE_MS): ImportTaskLister {
-  return async (nextToken) => {
-    const answer = await callWithinDeadline('ListImportTasks', deadlineMs, (options) =>
+  return async (nextToken, callDeadlineMs) => {
+    const answer = await callWithinDeadline('ListImportTasks', callDeadlineMs ?? deadlineMs, (options) =>
       client.send(
         new ListImportTasksCommand({ maxResults: LIST_PAGE_SIZE, ...(nextToken === undefined ? {} : { nextToken }) }),
         options,
@@ -175,7 +175,7 @@ export function watchItemReader(
   deadlineMs: number = CALL_DEADLINE_MS,
 ): WatchItemReader {
   const sleep = retry.sleep ?? timer;
-  return async (taskIds) => {
+  return async (taskIds, callDeadlineMs) => {
     const items: WatchItem[] = [];
     let keys: Record<string, AttributeValue>[] = taskIds.map((taskId) => ({ [A.taskId]: { S: taskId } }));
     for (let attempt = 0; keys.length > 0; attempt++) {
@@ -186,7 +186,7 @@ export function watchItemReader(
       }
       if (attempt > 0) await sleep(retry.baseDelayMs * 2 ** (attempt - 1));
       const request = { RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } };
-      const answer = await callWithinDeadline('BatchGetItem', deadlineMs, (options) =>
+      const answer = await callWithinDeadline('BatchGetItem', callDeadlineMs ?? deadlineMs, (options) =>
         client.send(new BatchGetItemCommand(request), options),
       );
       items.push(...watchItemsOf(answer.Responses?.[tableName]));

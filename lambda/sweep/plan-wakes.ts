@@ -65,20 +65,20 @@ export function spreadWakes(count: number, budgetMs: number, perSecond: number =
 }
 
 /**
- * The wakes of parked watches whose task is among `listed` (task id to listed status) with a
- * status worth a wake ({@link wakeMatters}), other than those of `planned`: a watch that parked
- * with an older status than the listing's after its item was last read.
+ * The wakes of parked watches whose task's listed status (`listedStatusOf`, undefined for a task
+ * not known to be listed) is worth a wake ({@link wakeMatters}), other than those of `planned`: a
+ * watch that parked with an older status than the listing's after its item was last read.
  */
 export function parkedMismatchWakes(
   parked: readonly WatchItem[],
-  listed: ReadonlyMap<string, string>,
+  listedStatusOf: (taskId: string) => string | undefined,
   planned: ReadonlySet<string>,
   emitStatusChanges: boolean,
 ): PlannedWake[] {
   const wakes: PlannedWake[] = [];
   const seen = new Set<string>(planned);
   for (const item of parked) {
-    const listedStatus = listed.get(item.taskId);
+    const listedStatus = listedStatusOf(item.taskId);
     if (item.token === undefined || listedStatus === undefined || seen.has(item.taskId)) continue;
     if (!wakeMatters(listedStatus, item.status, emitStatusChanges)) continue;
     seen.add(item.taskId);

@@ -3,6 +3,7 @@ import { SWEEP_TIME_RESERVE_SECONDS, WATCH_TABLE_ATTRIBUTES as A } from '../../l
 import { summarizeError } from '../shared/error-summary';
 import type { MetricDatum } from '../shared/metric-datum';
 import type { WatchStartOutcome } from '../shared/start-watch';
+import { CALL_DEADLINE_MS, SweepCallDeadlineError } from './call-deadline';
 import type { ImportTaskPage } from './listing-page';
 import {
   discoveryAllows,
@@ -18,11 +19,17 @@ import { metricsForSweep, type SweepSummary } from './sweep-metrics';
 import { sweepRunFromEvent, type SweepRun } from './sweep-request';
 import { DEFAULT_DISCOVERY_GRACE_SECONDS, DEFAULT_INTERVAL_SECONDS, type SweepSettings } from './sweep-settings';
 
-/** Reads the page of `ListImportTasks` that `nextToken` names (the first without one). */
-export type ImportTaskLister = (nextToken: string | undefined) => Promise<ImportTaskPage>;
+/**
+ * Reads the page of `ListImportTasks` that `nextToken` names (the first without one), within
+ * `deadlineMs` when given (the call's own deadline otherwise).
+ */
+export type ImportTaskLister = (nextToken: string | undefined, deadlineMs?: number) => Promise<ImportTaskPage>;
 
-/** Reads the watch table's items of up to 100 keys; keys without an item are left out. Throws when it cannot. */
-export type WatchItemReader = (taskIds: readonly string[]) => Promise<readonly WatchItem[]>;
+/**
+ * Reads the watch table's items of up to 100 keys, within `deadlineMs` when given; keys without an
+ * item are left out. Throws when it cannot.
+ */
+export type WatchItemReader = (taskIds: readonly string[], deadlineMs?: number) => Promise<readonly WatchItem[]>;
 
 /** Reads every item of the watch table's index of parked watches, all pages. Throws when it cannot. */
 export type ParkedWatchScanner = () => Promise<readonly WatchItem[]>;
@@ -94,6 +101,9 @@ export const TIME_RESERVE_MS = SWEEP_TIME_RESERVE_SECONDS * 1000;
  * that keeps thousands of ended tasks, the poller spreads their `GetImportTask` calls over sweeps.
  */
 export const MAX_END_CHECKS_PER_SWEEP = 100;
+
+/** Milliseconds of its time left, beyond the reserve and its wakes, below which a sweep reads no further page. */
+const MIN_PAGE_BUDGET_MS = 1_000;
 
 /** Keys one `BatchGetItem` reads at most. */
 const BATCH_GET_MAX_KEYS = 100;
@@ -198,7 +208,9 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
               memory.listedTaskIds(),
             )
           : [];
-        const mismatched = parkedMismatchWakes(parked, listed, planned, settings.emitStatusChanges ?? false);
+        // Compared with the status each task was last listed with, this sweep's pages or the pass's.
+        const statusOf = (taskId: string) => listed.get(taskId) ?? memory.listedStatusOf(taskId);
+        const mismatched = parkedMismatchWakes(parked, statusOf, planned, settings.emitStatusChanges ?? false);
         for (const missed of mismatched) memory.unsettle(missed.taskId, deps.now());
         wakes.push(...mismatched, ...unlisted);
         memory.parkedChecked(deps.now(), parked, unlisted.length);
@@ -244,20 +256,30 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     // Whether the pass under way began in an earlier sweep.
     const passBegunBefore = memory.passUnderWay() && !fromFirst;
     let acrossSweeps = false;
+    const cutShort = () => {
+      counts.truncated = true;
+      memory.stoppedAt(token);
+      logger.warn('Sweep cut short: the next sweep goes on from the page it stopped at', {
+        pagesRead: counts.pagesRead,
+        maxPages: settings.maxPages,
+        remainingTimeMs: remainingTimeMs(),
+      });
+      return { whole: passEnded, gone, acrossSweeps };
+    };
     for (;;) {
-      // The wakes found so far come first: a page is read only while time is left to send them too.
-      const wakesMs = (wakes.length * 1000) / WAKES_PER_SECOND;
-      if (counts.pagesRead >= settings.maxPages || remainingTimeMs() < TIME_RESERVE_MS + wakesMs) {
-        counts.truncated = true;
-        memory.stoppedAt(token);
-        logger.warn('Sweep cut short: the next sweep goes on from the page it stopped at', {
-          pagesRead: counts.pagesRead,
-          maxPages: settings.maxPages,
-          remainingTimeMs: remainingTimeMs(),
-        });
-        return { whole: passEnded, gone, acrossSweeps };
+      // The wakes found so far come first: a page is read only while time is left to send them too,
+      // and its calls end by then, so that no call runs into the time kept for the wakes.
+      const budgetMs = remainingTimeMs() - TIME_RESERVE_MS - (wakes.length * 1000) / WAKES_PER_SECOND;
+      if (counts.pagesRead >= settings.maxPages || budgetMs < MIN_PAGE_BUDGET_MS) return cutShort();
+      const deadlineMs = budgetMs < CALL_DEADLINE_MS ? Math.floor(budgetMs) : undefined;
+      let page: ImportTaskPage | undefined;
+      try {
+        page = await readPage(token, counts, counts.pagesRead === 0 && !fromFirst, deadlineMs);
+      } catch (error) {
+        // A call cut short by the sweep's own time, not by the service: the next sweep reads that page.
+        if (deadlineMs !== undefined && error instanceof SweepCallDeadlineError) return cutShort();
+        throw error;
       }
-      const page = await readPage(token, counts, counts.pagesRead === 0 && !fromFirst);
       if (page === undefined) {
         token = undefined;
         fromFirst = true;
@@ -275,7 +297,13 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
           unreadable: page.unreadable,
         });
       }
-      await actOnPage(page.tasks, now, planOptions, remainingTimeMs, counts, listed, wakes);
+      try {
+        await actOnPage(page.tasks, now, planOptions, remainingTimeMs, counts, listed, wakes, deadlineMs);
+      } catch (error) {
+        // Its tasks are listed but their items unread: unsettled, they are read at the next sweep.
+        if (deadlineMs !== undefined && error instanceof SweepCallDeadlineError) return cutShort();
+        throw error;
+      }
       token = page.nextToken;
       if (token === undefined) {
         if (memory.passUnderWay()) {
@@ -298,9 +326,10 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     token: string | undefined,
     counts: Counts,
     kept: boolean,
+    deadlineMs: number | undefined,
   ): Promise<ImportTaskPage | undefined> => {
     try {
-      return await deps.listImportTasks(token);
+      return await deps.listImportTasks(token, deadlineMs);
     } catch (error) {
       if (!kept || summarizeError(error).name !== 'ValidationException') throw error;
       counts.failures += 1;
@@ -324,6 +353,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     counts: Counts,
     listed: Map<string, string>,
     wakes: PlannedWake[],
+    deadlineMs: number | undefined,
   ): Promise<void> => {
     const toRead: ListedImportTask[] = [];
     const inGrace = new Set<string>();
@@ -335,7 +365,10 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       if (!outlook.discoverNow) inGrace.add(task.taskId);
     }
     if (toRead.length === 0) return;
-    const items = await readItems(toRead.map((task) => task.taskId));
+    const items = await readItems(
+      toRead.map((task) => task.taskId),
+      deadlineMs,
+    );
     counts.itemsRead += toRead.length;
     const done = new Map<string, boolean>();
     const others: Exclude<SweepAction, { kind: 'wake' }>[] = [];
@@ -367,12 +400,12 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
     }
   };
 
-  const readItems = async (listedIds: readonly string[]): Promise<Map<string, WatchItem>> => {
+  const readItems = async (listedIds: readonly string[], deadlineMs?: number): Promise<Map<string, WatchItem>> => {
     // BatchGetItem refuses a key twice; a listing may repeat a task.
     const taskIds = [...new Set(listedIds)];
     const items = new Map<string, WatchItem>();
     for (let start = 0; start < taskIds.length; start += BATCH_GET_MAX_KEYS) {
-      for (const item of await deps.readWatchItems(taskIds.slice(start, start + BATCH_GET_MAX_KEYS))) {
+      for (const item of await deps.readWatchItems(taskIds.slice(start, start + BATCH_GET_MAX_KEYS), deadlineMs)) {
         items.set(item.taskId, item);
       }
     }
@@ -464,7 +497,10 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
       outcome: outcome.outcome,
       executionName: outcome.executionName,
     });
-    return (await record(task, counts)) !== 'failed';
+    const recorded = (await record(task, counts)) !== 'failed';
+    // A watch that runs and has not parked yet (its trigger just came) parks in a moment, perhaps
+    // behind this status: the task stays owed, and the next sweep reads its item again.
+    return recorded && outcome.outcome !== 'already-watching';
   };
 
   /**

@@ -38,14 +38,6 @@ export const IDLE_LISTING_SECONDS = 900;
 export const PARKED_CHECK_SECONDS = 900;
 
 /**
- * Seconds after an end is first listed during which every sweep looks at the index of parked
- * watches: a CloudTrail record delivered after a short import ended starts a watch that parks
- * behind an end the sweeps may have settled (CloudTrail delivers within about five minutes, and
- * within fifteen at worst), and the next sweep wakes it.
- */
-export const LATE_TRIGGER_SECONDS = 900;
-
-/**
  * Whether a watch that last saw `itemStatus` is worth waking for `listedStatus`: a terminal
  * status always; another change only when the watches put an event on every status change.
  */
@@ -92,8 +84,6 @@ export class SweepMemory {
   private lastParkedCheckAt: number | undefined;
   /** Tasks whose parked watches a whole listing did not show, at the last look. */
   private unlistedParked = 0;
-  /** Epoch ms an end (a terminal status) was last listed for the first time. */
-  private lastEndListedAt: number | undefined;
   /** Each parked watch's token, and when it was first seen at a look at the parked watches. */
   private parkedSince = new Map<string, { readonly token: string; readonly at: number }>();
   private lastListedAt: number | undefined;
@@ -140,13 +130,32 @@ export class SweepMemory {
   /**
    * Whether this sweep looks at the index of parked watches before it lists: when nothing is
    * known of it, when no watch was parked at the last look (the listing waits for one), when
-   * parked watches of tasks not listed were found last time, while an end was first listed within
-   * {@link LATE_TRIGGER_SECONDS}, and at least every {@link PARKED_CHECK_SECONDS}.
+   * parked watches of tasks not listed were found last time, while the listing shows an end of a
+   * task no item is known of ({@link unwatchedEndListed}), and at least every
+   * {@link PARKED_CHECK_SECONDS}.
    */
   parkedCheckDue(now: number): boolean {
     if (this.parked === undefined || this.parked === 0 || this.unlistedParked > 0) return true;
-    if (this.lastEndListedAt !== undefined && now - this.lastEndListedAt < LATE_TRIGGER_SECONDS * 1000) return true;
+    if (this.unwatchedEndListed()) return true;
     return this.lastParkedCheckAt === undefined || now - this.lastParkedCheckAt >= PARKED_CHECK_SECONDS * 1000;
+  }
+
+  /**
+   * Whether the listing shows a task ended that no item of the table is known of: a task discovery
+   * does not watch (it is off, or the task's graph is not among its graphs). A CloudTrail record
+   * that comes after such a short import ended starts a watch that parks behind an end the sweeps
+   * settled; looking at the parked watches every sweep, the next sweep wakes it.
+   */
+  private unwatchedEndListed(): boolean {
+    for (const [taskId, entry] of this.tasks) {
+      if (isTerminalImportStatus(entry.status) && !this.withItem.has(taskId)) return true;
+    }
+    return false;
+  }
+
+  /** The status `taskId` was last listed with, while the memory holds it. */
+  listedStatusOf(taskId: string): string | undefined {
+    return this.tasks.get(taskId)?.status;
   }
 
   /**
@@ -292,7 +301,6 @@ export class SweepMemory {
         entry === undefined
           ? isTerminalImportStatus(status) || this.emitStatusChanges
           : this.changeMatters(entry.status, status);
-      if (isTerminalImportStatus(status)) this.lastEndListedAt = now;
       entry = {
         firstListedAt: entry?.firstListedAt ?? now,
         ...(graphId === undefined ? {} : { graphId }),

@@ -90,14 +90,16 @@ describe('parkedMismatchWakes', () => {
   ];
 
   test('GIVEN parked watches behind the listing THEN those whose task lists a terminal status are woken, with it', () => {
-    expect(parkedMismatchWakes(parked, listed, new Set(), false)).toEqual([
+    expect(parkedMismatchWakes(parked, (taskId) => listed.get(taskId), new Set(), false)).toEqual([
       { taskId: 't-0000000001', token: 'a', listedStatus: 'SUCCEEDED', itemStatus: 'IMPORTING' },
     ]);
   });
 
   test('GIVEN emitStatusChanges THEN any other listed status wakes; a wake already planned is not planned twice', () => {
-    expect(parkedMismatchWakes(parked, listed, new Set(['t-0000000001']), true).map((wake) => wake.taskId)).toEqual([
-      't-0000000002',
-    ]);
+    expect(
+      parkedMismatchWakes(parked, (taskId) => listed.get(taskId), new Set(['t-0000000001']), true).map(
+        (wake) => wake.taskId,
+      ),
+    ).toEqual(['t-0000000002']);
   });
 });

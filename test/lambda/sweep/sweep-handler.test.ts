@@ -25,6 +25,7 @@ import { UnusableListingError } from '../../../lambda/sweep/listing-page';
 import {
   createSweepHandler,
   MAX_END_CHECKS_PER_SWEEP,
+  TIME_RESERVE_MS,
   type SweepHandler,
   type SweepHandlerDependencies,
 } from '../../../lambda/sweep/sweep-handler';
@@ -218,6 +219,18 @@ describe('sweep handler over HTTP', () => {
 
       expect(neptune.listRequests()).toHaveLength(1);
       expect(summary).toMatchObject({ pagesRead: 1, truncated: true });
+    });
+
+    test('GIVEN a page that stalls when the sweep has 1.5 seconds of paging left THEN its call is given that time, and the sweep is cut short, not failed: the next sweep reads that page', async () => {
+      for (let index = 0; index < 150; index++) activeTask();
+      const { sweep } = sweepHandler({ discovery: false });
+      const remainingTimeMs = () => (neptune.listRequests().length === 0 ? 60_000 : TIME_RESERVE_MS + 1_500);
+      neptune.injectListFaults({ kind: 'edit', edit: (answer) => answer }, { kind: 'stall-body' });
+
+      const summary = await sweep({ reason: 'schedule' }, remainingTimeMs);
+
+      expect(summary).toMatchObject({ pagesRead: 1, truncated: true, failures: 0 });
+      expect(neptune.listRequests()).toHaveLength(2);
     });
 
     test('GIVEN ListImportTasks answers a server error once THEN the SDK retries and the sweep completes', async () => {
@@ -816,7 +829,7 @@ describe('sweep handler over HTTP', () => {
       expect(second).toMatchObject({ staleTokens: 1, itemsRead: 2, pagesRead: 1 });
       expect(await getItem(ended.taskId)).toEqual({ taskId: ended.taskId, status: 'SUCCEEDED' });
       for (const summary of later) {
-        expect(summary).toMatchObject({ pagesRead: 1, tasksListed: 3, itemsRead: 0, woken: 0, parkedChecked: true });
+        expect(summary).toMatchObject({ pagesRead: 1, tasksListed: 3, itemsRead: 0, woken: 0, parkedChecked: false });
       }
     });
 
@@ -888,6 +901,49 @@ describe('sweep handler over HTTP', () => {
         expect(sentTokens()).toEqual(['token-behind']);
       },
     );
+
+    test("GIVEN discovery off, a listing read over three sweeps, and a watch that parks with no status long after its task's end was settled THEN the next sweep wakes it, by the status the pass listed", async () => {
+      for (let index = 0; index < 120; index++) activeTask();
+      const ended = endedTask('SUCCEEDED');
+      const other = activeTask();
+      for (let index = 0; index < 119; index++) activeTask();
+      await parkedWatch(other.taskId, 'INITIALIZING', 'token-other');
+      const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false, maxPages: 1 });
+      for (let minute = 0; minute < 30; minute++) await sweepAt(listingPeriodStart + minute * MINUTE_MS);
+      const at = (minute: number) => listingPeriodStart + minute * MINUTE_MS;
+      await parkedWatch(ended.taskId, UNKNOWN_STATUS, 'token-late');
+
+      const next = await sweepAt(at(30));
+
+      expect(next).toMatchObject({ parkedChecked: true, woken: 1 });
+      expect(sentTokens()).toEqual(['token-late']);
+    });
+
+    test('GIVEN discovery on and an ended task whose watch runs but has not parked when a later sweep asks THEN the task stays owed, and the next sweep wakes the watch once it has parked', async () => {
+      const other = activeTask();
+      await parkedWatch(other.taskId, 'INITIALIZING', 'token-other');
+      // The first end check fails: the one that finds the watch running comes a minute after the end was listed.
+      const task = endedAfterDeployment('SUCCEEDED', {
+        kind: 'error',
+        status: 403,
+        errorType: 'AccessDeniedException',
+      });
+      stepFunctions.executions.add(task.taskId);
+      const { sweepAt } = onTheClock(listingPeriodStart);
+      const first = await sweepAt(listingPeriodStart);
+      const second = await sweepAt(listingPeriodStart + MINUTE_MS);
+      await parkedWatch(task.taskId, UNKNOWN_STATUS, 'token-late');
+
+      const third = await sweepAt(listingPeriodStart + 2 * MINUTE_MS);
+
+      expect(stepFunctions.callsOf('StartExecution').map((call) => call.result)).toEqual(['ExecutionAlreadyExists']);
+      expect([first, second, third].map((summary) => [summary.failures, summary.woken])).toEqual([
+        [1, 0],
+        [0, 0],
+        [0, 1],
+      ]);
+      expect(sentTokens()).toEqual(['token-late']);
+    });
 
     test('GIVEN a task that starts after a pass read the page it would be on, and its watch parks THEN the end of that pass does not wake the watch as unlisted, nor does the next pass, which lists it', async () => {
       const ordered = new NeptuneGraphStandIn({ now: () => standInNow, listingOrder: 'newest-first' });
@@ -979,7 +1035,9 @@ describe('sweep handler over HTTP', () => {
             [10, 0, 0],
           ]);
           expect(after.reduce((sum, summary) => sum + summary.woken, 0)).toBe(1);
-          expect(sentTokens()).toEqual(['token-ending']);
+          // One wake; a later send of the same token, by the look at the parked watches that ends the pass, finds it stale.
+          expect(new Set(sentTokens())).toEqual(new Set(['token-ending']));
+          expect(sentTokens().length - 1).toBe(after.reduce((sum, summary) => sum + summary.staleTokens, 0));
           // Each pass read every task once: the one that ended is read, no other item.
           expect(after.reduce((sum, summary) => sum + summary.itemsRead, 0)).toBe(1);
         } finally {

@@ -1,6 +1,5 @@
 import {
   IDLE_LISTING_SECONDS,
-  LATE_TRIGGER_SECONDS,
   PARKED_CHECK_SECONDS,
   SETTLE_MS,
   SweepMemory,
@@ -94,7 +93,7 @@ describe('SweepMemory', () => {
       expect(memory.listingDue(T0 + 60_000, 60, false)).toBe(true);
     });
 
-    test('GIVEN a parked watch and no end listed lately THEN the parked watches are looked at only every 15 minutes; GIVEN parked watches of tasks not listed THEN every sweep', () => {
+    test('GIVEN a parked watch THEN the parked watches are looked at only every 15 minutes; GIVEN parked watches of tasks not listed THEN every sweep', () => {
       const memory = new SweepMemory(T0, false);
       memory.parkedChecked(T0, [{ taskId: TASK, token: 'token-1' }], 0);
       expect(memory.parkedCheckDue(T0 + 60_000)).toBe(false);
@@ -103,19 +102,20 @@ describe('SweepMemory', () => {
       expect(memory.parkedCheckDue(T0 + 60_000)).toBe(true);
     });
 
-    test('GIVEN an end first listed THEN every sweep looks at the parked watches for the time a late CloudTrail record may take, then every 15 minutes again', () => {
+    test('GIVEN an end listed of a task no item is known of THEN every sweep looks at the parked watches, until an item is found', () => {
       const memory = new SweepMemory(T0, false);
       memory.parkedChecked(T0, [{ taskId: TASK, token: 'token-1' }], 0);
       memory.listed('t-0000000002', 'IMPORTING', T0 + 30_000, false);
+      memory.itemRead('t-0000000002', T0 + 30_000, false, false);
       expect(memory.parkedCheckDue(T0 + 60_000)).toBe(false);
       memory.listed('t-0000000002', 'SUCCEEDED', T0 + 90_000, false);
-      for (let minute = 2; minute < LATE_TRIGGER_SECONDS / 60; minute++) {
+      expect(memory.listedStatusOf('t-0000000002')).toBe('SUCCEEDED');
+      for (let minute = 2; minute <= 30; minute++) {
         expect(memory.parkedCheckDue(T0 + minute * 60_000)).toBe(true);
         memory.parkedChecked(T0 + minute * 60_000, [{ taskId: TASK, token: 'token-1' }], 0);
-        // Listed again, the same end is no new end.
-        memory.listed('t-0000000002', 'SUCCEEDED', T0 + minute * 60_000 + 30_000, false);
       }
-      expect(memory.parkedCheckDue(T0 + 90_000 + LATE_TRIGGER_SECONDS * 1000)).toBe(false);
+      memory.itemRead('t-0000000002', T0 + 31 * 60_000, true, false);
+      expect(memory.parkedCheckDue(T0 + 32 * 60_000)).toBe(false);
     });
 
     test('GIVEN a watch first seen parked after the last whole pass began THEN that pass does not count it unlisted; GIVEN it seen before THEN it does', () => {
