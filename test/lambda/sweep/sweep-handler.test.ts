@@ -34,7 +34,12 @@ import { UNKNOWN_STATUS } from '../../../lib/sweep-contract';
 import { sweepEnvironmentFrom, type SweepSettings } from '../../../lambda/sweep/sweep-settings';
 import type { SweepSummary } from '../../../lambda/sweep/sweep-metrics';
 import { simpleTimeline, type ImportTimeline } from '../../../local/import-timeline';
-import { NeptuneGraphStandIn, type StandInFault, type StandInTask } from '../../../local/neptune-graph-standin';
+import {
+  NeptuneGraphStandIn,
+  type ListingOrder,
+  type StandInFault,
+  type StandInTask,
+} from '../../../local/neptune-graph-standin';
 import {
   answerAsEnded,
   LOCAL_CLIENT_CONFIG,
@@ -1011,16 +1016,33 @@ describe('sweep handler over HTTP', () => {
       expect(startedNames()).toEqual([ended.taskId, active.taskId]);
     });
 
+    /**
+     * Runs `act` against a stand-in of its own that lists `count` tasks in `listingOrder`: the first
+     * ends 600 s after it started, its watch parked with `token-ending`; the others stay IMPORTING.
+     */
+    const withListingOf = async (
+      count: number,
+      listingOrder: ListingOrder,
+      act: (client: NeptuneGraphClient) => Promise<void>,
+    ): Promise<void> => {
+      const ordered = new NeptuneGraphStandIn({ now: () => standInNow, listingOrder });
+      const client = createSweepNeptuneGraphClient({ ...LOCAL_CLIENT_CONFIG, endpoint: await ordered.start() });
+      try {
+        const ending = ordered.addTask({ graphId: GRAPH, timeline: simpleTimeline(600) });
+        for (let index = 1; index < count; index++)
+          ordered.addTask({ graphId: GRAPH, timeline: stayingIn('IMPORTING') });
+        await parkedWatch(ending.taskId, 'INITIALIZING', 'token-ending');
+        await act(client);
+      } finally {
+        client.destroy();
+        await ordered.stop();
+      }
+    };
+
     test.each(['oldest-first', 'newest-first', 'random'] as const)(
       'GIVEN 2,000 tasks listed %s and a limit of 10 pages THEN the watch of a task that ends is woken within the two sweeps of a pass',
-      async (listingOrder) => {
-        const ordered = new NeptuneGraphStandIn({ now: () => standInNow, listingOrder });
-        const client = createSweepNeptuneGraphClient({ ...LOCAL_CLIENT_CONFIG, endpoint: await ordered.start() });
-        try {
-          const ending = ordered.addTask({ graphId: GRAPH, timeline: simpleTimeline(600) });
-          for (let index = 0; index < 1999; index++)
-            ordered.addTask({ graphId: GRAPH, timeline: stayingIn('IMPORTING') });
-          await parkedWatch(ending.taskId, 'INITIALIZING', 'token-ending');
+      (listingOrder) =>
+        withListingOf(2000, listingOrder, async (client) => {
           const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false }, { neptuneGraph: client });
           const before = [await sweepAt(listingPeriodStart), await sweepAt(listingPeriodStart + MINUTE_MS)];
 
@@ -1040,23 +1062,13 @@ describe('sweep handler over HTTP', () => {
           expect(sentTokens().length - 1).toBe(after.reduce((sum, summary) => sum + summary.staleTokens, 0));
           // Each pass read every task once: the one that ended is read, no other item.
           expect(after.reduce((sum, summary) => sum + summary.itemsRead, 0)).toBe(1);
-        } finally {
-          client.destroy();
-          await ordered.stop();
-        }
-      },
+        }),
     );
 
     test.each(['oldest-first', 'newest-first', 'random'] as const)(
       'GIVEN 20,000 tasks listed %s and the default page limit THEN every sweep reads the whole listing, and the watch of a task that ends is woken by the first sweep after its end',
-      async (listingOrder) => {
-        const ordered = new NeptuneGraphStandIn({ now: () => standInNow, listingOrder });
-        const client = createSweepNeptuneGraphClient({ ...LOCAL_CLIENT_CONFIG, endpoint: await ordered.start() });
-        try {
-          const ending = ordered.addTask({ graphId: GRAPH, timeline: simpleTimeline(600) });
-          for (let index = 0; index < 19_999; index++)
-            ordered.addTask({ graphId: GRAPH, timeline: stayingIn('IMPORTING') });
-          await parkedWatch(ending.taskId, 'INITIALIZING', 'token-ending');
+      (listingOrder) =>
+        withListingOf(20_000, listingOrder, async (client) => {
           const { maxPages } = sweepEnvironmentFrom({ WATCH_TABLE_NAME: TABLE, STATE_MACHINE_ARN: 'arn' }).settings;
           const { sweepAt } = onTheClock(listingPeriodStart, { discovery: false, maxPages }, { neptuneGraph: client });
           const before = await sweepAt(listingPeriodStart);
@@ -1068,11 +1080,7 @@ describe('sweep handler over HTTP', () => {
             [200, false, 1],
           ]);
           expect(sentTokens()).toEqual(['token-ending']);
-        } finally {
-          client.destroy();
-          await ordered.stop();
-        }
-      },
+        }),
     );
 
     test('GIVEN an active task left to its trigger that leaves the listing THEN the sweep starts a watch for it all the same', async () => {
