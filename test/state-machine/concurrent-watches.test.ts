@@ -14,7 +14,9 @@ test(`GIVEN ${IMPORTS} imports started together, ${INJECTED_THROTTLES} of them a
     imports: IMPORTS,
     rateLimit: 5,
     injectedThrottles: INJECTED_THROTTLES,
-    timeScale: 0.002,
+    // Every real millisecond a busy machine adds to a step is 250 simulated ones; at 0.002 a machine with every core
+    // busy could spend a throttled watch's 15-minute retry budget on its own delays.
+    timeScale: 0.004,
     seed: 11,
     importSeconds: [300, 1800],
     longWatchPolls: 50,
