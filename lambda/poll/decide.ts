@@ -310,9 +310,11 @@ function waitDecision(
  * the watch only for an end (no status-change events), the polling is the sweep's fixed backstop,
  * and the watch begins for the API call that started the task, which cannot have ended yet. Such
  * a watch parks at once, without a `GetImportTask` call: the sweep lists the task every interval
- * and wakes the watch at its end, and even an end the listing showed before the watch parked is
- * found by the next sweep's look at the parked watches. A watch asked for by a request, by the
- * sweep, or after a Monitoring Failed watch looks first itself.
+ * and wakes the watch at its end. An end the listing showed before the watch parked (a record
+ * delivered late) is announced all the same: with discovery on, by the sweep's own watch of that
+ * end, which the late record finds; otherwise the next sweep, looking at the parked watches while
+ * an end nobody watched is listed, wakes this one. A watch asked for by a request, by the sweep,
+ * or after a Monitoring Failed watch looks first itself.
  */
 export function sweepLooksFirst(input: unknown, config: PollerConfig): boolean {
   return (

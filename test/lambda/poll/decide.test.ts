@@ -5,11 +5,13 @@ import {
   afterError,
   describePollFailure,
   isTerminalStatus,
+  parkForSweep,
   planPoll,
   MAX_STATUS_REASON_CHARS,
   retryIntervalCap,
   startFrom,
   reportFailedExecution,
+  sweepLooksFirst,
 } from '../../../lambda/poll/decide';
 import { TRUNCATION_MARKER } from '../../../lambda/poll/fit-event-detail';
 import { CONTRACT_VERSION, PARK_PUT_RETRIES } from '../../../lib/poll-contract';
@@ -609,6 +611,46 @@ describe('the contract version', () => {
   test('GIVEN a definition of an earlier release THEN the function refuses it: each definition invokes its own release', () => {
     const start = startFrom({ taskId: 't-0123456789' }, { ...CONFIG, contractVersion: CONTRACT_VERSION - 1 }, NOW);
     expect(start.kind).toBe('refused');
+  });
+});
+
+describe('the first look left to the sweep', () => {
+  const BACKSTOP: PollerConfig = {
+    ...CONFIG,
+    polling: { kind: 'fixed', intervalSeconds: 21_600, jitter: 0.1 },
+    sweep: { periodSeconds: 60 },
+  };
+  const API_CALL = { taskId: 't-0123456789', trigger: 'api-call' };
+
+  test('GIVEN the sweep, its fixed backstop, no status-change events and a watch begun by the API call THEN the sweep takes the first look', () => {
+    expect(sweepLooksFirst(API_CALL, BACKSTOP)).toBe(true);
+  });
+
+  test.each([
+    ['the sweep off', API_CALL, { ...BACKSTOP, sweep: undefined }],
+    ['status-change events on', API_CALL, { ...BACKSTOP, emitStatusChanges: true }],
+    ['a polling strategy other than a fixed interval', API_CALL, { ...BACKSTOP, polling: CONFIG.polling }],
+    ['a watch request', { ...API_CALL, trigger: 'watch-request' }, BACKSTOP],
+    ["the sweep's discovery", { ...API_CALL, trigger: 'sweep' }, BACKSTOP],
+    ['a direct execution, with no trigger', { taskId: 't-0123456789' }, BACKSTOP],
+    ['a watch after a Monitoring Failed one', { ...API_CALL, followsMonitoringFailure: true }, BACKSTOP],
+  ])('GIVEN %s THEN the watch looks first itself', (_, input, config) => {
+    expect(sweepLooksFirst(input, config)).toBe(false);
+  });
+
+  test("GIVEN a watch whose first look is the sweep's THEN it parks as one that has seen nothing, for the backstop wait, jittered, within its deadline", () => {
+    const fresh = watch({ pollCount: 0, lastStatus: null, deadline: NOW + 7 * 86_400_000 });
+
+    const decision = parkForSweep(fresh, BACKSTOP, NOW, () => 0.5);
+    const nearDeadline = parkForSweep({ ...fresh, deadline: NOW + 600_000 }, BACKSTOP, NOW, () => 0.5);
+
+    expect(decision).toMatchObject({
+      action: 'WAIT',
+      waitSeconds: 20_520,
+      park: { taskId: 't-0123456789', status: 'UNKNOWN' },
+      watch: { pollCount: 0, lastStatus: null },
+    });
+    expect(nearDeadline).toMatchObject({ action: 'WAIT', waitSeconds: 600 });
   });
 });
 
