@@ -108,10 +108,14 @@ interface EdgeDriver {
 const lambdaThrottled = () =>
   Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' }));
 
-/** Watches the task from a direct execution, as most tests do. */
+/**
+ * Watches the task as the CloudTrail record of the call that started it does, the deployed
+ * default: an execution under the task's name, begun for the API call, whose first look is the
+ * sweep's when the sweep is on.
+ */
 const watched = async (harness: Harness, taskId: string, startFault: () => void) => {
   startFault();
-  await harness.poller.watch({ taskId });
+  await harness.poller.watch({ taskId, trigger: 'api-call' });
 };
 
 /** Lets time pass on the run's clock (sweeps and watches going on) until `until`, then lets the watches settle. */
