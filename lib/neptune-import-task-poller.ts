@@ -342,6 +342,7 @@ export class NeptuneImportTaskPoller extends NeptuneImportTaskPollerBase {
                 period: sweep.interval,
                 statistic: 'Sum',
               }),
+              endsSeenLate: this.metric(PollerMetrics.ENDS_SEEN_LATE, { statistic: 'Sum' }),
             }),
         ...(props.alarmActions === undefined ? {} : { actions: props.alarmActions }),
         ...(props.alarmThresholds === undefined ? {} : { thresholds: props.alarmThresholds }),

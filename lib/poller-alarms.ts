@@ -116,6 +116,12 @@ export interface PollerAlarmThresholds {
    * @default - threshold 1, 3 periods of 5
    */
   readonly watchedTasksUnlisted?: PollerAlarmThreshold;
+  /**
+   * Ends the watches saw later than the sweep shows one (two sweep intervals and five minutes after
+   * the end), in five minutes.
+   * @default - threshold 1, 1 period of 1
+   */
+  readonly endsSeenLate?: PollerAlarmThreshold;
 }
 
 /** What {@link PollerAlarms} watches. */
@@ -157,6 +163,11 @@ export interface PollerAlarmsProps {
    * @default - no alarm on watched tasks missing from the listing
    */
   readonly watchedTasksUnlisted?: cloudwatch.IMetric;
+  /**
+   * The poller's count of ends its watches saw later than the sweep shows one (`EndsSeenLate`).
+   * @default - no alarm on ends seen late
+   */
+  readonly endsSeenLate?: cloudwatch.IMetric;
   /**
    * Time between two scheduled sweeps; with `sweepFunction`, an alarm fires when no sweep ran for
    * twice this long (at least five minutes).
@@ -436,6 +447,20 @@ export const POLLER_ALARM_TABLE: { readonly [name in PollerAlarmName]: PollerAla
     treatMissingData: FINE,
     runbook: 'watchedtasksunlisted',
   },
+  endsSeenLate: {
+    id: 'EndsSeenLate',
+    metric: (props) => props.endsSeenLate,
+    // Whatever kept the sweep from waking a watch at its task's end, and whatever other alarm missed it.
+    description: () =>
+      'A watch saw its import end later than the sweep shows an end: its terminal event came late. The sweep did not wake the watch (sweeps failing or not running, a listing longer than the sweeps read, or one that does not show the end), or GetImportTask kept failing after the wake. Its log line "The end was seen later than the sweep shows one" names the task and how late.',
+    counts: 'ends seen late in five minutes',
+    threshold: 1,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    comparisonOperator: AT_LEAST,
+    treatMissingData: FINE,
+    runbook: 'endsseenlate',
+  },
 };
 
 /** The alarms' names, in the order of {@link POLLER_ALARM_TABLE}. */
@@ -586,6 +611,8 @@ export class PollerAlarms extends Construct {
   public readonly sweepTaskFailures?: cloudwatch.Alarm;
   /** Parked watches keep missing from complete listings; undefined without `watchedTasksUnlisted`. */
   public readonly watchedTasksUnlisted?: cloudwatch.Alarm;
+  /** Watches saw their import's end later than the sweep shows one; undefined without `endsSeenLate`. */
+  public readonly endsSeenLate?: cloudwatch.Alarm;
 
   private readonly created: cloudwatch.Alarm[];
 
@@ -623,6 +650,7 @@ export class PollerAlarms extends Construct {
     this.sweepsNotRunning = byName.sweepsNotRunning;
     this.sweepTaskFailures = byName.sweepTaskFailures;
     this.watchedTasksUnlisted = byName.watchedTasksUnlisted;
+    this.endsSeenLate = byName.endsSeenLate;
   }
 
   /** Every alarm, in the order of the table. */

@@ -30,6 +30,11 @@ export class PollerMetrics {
   public static readonly STATUS_TRANSITIONS = 'StatusTransitions';
   /** Watches begun: the first steps of first executions. */
   public static readonly WATCHES_STARTED = 'WatchesStarted';
+  /**
+   * Ends the poll function saw later than the sweep shows them (two sweep intervals and five minutes
+   * after the end, or after the watch began): the sweep missed them, or polls kept failing.
+   */
+  public static readonly ENDS_SEEN_LATE = 'EndsSeenLate';
   /** Watches ended with their one terminal event. */
   public static readonly WATCHES_ENDED = 'WatchesEnded';
   /** Watches ended with a Monitoring Failed event. */

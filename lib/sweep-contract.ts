@@ -87,3 +87,14 @@ export const SWEEP_TIME_RESERVE_SECONDS = 10;
 export function sweepTimeoutSeconds(intervalSeconds: number): number {
   return Math.min(intervalSeconds, 300);
 }
+
+/**
+ * Seconds after an import's end (or after its watch began, for an end before it) beyond which a
+ * watch with the sweep on sees that end late: two sweep intervals and five minutes, longer than the
+ * sweep takes to wake a watch at an end, even over a pass of a few sweeps. An end seen later was
+ * missed by the sweep (failing, slow, or a listing that does not show it) or kept from the watch
+ * by failing polls; the poll function counts it in `EndsSeenLate`, which is alarmed.
+ */
+export function lateEndSeconds(periodSeconds: number): number {
+  return 2 * periodSeconds + 300;
+}

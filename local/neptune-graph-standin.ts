@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { importStateAt, simpleTimeline, type ImportTimeline } from './import-timeline';
+import { importStateAt, simpleTimeline, timelineSeconds, type ImportTimeline } from './import-timeline';
 
 /** Something the stand-in does instead of answering normally. */
 export type StandInFault =
@@ -200,7 +200,8 @@ export class NeptuneGraphStandIn {
       importTaskDetails: {
         status: state.status,
         startTime: Math.floor(task.startedAt / 1000),
-        timeElapsedSeconds: Math.floor(elapsed),
+        // Seconds it ran: up to now while it runs, up to its end once ended.
+        timeElapsedSeconds: Math.floor(Math.min(elapsed, timelineSeconds(task.timeline))),
         progressPercentage: state.progressPercentage,
         errorCount: state.outcome?.errorCount ?? 0,
         ...(state.outcome?.errorDetails === undefined ? {} : { errorDetails: state.outcome.errorDetails }),

@@ -29,7 +29,8 @@ import {
   POLL_ACTIONS,
   POLL_FAILURE_KEY,
 } from '../../lib/poll-contract';
-import { UNKNOWN_STATUS } from '../../lib/sweep-contract';
+import { lateEndSeconds, UNKNOWN_STATUS } from '../../lib/sweep-contract';
+import { importTaskEndedAt } from '../shared/import-task-end';
 import type { ErrorRetryConfig, EventToPublish, PollDecision, PollerConfig, WatchState } from './contract';
 import {
   boundFieldPaths,
@@ -344,6 +345,26 @@ export function parkForSweep(watch: WatchState, config: PollerConfig, now: numbe
     undefined,
     config,
   );
+}
+
+/**
+ * Seconds after the import's end (or after the watch began, for an end before it) at which `task`,
+ * an answer at `now`, shows its end, when the sweep is on and that is later than the sweep shows
+ * an end ({@link lateEndSeconds}); undefined for an answer that is not an end, an end seen in
+ * time, an end whose time the answer does not tell, and without the sweep, whose own polls see an
+ * end midway at their next poll.
+ */
+export function endSeenLateBy(
+  watch: WatchState,
+  task: ImportTaskSnapshot,
+  config: PollerConfig,
+  now: number,
+): number | undefined {
+  if (config.sweep === undefined || !isTerminalStatus(task.status)) return undefined;
+  const endedAt = importTaskEndedAt(task.importTaskDetails);
+  if (endedAt === undefined) return undefined;
+  const lateBy = (now - Math.max(endedAt, watch.watchStartedAt)) / 1000;
+  return lateBy > lateEndSeconds(config.sweep.periodSeconds) ? Math.round(lateBy) : undefined;
 }
 
 /** The start of a TIMED_OUT message: how long the watch ran, and how many polls it sent. */

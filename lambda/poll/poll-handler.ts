@@ -9,6 +9,7 @@ import {
   afterAnswer,
   afterError,
   describePollFailure,
+  endSeenLateBy,
   handOverDecision,
   parkForSweep,
   planPoll,
@@ -183,7 +184,21 @@ export function createPollHandler(deps: PollHandlerDependencies): PollHandler {
         pollCount: watch.pollCount,
       });
       const decision = afterAnswer(watch, task, config, now, deps.random, truncated);
-      step = { before, begins, polled: true, task, decision, now };
+      const lateBy = endSeenLateBy(watch, task, config, now);
+      if (lateBy !== undefined)
+        logger.warn('The end was seen later than the sweep shows one: the sweep missed it, or polls kept failing', {
+          status: task.status,
+          secondsLate: lateBy,
+        });
+      step = {
+        before,
+        begins,
+        polled: true,
+        task,
+        decision,
+        now,
+        ...(lateBy === undefined ? {} : { endSeenLateBy: lateBy }),
+      };
     } else {
       const { error } = outcome;
       const summary = summarizeError(error);

@@ -21,6 +21,8 @@ export interface PollStepRecord {
   readonly decision: PollDecision;
   /** Epoch milliseconds when the step decided. */
   readonly now: number;
+  /** Seconds late the answer showed its end, when later than the sweep shows one ({@link endSeenLateBy}). */
+  readonly endSeenLateBy?: number;
 }
 
 /** The metrics of one poll step: pure, so tests check exactly what production publishes. */
@@ -38,6 +40,7 @@ export function metricsForPollStep(step: PollStepRecord): MetricDatum[] {
   }
   if (step.task !== undefined && step.task.status !== before?.lastStatus) count(PollerMetrics.STATUS_TRANSITIONS);
   if (decision.action === 'CONTINUE') count(PollerMetrics.CONTINUED_AS_NEW);
+  if (step.endSeenLateBy !== undefined) count(PollerMetrics.ENDS_SEEN_LATE);
   if (decision.action === 'FINISH') {
     const detail = decision.event.detail;
     count(PollerMetrics.WATCHES_ENDED);

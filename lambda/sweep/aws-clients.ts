@@ -30,7 +30,8 @@ import { executionDescriber, executionStarter } from '../shared/step-functions-c
 import { CALL_DEADLINE_MS, callWithinDeadline } from './call-deadline';
 import { discoveredWatchStarter } from './discovered-watch';
 import { importTaskPageOf } from './listing-page';
-import { importTaskEndedAt, type WatchItem } from './plan-sweep-page';
+import { importTaskEndedAt } from '../shared/import-task-end';
+import type { WatchItem } from './plan-sweep-page';
 import type {
   DeploymentTimeReader,
   ImportTaskEndReader,

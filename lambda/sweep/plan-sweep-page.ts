@@ -118,27 +118,6 @@ export function planSweepPage(
   return actions;
 }
 
-/** The part of a `GetImportTask` answer that says when the task ended. */
-export interface ImportTaskTiming {
-  /** When the import started. */
-  readonly startTime?: unknown;
-  /** Seconds it ran, up to its end for an ended task. */
-  readonly timeElapsedSeconds?: unknown;
-}
-
-/**
- * When an ended import task ended, in epoch milliseconds: its `startTime` plus its
- * `timeElapsedSeconds`; undefined when either is missing or is not a time.
- */
-export function importTaskEndedAt(timing: ImportTaskTiming | undefined): number | undefined {
-  const { startTime, timeElapsedSeconds } = timing ?? {};
-  if (!(startTime instanceof Date) || Number.isNaN(startTime.getTime())) return undefined;
-  if (typeof timeElapsedSeconds !== 'number' || !Number.isFinite(timeElapsedSeconds) || timeElapsedSeconds < 0) {
-    return undefined;
-  }
-  return startTime.getTime() + timeElapsedSeconds * 1000;
-}
-
 /**
  * How much earlier than the deployment a task must have ended to go unannounced. The service
  * gives the start and the elapsed time in whole seconds, which puts the end up to two seconds

@@ -259,6 +259,20 @@ describe('the sweep', () => {
       expect(envOf(template, /StartFunction[0-9A-F]{8}$/)).not.toHaveProperty('SWEEP_FUNCTION_NAME');
     });
 
+    test('THEN no alarm watches the sweep, nor ends seen late: without it, an end midway is seen at the next poll', () => {
+      const alarms = poller.alarms!;
+      for (const alarm of [
+        alarms.sweepFailures,
+        alarms.sweepListingUnread,
+        alarms.sweepsNotRunning,
+        alarms.sweepTaskFailures,
+        alarms.watchedTasksUnlisted,
+        alarms.endsSeenLate,
+      ])
+        expect(alarm).toBeUndefined();
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    });
+
     test('THEN the poll function polls progress-aware, and parks nothing', () => {
       const config = pollerConfigOf({ sweep: { enabled: false } });
       expect(config).not.toHaveProperty('sweep');

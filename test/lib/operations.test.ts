@@ -34,13 +34,13 @@ const idOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
 describe('GIVEN the defaults', () => {
   const { stack, poller, template } = synth();
 
-  test('THEN fifteen alarms fire within five minutes; all but three on one datapoint, treating missing data as fine', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
+  test('THEN sixteen alarms fire within five minutes; all but three on one datapoint, treating missing data as fine', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 16);
     const alarms = poller.alarms!;
     const singleDatapoint = alarms.all.filter(
       (a) => a !== alarms.sweepsNotRunning && a !== alarms.sweepTaskFailures && a !== alarms.watchedTasksUnlisted,
     );
-    expect(singleDatapoint).toHaveLength(12);
+    expect(singleDatapoint).toHaveLength(13);
     for (const alarm of singleDatapoint) {
       expect(alarmProps(alarm)).toMatchObject({
         EvaluationPeriods: 1,
@@ -65,6 +65,18 @@ describe('GIVEN the defaults', () => {
       DatapointsToAlarm: 1,
     });
     expect(props.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: idOf(stack, poller.sweepFunction!) } }]);
+  });
+
+  test("THEN an end a watch saw late alarms at once: the poll function's EndsSeenLate, summed over five minutes", () => {
+    expect(alarmProps(poller.alarms!.endsSeenLate!)).toMatchObject({
+      Namespace: 'NeptuneImportPoller',
+      MetricName: PollerMetrics.ENDS_SEEN_LATE,
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   test.each([
@@ -269,6 +281,7 @@ describe('GIVEN alarmThresholds', () => {
       SweepsNotRunning: [1, 1, 1],
       SweepTaskFailures: [4, 5, 3],
       WatchedTasksUnlisted: [1, 5, 3],
+      EndsSeenLate: [1, 1, 1],
     });
   });
 

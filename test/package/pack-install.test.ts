@@ -692,7 +692,7 @@ describe('the npm package in a fresh CDK app', () => {
     const resources = Object.values(template['EveryProp.template.json'].Resources);
     const count = (type: string) => resources.filter((r) => r.Type === type).length;
     expect(count('AWS::CloudWatch::Dashboard')).toBe(1);
-    expect(count('AWS::CloudWatch::Alarm')).toBe(15);
+    expect(count('AWS::CloudWatch::Alarm')).toBe(16);
     expect(count('AWS::EventSchemas::Schema')).toBe(3);
     expect(count('AWS::Events::Rule')).toBe(7);
     expect(

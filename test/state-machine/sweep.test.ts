@@ -12,7 +12,10 @@ import { watchTableDefinition } from '../../lambda/sweep/aws-clients';
 import { IDLE_LISTING_SECONDS } from '../../lambda/sweep/sweep-memory';
 import { DEFAULT_DISCOVERY_GRACE_SECONDS } from '../../lambda/sweep/sweep-settings';
 import { STATUS_CHANGE_DETAIL_TYPE } from '../../lib/events';
+import { PollerMetrics } from '../../lib/poller-metric-names';
 import { SWEPT_POLLING_INTERVAL } from '../../lib/poller-props';
+import { lateEndSeconds } from '../../lib/sweep-contract';
+import type { MetricDatum } from '../../lambda/shared/metric-datum';
 import { POLLER_STATE_NAMES } from '../../lib/state-names';
 import { realSleep, SteppingClock } from '../../local/clock';
 import { simpleTimeline, timelineSeconds, type ImportTimeline } from '../../local/import-timeline';
@@ -152,8 +155,9 @@ describe('the sweep, with the default props', () => {
     expect(parkedWaitOutcomes(executions[0].history)).toEqual(['TaskSucceeded']);
   });
 
-  test('GIVEN a watch begun by the API call that started its import THEN it parks without a poll, and its one poll, woken by the sweep after the end, puts exactly one terminal event', async () => {
-    harness = await startSweepHarness();
+  test('GIVEN a watch begun by the API call that started its import THEN it parks without a poll, and its one poll, woken by the sweep after the end, puts exactly one terminal event, in time', async () => {
+    const published: MetricDatum[] = [];
+    harness = await startSweepHarness({ publishMetrics: (data) => published.push(...data) });
     const task = harness.standIn.addTask({ timeline: FAILING_MIDWAY });
 
     const { executions, events } = await harness.poller.watch({ taskId: task.taskId, trigger: 'api-call' });
@@ -170,6 +174,10 @@ describe('the sweep, with the default props', () => {
     expect(polls[0] - failedAt).toBeGreaterThanOrEqual(0);
     expect(polls[0] - failedAt).toBeLessThanOrEqual(SWEEP_PERIOD * 1000);
     expect(parkedWaitOutcomes(executions[0].history)).toEqual(['TaskSucceeded']);
+    expect(published.map((datum) => datum.name)).toEqual(
+      expect.arrayContaining([PollerMetrics.WATCHES_STARTED, PollerMetrics.WATCHES_ENDED]),
+    );
+    expect(published.map((datum) => datum.name)).not.toContain(PollerMetrics.ENDS_SEEN_LATE);
   });
 
   test('GIVEN a watch begun by an API call record that comes after its short import ended, and after the sweeps settled that end THEN the next sweep, looking at the parked watches, wakes it: one poll, one terminal event', async () => {
@@ -456,5 +464,35 @@ describe('without a working sweep, the parked waits still end by their timeouts'
     expect(runs.length).toBeGreaterThan(10);
     expect(runs.every((run) => run.error?.name === 'InternalServerException')).toBe(true);
     expect(harness.standIn.listRequests().every((request) => request.status === 500)).toBe(true);
+  });
+
+  test('GIVEN a listing that never shows the end of a task whose first look was left to the sweep THEN the backstop poll puts its one terminal event, and EndsSeenLate counts it, once', async () => {
+    const published: MetricDatum[] = [];
+    harness = await startSweepHarness({ publishMetrics: (data) => published.push(...data) });
+    const task = harness.standIn.addTask({ timeline: simpleTimeline(1800) });
+    // Every listing shows the task still importing.
+    harness.standIn.injectListFaults(
+      ...Array.from({ length: 2000 }, () => ({
+        kind: 'edit' as const,
+        edit: (answer: Record<string, unknown>) => ({
+          ...answer,
+          tasks: (answer.tasks as { taskId: string }[]).map((entry) =>
+            entry.taskId === task.taskId ? { ...entry, status: 'IMPORTING' } : entry,
+          ),
+        }),
+      })),
+    );
+
+    const { events } = await harness.poller.watch({ taskId: task.taskId, trigger: 'api-call' });
+
+    expect(events.map((e) => [e.Detail.status, e.Detail.terminal, e.Detail.pollCount])).toEqual([
+      ['SUCCEEDED', true, 1],
+    ]);
+    const late = Date.parse(events[0].Time) - (task.startedAt + 1800 * 1000);
+    expect(late).toBeGreaterThan(lateEndSeconds(SWEEP_PERIOD) * 1000);
+    expect(late).toBeLessThanOrEqual(SWEPT_POLLING_INTERVAL.toMilliseconds());
+    expect(published.filter((datum) => datum.name === PollerMetrics.ENDS_SEEN_LATE)).toEqual([
+      { name: PollerMetrics.ENDS_SEEN_LATE, unit: 'Count', value: 1 },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import {
   afterAnswer,
   afterError,
   describePollFailure,
+  endSeenLateBy,
   isTerminalStatus,
   parkForSweep,
   planPoll,
@@ -651,6 +652,40 @@ describe('the first look left to the sweep', () => {
       watch: { pollCount: 0, lastStatus: null },
     });
     expect(nearDeadline).toMatchObject({ action: 'WAIT', waitSeconds: 600 });
+  });
+});
+
+describe('an end seen late', () => {
+  const SWEPT: PollerConfig = { ...CONFIG, sweep: { periodSeconds: 60 } };
+  /** An answer whose import ended `secondsAgo` before NOW. */
+  const endedAgo = (secondsAgo: number, status = 'SUCCEEDED'): ImportTaskSnapshot => ({
+    taskId: 't-0123456789',
+    status,
+    importTaskDetails: {
+      status,
+      startTime: new Date(NOW - (secondsAgo + 3600) * 1000).toISOString(),
+      timeElapsedSeconds: 3600,
+    },
+  });
+  const begun = (secondsAgo: number) => watch({ watchStartedAt: NOW - secondsAgo * 1000 });
+
+  test('GIVEN the sweep every minute THEN an end seen more than 7 minutes after it is late, by how many seconds', () => {
+    expect(endSeenLateBy(begun(86_400), endedAgo(421), SWEPT, NOW)).toBe(421);
+    expect(endSeenLateBy(begun(86_400), endedAgo(420), SWEPT, NOW)).toBeUndefined();
+    expect(endSeenLateBy(begun(86_400), endedAgo(65), SWEPT, NOW)).toBeUndefined();
+  });
+
+  test("GIVEN an end before the watch began THEN it is counted from the watch's start", () => {
+    expect(endSeenLateBy(begun(60), endedAgo(86_400), SWEPT, NOW)).toBeUndefined();
+    expect(endSeenLateBy(begun(3600), endedAgo(86_400), SWEPT, NOW)).toBe(3600);
+  });
+
+  test.each([
+    ['without the sweep, whose polls see an end midway at the next one', CONFIG, endedAgo(3000)],
+    ['for a status that is no end', SWEPT, endedAgo(3000, 'IMPORTING')],
+    ['for an end the answer does not date', SWEPT, { taskId: 't-0123456789', status: 'FAILED' }],
+  ])('GIVEN %s THEN nothing is late', (_, config, task) => {
+    expect(endSeenLateBy(begun(86_400), task, config, NOW)).toBeUndefined();
   });
 });
 

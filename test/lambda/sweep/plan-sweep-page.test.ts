@@ -1,6 +1,5 @@
 import {
   END_TIME_MARGIN_MS,
-  importTaskEndedAt,
   planSweepPage,
   verdictOnEndedTask,
   type ListedImportTask,
@@ -162,28 +161,6 @@ describe('planSweepPage', () => {
       { kind: 'wake', task: woken, token: 'a', itemStatus: 'IMPORTING' },
       { kind: 'discover', task: found },
     ]);
-  });
-});
-
-describe('importTaskEndedAt', () => {
-  const start = new Date('2026-03-01T10:00:00Z');
-
-  test('the end of an ended task is its start time plus the seconds it ran', () => {
-    expect(importTaskEndedAt({ startTime: start, timeElapsedSeconds: 5400 })).toBe(Date.parse('2026-03-01T11:30:00Z'));
-    expect(importTaskEndedAt({ startTime: start, timeElapsedSeconds: 0 })).toBe(start.getTime());
-  });
-
-  test.each([
-    ['no details', undefined],
-    ['no start time', { timeElapsedSeconds: 60 }],
-    ['a start time that is not a date', { startTime: '2026-03-01T10:00:00Z', timeElapsedSeconds: 60 }],
-    ['an invalid date', { startTime: new Date(Number.NaN), timeElapsedSeconds: 60 }],
-    ['no elapsed time', { startTime: start }],
-    ['a negative elapsed time', { startTime: start, timeElapsedSeconds: -1 }],
-    ['an elapsed time that is not a number', { startTime: start, timeElapsedSeconds: '60' }],
-    ['an infinite elapsed time', { startTime: start, timeElapsedSeconds: Number.POSITIVE_INFINITY }],
-  ])('GIVEN %s THEN the end is unknown', (_, timing) => {
-    expect(importTaskEndedAt(timing)).toBeUndefined();
   });
 });
 
