@@ -105,6 +105,10 @@ export const MAX_END_CHECKS_PER_SWEEP = 100;
 /** Milliseconds of its time left, beyond the reserve and its wakes, below which a sweep reads no further page. */
 const MIN_PAGE_BUDGET_MS = 1_000;
 
+/** Whether `error` is a call's deadline passing that the sweep set short, to end by its own time. */
+const cutByOwnTime = (error: unknown, deadlineMs: number | undefined): boolean =>
+  deadlineMs !== undefined && error instanceof SweepCallDeadlineError;
+
 /** Keys one `BatchGetItem` reads at most. */
 const BATCH_GET_MAX_KEYS = 100;
 
@@ -136,7 +140,7 @@ type WakeOutcome = 'woken' | 'stale' | 'failed';
  * Builds the sweep handler. The handler remembers, from one sweep to the next of the same
  * function instance, what it has done ({@link SweepMemory}). A sweep first looks at the index of
  * parked watches when that is due (nothing known, nothing parked, tasks found unlisted, an end
- * listed lately, or a while since the last look). It reads the listing while a watch is parked,
+ * listed of a task the table holds no item of, or a while since the last look). It reads the listing while a watch is parked,
  * when asked, or every 15 minutes otherwise, page after page from where the last sweep stopped. For
  * the listed tasks whose status is not settled, or that discovery may have to watch, it reads the
  * watch table's items: it starts a watch for every active task nobody watches (discovery) and,
@@ -277,7 +281,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
         page = await readPage(token, counts, counts.pagesRead === 0 && !fromFirst, deadlineMs);
       } catch (error) {
         // A call cut short by the sweep's own time, not by the service: the next sweep reads that page.
-        if (deadlineMs !== undefined && error instanceof SweepCallDeadlineError) return cutShort();
+        if (cutByOwnTime(error, deadlineMs)) return cutShort();
         throw error;
       }
       if (page === undefined) {
@@ -301,7 +305,7 @@ export function createSweepHandler(deps: SweepHandlerDependencies): SweepHandler
         await actOnPage(page.tasks, now, planOptions, remainingTimeMs, counts, listed, wakes, deadlineMs);
       } catch (error) {
         // Its tasks are listed but their items unread: unsettled, they are read at the next sweep.
-        if (deadlineMs !== undefined && error instanceof SweepCallDeadlineError) return cutShort();
+        if (cutByOwnTime(error, deadlineMs)) return cutShort();
         throw error;
       }
       token = page.nextToken;

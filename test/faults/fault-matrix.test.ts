@@ -15,6 +15,7 @@ import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, WATCH_REQUEST_DETAIL_TYPE } from '../.
 import { PollerMetrics } from '../../lib/poller-metric-names';
 import type { NeptuneImportTaskPollerProps } from '../../lib/poller-props';
 import { realSleep } from '../../local/clock';
+import { eventFromEntry } from '../../local/event-pattern';
 import { onceWindow, untilWindow, type FaultProxy, type FaultWindow } from '../../local/fault-proxy';
 import { simpleTimeline, timelineSeconds } from '../../local/import-timeline';
 import type { StandInRunOptions } from '../../local/local-environment';
@@ -63,35 +64,21 @@ interface CaseRun {
 }
 
 /** A watch request for `taskId`, as a producer puts it. */
-const watchRequest = (taskId: string) => ({
-  version: '0',
-  id: `wr-${taskId}`,
-  'detail-type': WATCH_REQUEST_DETAIL_TYPE,
-  source: 'com.example.data-platform',
-  account: '123456789012',
-  region: 'us-east-1',
-  time: new Date(0).toISOString(),
-  resources: [],
-  detail: { taskId },
-});
+const watchRequest = (taskId: string) =>
+  eventFromEntry({ Source: 'com.example.data-platform', DetailType: WATCH_REQUEST_DETAIL_TYPE, Detail: { taskId } });
 
 /** CloudTrail's record of the `StartImportTask` call that started `taskId`. */
-const startImportTaskRecord = (taskId: string) => ({
-  version: '0',
-  id: `ct-${taskId}`,
-  'detail-type': CLOUDTRAIL_API_CALL_DETAIL_TYPE,
-  source: 'aws.neptune-graph',
-  account: '123456789012',
-  region: 'us-east-1',
-  time: new Date(0).toISOString(),
-  resources: [],
-  detail: {
-    eventSource: 'neptune-graph.amazonaws.com',
-    eventName: 'StartImportTask',
-    requestParameters: { graphIdentifier: 'g-0123456789' },
-    responseElements: { taskId, graphId: 'g-0123456789', status: 'INITIALIZING' },
-  },
-});
+const startImportTaskRecord = (taskId: string) =>
+  eventFromEntry({
+    Source: 'aws.neptune-graph',
+    DetailType: CLOUDTRAIL_API_CALL_DETAIL_TYPE,
+    Detail: {
+      eventSource: 'neptune-graph.amazonaws.com',
+      eventName: 'StartImportTask',
+      requestParameters: { graphIdentifier: 'g-0123456789' },
+      responseElements: { taskId, graphId: 'g-0123456789', status: 'INITIALIZING' },
+    },
+  });
 
 /** How each edge is set up and driven; `window` tells whether the fault holds now. */
 interface EdgeDriver {

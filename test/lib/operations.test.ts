@@ -485,21 +485,22 @@ test('GIVEN createAlarms false THEN no alarm', () => {
   expect(poller.alarms).toBeUndefined();
 });
 
+/** Widgets of the poller's custom metrics and its executions, which every dashboard of a poller shows. */
+const CUSTOM_METRIC_WIDGETS = [
+  'Watches in progress',
+  'Outcomes',
+  'Import duration (s)',
+  'GetImportTask requests',
+  'Executions',
+];
+
 test('GIVEN createDashboard THEN a dashboard of watches, outcomes, durations, polling and failures, with the alarms', () => {
   const { template, poller } = synth(() => ({ createDashboard: true }));
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   const body = JSON.stringify(
     Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody,
   );
-  for (const title of [
-    'Watches in progress',
-    'Outcomes',
-    'Import duration (s)',
-    'GetImportTask requests',
-    'Executions',
-    'Triggers in the dead-letter queue',
-    'Alarms',
-  ]) {
+  for (const title of [...CUSTOM_METRIC_WIDGETS, 'Triggers in the dead-letter queue', 'Alarms']) {
     expect(body).toContain(title);
   }
   expect(body).toContain('RUNNING_SUM');
@@ -538,13 +539,7 @@ describe("GIVEN the poller's widgets", () => {
     });
     const { dashboard } = new PollerDashboard(stack, 'Imports', { poller });
     const body = JSON.stringify(bodyOf(stack, dashboard));
-    for (const title of [
-      'Watches in progress',
-      'Outcomes',
-      'Import duration (s)',
-      'GetImportTask requests',
-      'Executions',
-    ]) {
+    for (const title of CUSTOM_METRIC_WIDGETS) {
       expect(body).toContain(title);
     }
     expect(body).toContain('DataPlatform-ImportPoller');

@@ -48,33 +48,27 @@ describe('the deployed sweep bundle', () => {
     await Promise.all([watchTable.stop(), neptune.stop(), stepFunctionsServer.stop()]);
   });
 
+  /** Writes the item of a watch parked on `taskId` with `token`, as the park task does, and lets Step Functions wait on the token. */
+  const parkedWatch = async (taskId: string, token: string): Promise<void> => {
+    await dynamoDb.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: {
+          taskId: { S: taskId },
+          status: { S: 'IMPORTING' },
+          token: { S: token },
+          executionName: { S: taskId },
+        },
+      }),
+    );
+    stepFunctions.waitingTokens.add(token);
+  };
+
   test('GIVEN a scheduled event THEN it wakes a parked watch and one of a task not listed, starts one for an unwatched task, and publishes what an alarm watches', async () => {
     const parked = neptune.addTask({ graphId: GRAPH, timeline: simpleTimeline(60), startedAt: Date.now() - 3_600_000 });
     const unwatched = neptune.addTask({ graphId: GRAPH, timeline: simpleTimeline(3600) });
-    await dynamoDb.send(
-      new PutItemCommand({
-        TableName: TABLE,
-        Item: {
-          taskId: { S: parked.taskId },
-          status: { S: 'IMPORTING' },
-          token: { S: 'token-1' },
-          executionName: { S: parked.taskId },
-        },
-      }),
-    );
-    stepFunctions.waitingTokens.add('token-1');
-    await dynamoDb.send(
-      new PutItemCommand({
-        TableName: TABLE,
-        Item: {
-          taskId: { S: 't-0000vanish' },
-          status: { S: 'IMPORTING' },
-          token: { S: 'token-2' },
-          executionName: { S: 't-0000vanish' },
-        },
-      }),
-    );
-    stepFunctions.waitingTokens.add('token-2');
+    await parkedWatch(parked.taskId, 'token-1');
+    await parkedWatch('t-0000vanish', 'token-2');
 
     const { result, error, metrics } = await invoke(
       'sweep',
@@ -112,18 +106,7 @@ describe('the deployed sweep bundle', () => {
   });
 
   test('GIVEN a listing without a list of tasks THEN the invocation fails with UnusableListingError, and publishes no metric', async () => {
-    await dynamoDb.send(
-      new PutItemCommand({
-        TableName: TABLE,
-        Item: {
-          taskId: { S: 't-0000000001' },
-          status: { S: 'IMPORTING' },
-          token: { S: 'token-1' },
-          executionName: { S: 't-0000000001' },
-        },
-      }),
-    );
-    stepFunctions.waitingTokens.add('token-1');
+    await parkedWatch('t-0000000001', 'token-1');
     neptune.injectListFaults({ kind: 'raw', body: '{"tasks":"none"}' });
 
     const { error, metrics } = await invoke('sweep', { 'detail-type': 'Scheduled Event', detail: {} }, env);
